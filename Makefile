@@ -1,0 +1,28 @@
+# Two commands on a fresh machine: `make serve` and `make test`.
+PYTHON ?= $(shell command -v python3.11 || command -v python3)
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed
+
+.PHONY: serve test check install clean-db
+
+$(STAMP): pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -e '.[dev]'
+	touch $(STAMP)
+
+install: $(STAMP)
+
+## serve the seeded API with GraphiQL at http://127.0.0.1:8000/graphql (SQLite ./quotegraph.db by default)
+serve: $(STAMP)
+	$(BIN)/python -m api serve
+
+## lint, type-check and run the whole suite (PostgreSQL variants need TEST_DATABASE_URL)
+test: $(STAMP)
+	$(BIN)/ruff check api tests migrations
+	$(BIN)/mypy
+	$(BIN)/python -m pytest
+
+clean-db:
+	rm -f quotegraph.db quotegraph.db-wal quotegraph.db-shm

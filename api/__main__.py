@@ -1,0 +1,6 @@
+"""`python -m api`."""
+import sys
+
+from api.cli import main
+
+sys.exit(main())

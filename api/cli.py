@@ -1,0 +1,224 @@
+"""`python -m api`: serve, migrate, seed, extract, export-schema."""
+from __future__ import annotations
+
+import argparse
+import asyncio
+import json
+import logging
+import sys
+from collections.abc import Iterable, Sequence
+from pathlib import Path
+from typing import TypeVar
+
+from api.errors import QuotegraphError, SeedFileError
+from api.extract.results import Extraction
+from api.settings import Settings
+
+T = TypeVar("T")
+_PROGRESS_FROM = 20  # articles; fewer load too fast to need a bar
+
+log = logging.getLogger("quotegraph")
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Entry point; returns the process exit code."""
+    args = _parser().parse_args(argv)
+    try:
+        settings = Settings.from_env()
+        logging.basicConfig(level=settings.log_level, format="%(levelname)s %(name)s: %(message)s")
+        code: int = args.run(settings, args)
+    except QuotegraphError as error:
+        print(f"error: {error}", file=sys.stderr)
+        return 2
+    return code
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="python -m api",
+        description="Quotegraph: who said what, where, in the news, as a GraphQL API.",
+    )
+    commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+    _add_serve(commands)
+    migrate = commands.add_parser("migrate", help="apply database migrations (DATABASE_URL)")
+    migrate.set_defaults(run=_migrate)
+    _add_seed(commands)
+    _add_extract(commands)
+    export = commands.add_parser("export-schema", help="print the GraphQL schema (SDL)")
+    export.add_argument("--out", type=Path, help="write to this file instead of stdout")
+    export.set_defaults(run=_export_schema)
+    return parser
+
+
+def _add_serve(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    serve = commands.add_parser(
+        "serve",
+        help="migrate, seed an empty database from QUOTEGRAPH_SEEDS_DIR, serve GraphQL",
+        description="Apply migrations, load the seed articles if the database is empty, "
+        "and serve GraphiQL and the API at http://HOST:PORT/graphql.",
+    )
+    serve.add_argument("--host", default="127.0.0.1", help="interface to bind (default 127.0.0.1)")
+    serve.add_argument("--port", type=int, default=8000, help="port (default 8000)")
+    serve.add_argument("--workers", type=int, default=1, help="worker processes (default 1)")
+    serve.add_argument("--no-seed", action="store_true", help="do not load seeds into an empty database")
+    serve.set_defaults(run=_serve)
+
+
+def _add_seed(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    seed = commands.add_parser(
+        "seed",
+        help="load article files (.txt, .json, .jsonl) into the database",
+        description="Load articles: plain-text files like the seed, or JSON / JSON Lines records "
+        "{title, body, publishedAt, publisher, url}. Folders are searched recursively. "
+        "A file that cannot be loaded is reported by name; the others still load. "
+        "Loading the same text twice adds nothing.",
+    )
+    seed.add_argument("paths", nargs="*", type=Path, metavar="PATH",
+                      help="files or folders (default: QUOTEGRAPH_SEEDS_DIR, ./seeds)")
+    seed.set_defaults(run=_seed)
+
+
+def _add_extract(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    extract = commands.add_parser(
+        "extract",
+        help="print what extraction finds in article files (no database)",
+        description="Run extraction over files without touching the database.",
+    )
+    extract.add_argument("files", nargs="+", type=Path, metavar="FILE")
+    extract.add_argument("--json", action="store_true",
+                         help="JSON Lines, one object per article, as eval_attribution.py reads")
+    extract.set_defaults(run=_extract)
+
+
+def _migrate(settings: Settings, _args: argparse.Namespace) -> int:
+    from api.db import upgrade
+
+    upgrade(settings.database_url)
+    print(f"migrated {_safe_url(settings.database_url)}", file=sys.stderr)
+    return 0
+
+
+def _seed(settings: Settings, args: argparse.Namespace) -> int:
+    from api.db import upgrade
+
+    upgrade(settings.database_url)
+    paths = list(args.paths) or [settings.seeds_dir]
+    return asyncio.run(_seed_paths(settings, paths, only_if_empty=False))
+
+
+async def _seed_paths(settings: Settings, paths: list[Path], *, only_if_empty: bool) -> int:
+    from api.db import create_engine
+    from api.seed import database_is_empty, seed_paths
+
+    engine = create_engine(settings)
+    try:
+        if only_if_empty and not await database_is_empty(engine):
+            return 0
+        report = await seed_paths(engine, paths, progress=_progress)
+    finally:
+        await engine.dispose()
+    for error in report.errors:
+        print(f"error: {error}", file=sys.stderr)
+    print(
+        f"seeded {report.created} new article(s) with {report.statements} statement(s); "
+        f"{report.existing} already present; {len(report.errors)} file(s) refused",
+        file=sys.stderr,
+    )
+    return 0 if report.ok else 1
+
+
+def _progress(items: Iterable[T], total: int) -> Iterable[T]:
+    from tqdm import tqdm
+
+    disable = total < _PROGRESS_FROM or not sys.stderr.isatty()
+    return tqdm(items, total=total, unit="article", disable=disable)  # type: ignore[no-any-return]
+
+
+def _serve(settings: Settings, args: argparse.Namespace) -> int:
+    import uvicorn
+
+    from api.db import upgrade
+
+    upgrade(settings.database_url)
+    if not args.no_seed:
+        asyncio.run(_seed_paths(settings, [settings.seeds_dir], only_if_empty=True))
+    print(f"GraphiQL at http://{args.host}:{args.port}/graphql", file=sys.stderr)
+    uvicorn.run(
+        "api.app:asgi",
+        factory=True,
+        host=args.host,
+        port=args.port,
+        workers=args.workers,
+        log_level=settings.log_level.lower(),
+    )
+    return 0
+
+
+def _extract(_settings: Settings, args: argparse.Namespace) -> int:
+    from api.seed import extract, read_articles
+
+    failed = 0
+    for path in args.files:
+        try:
+            articles = read_articles(path)
+        except SeedFileError as error:
+            print(f"error: {error}", file=sys.stderr)
+            failed += 1
+            continue
+        for article in articles:
+            extraction = extract(article)
+            if args.json:
+                print(json.dumps(_scorer_record(path.name, article.body, extraction), ensure_ascii=False))
+            else:
+                print(_describe(article.source, article.body, extraction))
+    return 1 if failed else 0
+
+
+def _scorer_record(name: str, body: str, extraction: Extraction) -> dict[str, object]:
+    """The shape ../shared/tools/eval_attribution.py reads, plus cue, medium and text."""
+    names = {a.key: a.name for a in extraction.actors}
+    statements = [
+        {
+            "start": s.span.start,
+            "end": s.span.end,
+            "speaker": names.get(s.speaker) if s.speaker else None,
+            "speaker_start": s.speaker_span.start if s.speaker_span else None,
+            "speaker_end": s.speaker_span.end if s.speaker_span else None,
+            "kind": s.kind.value.lower(),
+            "cue": s.cue,
+            "medium": names.get(s.medium) if s.medium else None,
+            "text": body[s.span.start : s.span.end],
+        }
+        for s in extraction.statements
+    ]
+    return {"file": name, "statements": statements}
+
+
+def _describe(source: str, body: str, extraction: Extraction) -> str:
+    meta = extraction.meta
+    names = {a.key: a.name for a in extraction.actors}
+    lines = [f"== {source}", f"title: {meta.title}", f"published: {meta.published}"]
+    for s in extraction.statements:
+        speaker = names.get(s.speaker, "?") if s.speaker else "-"
+        medium = f" via {names[s.medium]}" if s.medium and s.medium in names else ""
+        text = " ".join(body[s.span.start : s.span.end].split())
+        lines.append(f"{s.kind.value:8} {speaker} [{s.cue}]{medium}: {text[:100]}")
+    lines.append("places: " + ", ".join(p.name for p in extraction.places if p.mentions))
+    return "\n".join(lines)
+
+
+def _export_schema(_settings: Settings, args: argparse.Namespace) -> int:
+    from api.schema import print_schema_sdl
+
+    sdl = print_schema_sdl()
+    if args.out:
+        args.out.write_text(sdl + "\n", encoding="utf-8")
+    else:
+        print(sdl)
+    return 0
+
+
+def _safe_url(url: str) -> str:
+    from sqlalchemy.engine import make_url
+
+    return make_url(url).render_as_string(hide_password=True)

@@ -1,0 +1,84 @@
+"""Engines and sessions. URLs in their usual forms get the project's async drivers."""
+from __future__ import annotations
+
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from contextvars import ContextVar
+from typing import Any
+
+from sqlalchemy import event
+from sqlalchemy.engine import make_url
+from sqlalchemy.ext.asyncio import AsyncEngine, async_sessionmaker, create_async_engine
+from sqlmodel.ext.asyncio.session import AsyncSession
+
+import api.models  # noqa: F401  (registers the tables on SQLModel.metadata)
+from api.settings import Settings
+
+_ASYNC_DRIVERS = {"sqlite": "sqlite+aiosqlite", "postgresql": "postgresql+asyncpg"}
+_statement_count: ContextVar[list[int] | None] = ContextVar("statement_count", default=None)
+
+
+def async_url(url: str) -> str:
+    """`sqlite:///x.db` -> `sqlite+aiosqlite:///x.db`; `postgresql://` -> asyncpg."""
+    parsed = make_url(url.replace("postgres://", "postgresql://", 1))
+    backend = parsed.get_backend_name()
+    return parsed.set(drivername=_ASYNC_DRIVERS[backend]).render_as_string(hide_password=False)
+
+
+def is_sqlite(url: str) -> bool:
+    return make_url(url).get_backend_name() == "sqlite"
+
+
+def create_engine(settings: Settings | str) -> AsyncEngine:
+    """An async engine for the configured database, with statement counting on."""
+    url = settings if isinstance(settings, str) else settings.database_url
+    kwargs: dict[str, Any] = {}
+    if not is_sqlite(url):
+        kwargs.update(pool_size=10, max_overflow=10, pool_pre_ping=True)
+    engine = create_async_engine(async_url(url), **kwargs)
+    if is_sqlite(url):
+        event.listen(engine.sync_engine, "connect", _sqlite_pragmas)
+    event.listen(engine.sync_engine, "before_cursor_execute", _count_statement)
+    return engine
+
+
+def session_factory(engine: AsyncEngine) -> async_sessionmaker[AsyncSession]:
+    return async_sessionmaker(engine, class_=AsyncSession, expire_on_commit=False)
+
+
+def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
+    cursor = dbapi_connection.cursor()
+    cursor.execute("PRAGMA foreign_keys=ON")
+    cursor.execute("PRAGMA journal_mode=WAL")
+    cursor.execute("PRAGMA busy_timeout=10000")
+    cursor.close()
+
+
+def _count_statement(*_args: Any) -> None:
+    counter = _statement_count.get()
+    if counter is not None:
+        counter[0] += 1
+
+
+@contextmanager
+def count_statements() -> Iterator[list[int]]:
+    """Count SQL statements run by this task (and tasks it starts) inside the block."""
+    counter = [0]
+    token = _statement_count.set(counter)
+    try:
+        yield counter
+    finally:
+        _statement_count.reset(token)
+
+
+def upgrade(url: str, revision: str = "head") -> None:
+    """Apply Alembic migrations to `url` (sync; call it outside a running event loop)."""
+    from alembic import command
+    from alembic.config import Config
+
+    root = Path(__file__).resolve().parent.parent
+    config = Config()
+    config.set_main_option("script_location", str(root / "migrations"))
+    config.attributes["database_url"] = url
+    command.upgrade(config, revision)

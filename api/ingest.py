@@ -1,0 +1,286 @@
+"""Writing one article's extraction into the tables, in one transaction.
+
+Actors are resolved against what is already stored, so "Lavrov" in a second
+article is the Sergei Lavrov of the first; places are keyed by gazetteer key.
+Unnamed sources and unnamed groups ("opposition sources", "both officials")
+are never merged across articles: they are not identifiable entities.
+"""
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+from collections import Counter
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+from sqlalchemy import func
+from sqlmodel import select
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.ext.asyncio import async_sessionmaker
+from sqlmodel.ext.asyncio.session import AsyncSession
+
+from api.extract.results import ActorKind, ActorRef, Extraction, PlaceRef, StatementRef
+from api.models import (
+    Actor,
+    ActorAlias,
+    Article,
+    ArticleActor,
+    ArticleLocation,
+    Location,
+    Statement,
+    StatementLocation,
+    StatementMention,
+)
+
+_UNIDENTIFIABLE = {ActorKind.GROUP, ActorKind.UNNAMED}
+
+
+@dataclass(frozen=True)
+class ArticleInput:
+    """One article to load: its body exactly as read, and what its record says."""
+
+    body: str
+    source: str
+    title: str | None = None
+    published: dt.date | None = None
+    publisher: str | None = None
+    url: str | None = None
+
+    @property
+    def content_hash(self) -> str:
+        return hashlib.sha256(self.body.encode("utf-8")).hexdigest()
+
+
+def name_key(name: str) -> str:
+    """The matching form of a name: casefolded, single-spaced."""
+    return " ".join(name.casefold().split())
+
+
+class ArticleWriter:
+    """Stores extractions; each `write` is one transaction."""
+
+    def __init__(self, sessions: async_sessionmaker[AsyncSession]) -> None:
+        self._sessions = sessions
+
+    async def write(self, article: ArticleInput, extraction: Extraction) -> tuple[bool, int]:
+        """Store the article unless its body is already stored: (created, statements)."""
+        try:
+            async with self._sessions() as session, session.begin():
+                if await _existing_article(session, article.content_hash) is not None:
+                    return False, 0
+                await _write(session, article, extraction)
+        except IntegrityError:
+            # Another loader stored the same body between our check and our insert.
+            async with self._sessions() as session:
+                if await _existing_article(session, article.content_hash) is not None:
+                    return False, 0
+            raise
+        return True, len(extraction.statements)
+
+
+async def _existing_article(session: AsyncSession, content_hash: str) -> int | None:
+    found: int | None = await session.scalar(
+        select(Article.id).where(Article.content_hash == content_hash)
+    )
+    return found
+
+
+async def _write(session: AsyncSession, article: ArticleInput, extraction: Extraction) -> None:
+    row = _article_row(article, extraction)
+    session.add(row)
+    await session.flush()
+    assert row.id is not None
+    actor_ids = await _resolve_actors(session, extraction.actors)
+    location_ids = await _resolve_places(session, extraction.places)
+    await _write_statements(session, row, extraction.statements, actor_ids, location_ids)
+    _link_article(session, row.id, extraction, actor_ids, location_ids)
+
+
+def _article_row(article: ArticleInput, extraction: Extraction) -> Article:
+    meta = extraction.meta
+    captions: list[dict[str, object]] = [
+        {"text": c.text, "credit": c.credit, "start": c.span.start, "end": c.span.end}
+        for c in meta.captions
+    ]
+    return Article(
+        title=article.title or meta.title,
+        standfirst=meta.standfirst,
+        published_at=article.published or meta.published,
+        publisher=article.publisher,
+        url=article.url,
+        reading_time_minutes=meta.reading_time_minutes,
+        captions=captions,
+        credit_line=meta.credit_line,
+        body=article.body,
+        content_hash=article.content_hash,
+        source=article.source,
+    )
+
+
+async def _resolve_actors(session: AsyncSession, refs: Iterable[ActorRef]) -> dict[str, int]:
+    """Actor ids by extraction key; affiliations resolved after every actor has an id."""
+    refs = list(refs)
+    ids: dict[str, int] = {}
+    for ref in refs:
+        ids[ref.key] = await _resolve_actor(session, ref)
+    for ref in refs:
+        if ref.affiliation and ref.affiliation in ids and ids[ref.affiliation] != ids[ref.key]:
+            actor = await session.get(Actor, ids[ref.key])
+            if actor is not None and actor.affiliation_id is None:
+                actor.affiliation_id = ids[ref.affiliation]
+    return ids
+
+
+async def _resolve_actor(session: AsyncSession, ref: ActorRef) -> int:
+    actor = None if ref.kind in _UNIDENTIFIABLE else await _find_actor(session, ref)
+    if actor is None:
+        actor = Actor(name=ref.name, name_key=name_key(ref.name), kind=ref.kind, title=ref.title)
+        session.add(actor)
+        await session.flush()
+    else:
+        _enrich(actor, ref)
+    assert actor.id is not None
+    await _add_aliases(session, actor.id, (ref.name, *ref.aliases))
+    return actor.id
+
+
+async def _find_actor(session: AsyncSession, ref: ActorRef) -> Actor | None:
+    keys = {name_key(ref.name), *(name_key(a) for a in ref.aliases)}
+    query = (
+        select(Actor)
+        .join(ActorAlias, ActorAlias.actor_id == Actor.id)
+        .where(ActorAlias.alias_key.in_(keys), Actor.kind == ref.kind)
+        .order_by(Actor.id)
+        .limit(1)
+    )
+    actor: Actor | None = (await session.exec(query)).first()
+    if actor is None and ref.kind == ActorKind.PERSON:
+        actor = await _find_person_by_surname(session, name_key(ref.name))
+    return actor
+
+
+async def _find_person_by_surname(session: AsyncSession, key: str) -> Actor | None:
+    """'lavrov' finds 'Sergei Lavrov'; 'sergei lavrov' finds an actor known only as 'Lavrov'."""
+    surname = key.rsplit(" ", 1)[-1]
+    if " " in key:
+        query = select(Actor).where(Actor.kind == ActorKind.PERSON, Actor.name_key == surname)
+    else:
+        query = select(Actor).where(
+            Actor.kind == ActorKind.PERSON,
+            func.substr(Actor.name_key, func.length(Actor.name_key) - len(surname)) == " " + surname,
+        )
+    actor: Actor | None = (await session.exec(query.order_by(Actor.id).limit(1))).first()
+    return actor
+
+
+def _enrich(actor: Actor, ref: ActorRef) -> None:
+    """Fill gaps in a stored actor; the longer full name becomes canonical."""
+    if actor.title is None and ref.title:
+        actor.title = ref.title
+    if len(ref.name.split()) > len(actor.name.split()):
+        actor.name, actor.name_key = ref.name, name_key(ref.name)
+
+
+async def _add_aliases(session: AsyncSession, actor_id: int, names: Iterable[str]) -> None:
+    stored = set(
+        (await session.exec(select(ActorAlias.alias_key).where(ActorAlias.actor_id == actor_id))).all()
+    )
+    for alias in dict.fromkeys(n.strip() for n in names if n.strip()):
+        key = name_key(alias)
+        if key not in stored:
+            stored.add(key)
+            session.add(ActorAlias(actor_id=actor_id, alias=alias, alias_key=key))
+
+
+async def _resolve_places(session: AsyncSession, places: Iterable[PlaceRef]) -> dict[str, int]:
+    """Location ids by key, parents stored before their children."""
+    by_key = {p.key: p for p in places}
+    ids: dict[str, int] = {}
+    for place in sorted(by_key.values(), key=lambda p: _depth(p, by_key)):
+        ids[place.key] = await _resolve_place(session, place, ids)
+    return ids
+
+
+def _depth(place: PlaceRef, by_key: dict[str, PlaceRef]) -> int:
+    depth, seen = 0, {place.key}
+    while place.parent and place.parent in by_key and place.parent not in seen:
+        place = by_key[place.parent]
+        seen.add(place.key)
+        depth += 1
+    return depth
+
+
+async def _resolve_place(session: AsyncSession, place: PlaceRef, ids: dict[str, int]) -> int:
+    row: Location | None = (await session.exec(select(Location).where(Location.key == place.key))).first()
+    if row is None:
+        row = Location(
+            key=place.key,
+            name=place.name,
+            name_key=name_key(place.name),
+            kind=place.kind,
+            parent_id=ids.get(place.parent) if place.parent else None,
+            latitude=place.latitude,
+            longitude=place.longitude,
+            country_code=place.country_code,
+        )
+        session.add(row)
+        await session.flush()
+    assert row.id is not None
+    return row.id
+
+
+async def _write_statements(
+    session: AsyncSession,
+    article: Article,
+    refs: Iterable[StatementRef],
+    actor_ids: dict[str, int],
+    location_ids: dict[str, int],
+) -> None:
+    assert article.id is not None
+    pairs = [(ref, _statement_row(article, ref, actor_ids)) for ref in refs]
+    session.add_all([row for _, row in pairs])
+    await session.flush()
+    for ref, row in pairs:
+        assert row.id is not None
+        for location_id in {location_ids[k] for k in ref.locations if k in location_ids}:
+            session.add(StatementLocation(statement_id=row.id, location_id=location_id))
+        for actor_id in {actor_ids[k] for k in ref.mentions if k in actor_ids}:
+            session.add(StatementMention(statement_id=row.id, actor_id=actor_id))
+
+
+def _statement_row(article: Article, ref: StatementRef, actor_ids: dict[str, int]) -> Statement:
+    assert article.id is not None
+    speaker = ref.speaker_span
+    return Statement(
+        article_id=article.id,
+        text=article.body[ref.span.start : ref.span.end],
+        kind=ref.kind,
+        cue=ref.cue,
+        speaker_id=actor_ids.get(ref.speaker) if ref.speaker else None,
+        medium_id=actor_ids.get(ref.medium) if ref.medium else None,
+        start=ref.span.start,
+        end=ref.span.end,
+        speaker_start=speaker.start if speaker else None,
+        speaker_end=speaker.end if speaker else None,
+        speaker_text=article.body[speaker.start : speaker.end] if speaker else None,
+    )
+
+
+def _link_article(
+    session: AsyncSession,
+    article_id: int,
+    extraction: Extraction,
+    actor_ids: dict[str, int],
+    location_ids: dict[str, int],
+) -> None:
+    actors: Counter[int] = Counter()
+    for ref in extraction.actors:
+        actors[actor_ids[ref.key]] += max(1, len(ref.mentions))
+    places: Counter[int] = Counter()
+    for place in extraction.places:
+        if place.mentions:
+            places[location_ids[place.key]] += len(place.mentions)
+    session.add_all(ArticleActor(article_id=article_id, actor_id=a, mentions=n) for a, n in actors.items())
+    session.add_all(
+        ArticleLocation(article_id=article_id, location_id=loc, mentions=n) for loc, n in places.items()
+    )

@@ -1,0 +1,112 @@
+"""The tables. Plain SQLModel rows: no Strawberry here, no behaviour beyond data.
+
+Every foreign key is indexed, and so is every column the API filters or
+orders on. Offsets in `statement` index into `article.body`.
+"""
+from __future__ import annotations
+
+import datetime as dt
+
+from sqlalchemy import JSON, Column, Index, String, Text, UniqueConstraint
+from sqlmodel import Field, SQLModel
+
+from api.extract.results import ActorKind, LocationKind, StatementKind
+
+
+def _utcnow() -> dt.datetime:
+    return dt.datetime.now(dt.UTC)
+
+
+class Article(SQLModel, table=True):
+    id: int | None = Field(default=None, primary_key=True)
+    title: str | None = Field(default=None, sa_type=Text)
+    standfirst: str | None = Field(default=None, sa_type=Text)
+    published_at: dt.date | None = Field(default=None, index=True)
+    publisher: str | None = Field(default=None, index=True)
+    url: str | None = Field(default=None, sa_type=Text)
+    reading_time_minutes: int | None = None
+    # [{"text": ..., "credit": ..., "start": ..., "end": ...}, ...]
+    captions: list[dict[str, object]] = Field(default_factory=list, sa_column=Column(JSON))
+    credit_line: str | None = Field(default=None, sa_type=Text)
+    body: str = Field(sa_type=Text)
+    content_hash: str = Field(max_length=64, unique=True, index=True)
+    source: str | None = Field(default=None, sa_type=Text)  # file name it came from
+    created_at: dt.datetime = Field(default_factory=_utcnow)
+
+
+class Actor(SQLModel, table=True):
+    id: int | None = Field(default=None, primary_key=True)
+    name: str = Field(index=True)
+    name_key: str = Field(index=True)  # casefolded name, for matching
+    kind: ActorKind = Field(sa_type=String(16), index=True)
+    title: str | None = None
+    affiliation_id: int | None = Field(default=None, foreign_key="actor.id", index=True)
+
+
+class ActorAlias(SQLModel, table=True):
+    __tablename__ = "actor_alias"
+    __table_args__ = (UniqueConstraint("actor_id", "alias_key", name="uq_actor_alias"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    actor_id: int = Field(foreign_key="actor.id", index=True)
+    alias: str
+    alias_key: str = Field(index=True)  # casefolded alias
+
+
+class Location(SQLModel, table=True):
+    id: int | None = Field(default=None, primary_key=True)
+    key: str = Field(unique=True, index=True)  # gazetteer key, e.g. "geonames:170063"
+    name: str = Field(index=True)
+    name_key: str = Field(index=True)
+    kind: LocationKind = Field(sa_type=String(16), index=True)
+    parent_id: int | None = Field(default=None, foreign_key="location.id", index=True)
+    latitude: float | None = None
+    longitude: float | None = None
+    country_code: str | None = Field(default=None, max_length=2, index=True)
+
+
+class Statement(SQLModel, table=True):
+    __table_args__ = (Index("ix_statement_article_start", "article_id", "start"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    article_id: int = Field(foreign_key="article.id", index=True)
+    text: str = Field(sa_type=Text)
+    kind: StatementKind = Field(sa_type=String(16), index=True)
+    cue: str | None = None
+    speaker_id: int | None = Field(default=None, foreign_key="actor.id", index=True)
+    medium_id: int | None = Field(default=None, foreign_key="actor.id", index=True)
+    start: int
+    end: int
+    speaker_start: int | None = None
+    speaker_end: int | None = None
+    speaker_text: str | None = None  # the mention as written ("he", "Lavrov")
+
+
+class StatementLocation(SQLModel, table=True):
+    __tablename__ = "statement_location"
+
+    statement_id: int = Field(foreign_key="statement.id", primary_key=True)
+    location_id: int = Field(foreign_key="location.id", primary_key=True, index=True)
+
+
+class StatementMention(SQLModel, table=True):
+    __tablename__ = "statement_mention"
+
+    statement_id: int = Field(foreign_key="statement.id", primary_key=True)
+    actor_id: int = Field(foreign_key="actor.id", primary_key=True, index=True)
+
+
+class ArticleActor(SQLModel, table=True):
+    __tablename__ = "article_actor"
+
+    article_id: int = Field(foreign_key="article.id", primary_key=True)
+    actor_id: int = Field(foreign_key="actor.id", primary_key=True, index=True)
+    mentions: int = 1
+
+
+class ArticleLocation(SQLModel, table=True):
+    __tablename__ = "article_location"
+
+    article_id: int = Field(foreign_key="article.id", primary_key=True)
+    location_id: int = Field(foreign_key="location.id", primary_key=True, index=True)
+    mentions: int = 1

@@ -1,0 +1,173 @@
+"""Reading article files and writing what extraction finds into the tables.
+
+Files are read and validated whole before anything is written, so a bad file
+never leaves rows behind; each article is then written in one transaction.
+"""
+from __future__ import annotations
+
+import datetime as dt
+import json
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.ext.asyncio import AsyncEngine
+
+from api.db import session_factory
+from api.errors import SeedFileError
+from api.extract import extract_article
+from api.extract.article import parse_date
+from api.extract.results import Extraction
+from api.models import Article
+from api.ingest import ArticleInput, ArticleWriter
+
+ARTICLE_SUFFIXES = (".txt", ".json", ".jsonl", ".ndjson")
+
+
+@dataclass
+class SeedReport:
+    """What a seed run did: articles created, already present, and files refused."""
+
+    created: int = 0
+    existing: int = 0
+    statements: int = 0
+    errors: list[SeedFileError] = field(default_factory=list)
+
+    @property
+    def ok(self) -> bool:
+        return not self.errors
+
+
+def article_files(paths: Sequence[Path]) -> list[Path]:
+    """Files named directly, plus article files found (recursively, sorted) in folders."""
+    found: list[Path] = []
+    for path in paths:
+        if path.is_dir():
+            found.extend(
+                sorted(p for p in path.rglob("*") if p.is_file() and p.suffix in ARTICLE_SUFFIXES)
+            )
+        else:
+            found.append(path)
+    return found
+
+
+def read_articles(path: Path) -> list[ArticleInput]:
+    """Every article in one file; SeedFileError names the file and the problem."""
+    if not path.exists():
+        raise SeedFileError(path, "no such file")
+    text = _read_text(path)
+    if path.suffix == ".json":
+        return _records(path, _parse_json(path, text))
+    if path.suffix in {".jsonl", ".ndjson"}:
+        return _records(path, _parse_json_lines(path, text))
+    return [ArticleInput(body=text, source=path.name)]
+
+
+def _read_text(path: Path) -> str:
+    data = path.read_bytes()
+    if not data.strip():
+        raise SeedFileError(path, "the file is empty; an article needs at least a headline and a body")
+    if b"\x00" in data:
+        raise SeedFileError(path, "the file is binary (it holds NUL bytes); give UTF-8 text or JSON")
+    try:
+        return data.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        raise SeedFileError(
+            path, f"byte {exc.start} is not UTF-8; save the file as UTF-8 text"
+        ) from None
+
+
+def _parse_json(path: Path, text: str) -> list[tuple[str, object]]:
+    try:
+        data = json.loads(text)
+    except json.JSONDecodeError as exc:
+        raise SeedFileError(path, f"line {exc.lineno}: broken JSON ({exc.msg})") from None
+    items = data if isinstance(data, list) else [data]
+    return [(f"record {i}", item) for i, item in enumerate(items, start=1)]
+
+
+def _parse_json_lines(path: Path, text: str) -> list[tuple[str, object]]:
+    items: list[tuple[str, object]] = []
+    for number, line in enumerate(text.splitlines(), start=1):
+        if not line.strip():
+            continue
+        try:
+            items.append((f"line {number}", json.loads(line)))
+        except json.JSONDecodeError as exc:
+            raise SeedFileError(path, f"line {number}: broken JSON ({exc.msg})") from None
+    if not items:
+        raise SeedFileError(path, "no JSON records in the file")
+    return items
+
+
+def _records(path: Path, items: list[tuple[str, object]]) -> list[ArticleInput]:
+    return [_record(path, where, item) for where, item in items]
+
+
+def _record(path: Path, where: str, item: object) -> ArticleInput:
+    if not isinstance(item, dict):
+        raise SeedFileError(path, f"{where}: expected an object with a body, got {type(item).__name__}")
+    body = item.get("body")
+    if not isinstance(body, str) or not body.strip():
+        raise SeedFileError(path, f"{where}: 'body' is missing or empty; every record needs the article text")
+    strings = {key: _optional_str(path, where, item, key) for key in ("title", "publisher", "url")}
+    return ArticleInput(
+        body=body,
+        source=f"{path.name} {where}",
+        published=_published(path, where, item.get("publishedAt")),
+        **strings,
+    )
+
+
+def _optional_str(path: Path, where: str, item: dict[str, Any], key: str) -> str | None:
+    value = item.get(key)
+    if value is None or isinstance(value, str):
+        return value.strip() or None if isinstance(value, str) else None
+    raise SeedFileError(path, f"{where}: '{key}' must be a string, got {type(value).__name__}")
+
+
+def _published(path: Path, where: str, raw: object) -> dt.date | None:
+    if raw is None or raw == "":
+        return None
+    date = parse_date(raw) if isinstance(raw, str) else None
+    if date is None:
+        raise SeedFileError(path, f"{where}: publishedAt {raw!r} is not a date; use YYYY-MM-DD")
+    return date
+
+
+def extract(article: ArticleInput) -> Extraction:
+    """Run the pure extractor over one input (records give their own title)."""
+    return extract_article(article.body, title=article.title)
+
+
+async def seed_paths(
+    engine: AsyncEngine,
+    paths: Sequence[Path],
+    *,
+    progress: Callable[[Iterable[ArticleInput], int], Iterable[ArticleInput]] | None = None,
+) -> SeedReport:
+    """Load every article file under `paths`; bad files are reported, the rest load."""
+    report = SeedReport()
+    inputs: list[ArticleInput] = []
+    for path in article_files(paths):
+        try:
+            inputs.extend(read_articles(path))
+        except SeedFileError as error:
+            report.errors.append(error)
+    items: Iterable[ArticleInput] = progress(inputs, len(inputs)) if progress else inputs
+    writer = ArticleWriter(session_factory(engine))
+    for article in items:
+        created, statements = await writer.write(article, extract(article))
+        report.created += created
+        report.existing += not created
+        report.statements += statements
+    return report
+
+
+async def database_is_empty(engine: AsyncEngine) -> bool:
+    """True when no article is stored yet (the first `serve` seeds then)."""
+    async with engine.connect() as connection:
+        first = await connection.scalar(select(Article.id).limit(1))
+    return first is None

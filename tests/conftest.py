@@ -1,0 +1,79 @@
+"""Shared fixtures: every database test runs on SQLite and, when reachable, PostgreSQL.
+
+Async test modules set `pytestmark = pytest.mark.anyio`; they run on asyncio.
+"""
+from __future__ import annotations
+
+import asyncio
+from collections.abc import AsyncIterator, Iterator
+from pathlib import Path
+
+import pytest
+from sqlalchemy import create_engine as create_sync_engine
+from sqlalchemy import text
+
+from sqlalchemy.ext.asyncio import AsyncEngine
+
+from api.db import create_engine, upgrade
+from api.settings import Settings
+
+ROOT = Path(__file__).resolve().parent.parent
+SEED_FILE = ROOT / "seeds" / "000_7ab53061f15ddaeb.txt"
+_SETTINGS = Settings.from_env()
+
+
+@pytest.fixture
+def anyio_backend() -> str:
+    return "asyncio"
+
+
+def _postgres_problem() -> str | None:
+    url = _SETTINGS.test_database_url
+    if url is None:
+        return "TEST_DATABASE_URL is not set; PostgreSQL variants skipped"
+    try:
+        engine = create_sync_engine(url.replace("postgresql://", "postgresql+asyncpg://"))
+        engine.dispose()
+    except Exception as exc:  # pragma: no cover - depends on the machine
+        return f"TEST_DATABASE_URL={url} unusable: {exc}"
+    return None
+
+
+def _wipe_postgres(url: str) -> None:
+    async def wipe() -> None:
+        engine = create_engine(url)
+        try:
+            async with engine.begin() as conn:
+                await conn.execute(text("DROP SCHEMA IF EXISTS public CASCADE"))
+                await conn.execute(text("CREATE SCHEMA public"))
+        finally:
+            await engine.dispose()
+
+    asyncio.run(wipe())
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+def database_url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str]:
+    """An empty, migrated database of each kind; PostgreSQL is wiped before each test."""
+    if request.param == "sqlite":
+        url = f"sqlite:///{tmp_path / 'test.db'}"
+    else:
+        problem = _postgres_problem()
+        if problem:
+            pytest.skip(problem)
+        assert _SETTINGS.test_database_url is not None
+        url = _SETTINGS.test_database_url
+        try:
+            _wipe_postgres(url)
+        except OSError as exc:
+            pytest.skip(f"PostgreSQL at TEST_DATABASE_URL={url} is not reachable: {exc}")
+    upgrade(url)
+    yield url
+
+
+@pytest.fixture
+async def engine(database_url: str) -> AsyncIterator[AsyncEngine]:
+    """An async engine on the migrated test database, disposed afterwards."""
+    engine = create_engine(database_url)
+    yield engine
+    await engine.dispose()
