@@ -14,9 +14,9 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 
 from sqlalchemy import func
-from sqlmodel import select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import async_sessionmaker
+from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from api.extract.results import ActorKind, ActorRef, Extraction, PlaceRef, StatementRef
@@ -148,9 +148,9 @@ async def _find_actor(session: AsyncSession, ref: ActorRef) -> Actor | None:
     keys = {name_key(ref.name), *(name_key(a) for a in ref.aliases)}
     query = (
         select(Actor)
-        .join(ActorAlias, ActorAlias.actor_id == Actor.id)
-        .where(ActorAlias.alias_key.in_(keys), Actor.kind == ref.kind)
-        .order_by(Actor.id)
+        .join(ActorAlias, col(ActorAlias.actor_id) == col(Actor.id))
+        .where(col(ActorAlias.alias_key).in_(keys), Actor.kind == ref.kind)
+        .order_by(col(Actor.id))
         .limit(1)
     )
     actor: Actor | None = (await session.exec(query)).first()
@@ -169,7 +169,7 @@ async def _find_person_by_surname(session: AsyncSession, key: str) -> Actor | No
             Actor.kind == ActorKind.PERSON,
             func.substr(Actor.name_key, func.length(Actor.name_key) - len(surname)) == " " + surname,
         )
-    actor: Actor | None = (await session.exec(query.order_by(Actor.id).limit(1))).first()
+    actor: Actor | None = (await session.exec(query.order_by(col(Actor.id)).limit(1))).first()
     return actor
 
 

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import logging
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -20,9 +21,10 @@ from api.errors import SeedFileError
 from api.extract import extract_article
 from api.extract.article import parse_date
 from api.extract.results import Extraction
-from api.models import Article
 from api.ingest import ArticleInput, ArticleWriter
+from api.models import Article
 
+log = logging.getLogger(__name__)
 ARTICLE_SUFFIXES = (".txt", ".json", ".jsonl", ".ndjson")
 
 
@@ -159,7 +161,12 @@ async def seed_paths(
     items: Iterable[ArticleInput] = progress(inputs, len(inputs)) if progress else inputs
     writer = ArticleWriter(session_factory(engine))
     for article in items:
-        created, statements = await writer.write(article, extract(article))
+        try:
+            created, statements = await writer.write(article, extract(article))
+        except Exception as exc:  # one article's failure must not stop the others
+            log.exception("could not load %s", article.source)
+            report.errors.append(SeedFileError(article.source, f"could not be stored: {exc}"))
+            continue
         report.created += created
         report.existing += not created
         report.statements += statements

@@ -5,13 +5,13 @@ Async test modules set `pytestmark = pytest.mark.anyio`; they run on asyncio.
 from __future__ import annotations
 
 import asyncio
+import functools
 from collections.abc import AsyncIterator, Iterator
 from pathlib import Path
 
 import pytest
-from sqlalchemy import create_engine as create_sync_engine
 from sqlalchemy import text
-
+from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from api.db import create_engine, upgrade
@@ -27,15 +27,25 @@ def anyio_backend() -> str:
     return "asyncio"
 
 
+@functools.cache
 def _postgres_problem() -> str | None:
+    """Why the PostgreSQL variants cannot run here, or None when they can (checked once)."""
     url = _SETTINGS.test_database_url
     if url is None:
         return "TEST_DATABASE_URL is not set; PostgreSQL variants skipped"
+
+    async def ping() -> None:
+        engine = create_engine(url)
+        try:
+            async with engine.connect() as conn:
+                await conn.execute(text("SELECT 1"))
+        finally:
+            await engine.dispose()
+
     try:
-        engine = create_sync_engine(url.replace("postgresql://", "postgresql+asyncpg://"))
-        engine.dispose()
-    except Exception as exc:  # pragma: no cover - depends on the machine
-        return f"TEST_DATABASE_URL={url} unusable: {exc}"
+        asyncio.run(ping())
+    except (OSError, SQLAlchemyError) as exc:
+        return f"PostgreSQL at TEST_DATABASE_URL={url} is not reachable ({exc}); variants skipped"
     return None
 
 
@@ -63,10 +73,7 @@ def database_url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str
             pytest.skip(problem)
         assert _SETTINGS.test_database_url is not None
         url = _SETTINGS.test_database_url
-        try:
-            _wipe_postgres(url)
-        except OSError as exc:
-            pytest.skip(f"PostgreSQL at TEST_DATABASE_URL={url} is not reachable: {exc}")
+        _wipe_postgres(url)
     upgrade(url)
     yield url
 

@@ -3,10 +3,8 @@ from __future__ import annotations
 
 import pytest
 from sqlalchemy import func
-from sqlmodel import select
-from sqlmodel import SQLModel
-
 from sqlalchemy.ext.asyncio import AsyncEngine
+from sqlmodel import SQLModel, select
 
 from api.db import session_factory
 from api.extract.results import (

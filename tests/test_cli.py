@@ -1,0 +1,79 @@
+"""`python -m api`: each command, its help, and its errors."""
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from api.cli import main
+from tests.conftest import ROOT, SEED_FILE
+
+SCORER_KEYS = {"start", "end", "speaker", "speaker_start", "speaker_end", "kind", "cue", "medium", "text"}
+
+
+@pytest.mark.parametrize(
+    ("argv", "expected"),
+    [
+        (["--help"], "{serve,migrate,seed,extract,export-schema}"),
+        (["serve", "--help"], "--workers WORKERS"),
+        (["migrate", "--help"], "usage: python -m api migrate"),
+        (["seed", "--help"], "[PATH ...]"),
+        (["extract", "--help"], "FILE [FILE ...]"),
+        (["export-schema", "--help"], "--out OUT"),
+    ],
+)
+def test_every_command_has_help(argv: list[str], expected: str, capsys: pytest.CaptureFixture[str]) -> None:
+    with pytest.raises(SystemExit) as caught:
+        main(argv)
+    assert caught.value.code == 0
+    assert expected in " ".join(capsys.readouterr().out.split())
+
+
+def test_extract_json_prints_one_scorer_record_per_file(capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["extract", "--json", str(SEED_FILE)]) == 0
+    lines = capsys.readouterr().out.splitlines()
+    assert len(lines) == 1
+    record = json.loads(lines[0])
+    body = SEED_FILE.read_text(encoding="utf-8")
+    assert record["file"] == SEED_FILE.name
+    assert record["statements"], "the seed has statements"
+    for statement in record["statements"]:
+        assert set(statement) == SCORER_KEYS
+        assert statement["text"] == body[statement["start"] : statement["end"]]
+        assert statement["kind"] in {"direct", "indirect", "mixed"}
+
+
+def test_extract_reports_a_bad_file_and_goes_on(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    empty = tmp_path / "empty.txt"
+    empty.write_text("")
+    assert main(["extract", "--json", str(empty), str(SEED_FILE)]) == 1
+    captured = capsys.readouterr()
+    assert captured.err == f"error: {empty}: the file is empty; an article needs at least a headline and a body\n"
+    assert json.loads(captured.out)["file"] == SEED_FILE.name
+
+
+def test_seed_twice_loads_once(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    monkeypatch.setenv("DATABASE_URL", f"sqlite:///{tmp_path / 'cli.db'}")
+    assert main(["seed", str(SEED_FILE)]) == 0
+    first = capsys.readouterr().err.splitlines()[-1]
+    assert main(["seed", str(SEED_FILE)]) == 0
+    second = capsys.readouterr().err.splitlines()[-1]
+    assert first.startswith("seeded 1 new article(s) with ")
+    assert first.endswith(" statement(s); 0 already present; 0 file(s) refused")
+    assert second == "seeded 0 new article(s) with 0 statement(s); 1 already present; 0 file(s) refused"
+
+
+def test_bad_setting_stops_with_the_variable_named(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    monkeypatch.setenv("DATABASE_URL", "mysql://root@localhost/x")
+    assert main(["migrate"]) == 2
+    assert capsys.readouterr().err.startswith("error: DATABASE_URL: 'mysql://root@localhost/x' is not")
+
+
+def test_export_schema_prints_the_committed_schema(capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["export-schema"]) == 0
+    assert capsys.readouterr().out == (ROOT / "schema.graphql").read_text(encoding="utf-8")

@@ -1,0 +1,132 @@
+"""Reading article files: every bad file is named with its problem; good ones still load."""
+from __future__ import annotations
+
+import datetime as dt
+import json
+from pathlib import Path
+
+import pytest
+from sqlalchemy import func, select
+from sqlalchemy.ext.asyncio import AsyncEngine
+
+from api import ingest
+from api.errors import SeedFileError
+from api.models import Actor, Article, Location, Statement
+from api.seed import article_files, read_articles, seed_paths
+from tests.conftest import SEED_FILE
+
+pytestmark = pytest.mark.anyio
+
+GOOD_RECORD = {
+    "title": "Minister warns of delays",
+    "body": 'The minister said the bridge would open late. "We are doing our best," she told Reuters.',
+    "publishedAt": "2024-03-05",
+    "publisher": "Example Times",
+    "url": "https://example.org/a",
+}
+
+
+def _write(tmp_path: Path, name: str, content: str | bytes) -> Path:
+    path = tmp_path / name
+    path.write_bytes(content if isinstance(content, bytes) else content.encode("utf-8"))
+    return path
+
+
+@pytest.mark.parametrize(
+    ("name", "content", "problem"),
+    [
+        ("empty.txt", "  \n\n", "the file is empty; an article needs at least a headline and a body"),
+        ("binary.txt", b"GIF89a\x00\x01\x02", "the file is binary (it holds NUL bytes); give UTF-8 text or JSON"),
+        ("latin1.txt", "Caf\xe9 owner said".encode("latin-1"), "byte 3 is not UTF-8; save the file as UTF-8 text"),
+        ("broken.json", '{"body": "x",\n "title": }', "line 2: broken JSON (Expecting value)"),
+        ("broken.jsonl", '{"body": "one"}\n{"body": ', "line 2: broken JSON (Expecting value)"),
+        ("baddate.json", json.dumps({"body": "Text.", "publishedAt": "31/31/2016"}),
+         "record 1: publishedAt '31/31/2016' is not a date; use YYYY-MM-DD"),
+        ("nobody.jsonl", '{"title": "No body"}\n', "line 1: 'body' is missing or empty; every record needs the article text"),
+        ("list.json", json.dumps([GOOD_RECORD, "oops"]), "record 2: expected an object with a body, got str"),
+        ("title.json", json.dumps({"body": "Text.", "title": 7}), "record 1: 'title' must be a string, got int"),
+    ],
+)
+def test_malformed_file_names_the_file_and_the_problem(
+    tmp_path: Path, name: str, content: str | bytes, problem: str
+) -> None:
+    path = _write(tmp_path, name, content)
+    with pytest.raises(SeedFileError) as caught:
+        read_articles(path)
+    assert (caught.value.path, caught.value.problem) == (str(path), problem)
+    assert str(caught.value) == f"{path}: {problem}"
+
+
+def test_json_lines_records_keep_their_fields(tmp_path: Path) -> None:
+    second = {**GOOD_RECORD, "body": "Another body.", "publishedAt": "December 5, 2016", "url": None}
+    path = _write(tmp_path, "cms.jsonl", json.dumps(GOOD_RECORD) + "\n\n" + json.dumps(second) + "\n")
+    first, other = read_articles(path)
+    assert (first.title, first.published, first.publisher, first.url, first.source) == (
+        "Minister warns of delays", dt.date(2024, 3, 5), "Example Times", "https://example.org/a",
+        "cms.jsonl line 1",
+    )
+    assert (other.body, other.published, other.url, other.source) == (
+        "Another body.", dt.date(2016, 12, 5), None, "cms.jsonl line 3",
+    )
+
+
+def test_plain_text_body_is_kept_byte_for_byte(tmp_path: Path) -> None:
+    text = "Headline\r\n\r\nBody with  double  spaces.\n"
+    (article,) = read_articles(_write(tmp_path, "a.txt", text))
+    assert (article.body, article.source, article.title) == (text, "a.txt", None)
+
+
+def test_folders_are_searched_for_article_files_in_order(tmp_path: Path) -> None:
+    (tmp_path / "sub").mkdir()
+    for name in ("b.txt", "a.json", "sub/c.jsonl", "notes.md"):
+        _write(tmp_path, name, "x")
+    found = [p.relative_to(tmp_path).as_posix() for p in article_files([tmp_path])]
+    assert found == ["a.json", "b.txt", "sub/c.jsonl"]
+
+
+async def _counts(engine: AsyncEngine) -> list[int]:
+    """Rows in article, statement, actor, location."""
+    async with engine.connect() as conn:
+        return [
+            int(await conn.scalar(select(func.count()).select_from(t)) or 0)
+            for t in (Article, Statement, Actor, Location)
+        ]
+
+
+async def test_bad_files_are_reported_and_the_others_load(engine: AsyncEngine, tmp_path: Path) -> None:
+    _write(tmp_path, "1_good.json", json.dumps(GOOD_RECORD))
+    _write(tmp_path, "2_empty.txt", "")
+    _write(tmp_path, "3_broken.json", "{")
+    (tmp_path / "4_seed.txt").write_bytes(SEED_FILE.read_bytes())
+    report = await seed_paths(engine, [tmp_path])
+    assert [(Path(e.path).name, e.problem) for e in report.errors] == [
+        ("2_empty.txt", "the file is empty; an article needs at least a headline and a body"),
+        ("3_broken.json", "line 1: broken JSON (Expecting property name enclosed in double quotes)"),
+    ]
+    assert (report.created, report.existing) == (2, 0)
+    again = await seed_paths(engine, [tmp_path])
+    assert (again.created, again.existing, again.statements) == (0, 2, 0)
+    async with engine.connect() as conn:
+        titles = (await conn.execute(select(Article.title).order_by(Article.id))).scalars().all()
+    assert titles == ["Minister warns of delays", "Syrian rebels reject withdrawal plan amid Russia's chilling warnings"]
+
+
+async def test_a_failure_while_writing_leaves_no_half_article(
+    engine: AsyncEngine, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    _write(tmp_path, "good.json", json.dumps(GOOD_RECORD))
+
+    async def explode(*_args: object) -> None:
+        raise RuntimeError("disk on fire")
+
+    monkeypatch.setattr(ingest, "_write_statements", explode)
+    report = await seed_paths(engine, [tmp_path])
+    assert [(e.path, e.problem) for e in report.errors] == [
+        ("good.json record 1", "could not be stored: disk on fire")
+    ]
+    assert await _counts(engine) == [0, 0, 0, 0]
+    monkeypatch.undo()
+    report = await seed_paths(engine, [tmp_path])
+    assert (report.created, report.errors) == (1, [])
+    articles, statements, *_ = await _counts(engine)
+    assert (articles, statements) == (1, report.statements)
