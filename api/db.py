@@ -3,8 +3,8 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from contextlib import contextmanager
-from pathlib import Path
 from contextvars import ContextVar
+from pathlib import Path
 from typing import Any
 
 from sqlalchemy import event

@@ -7,10 +7,9 @@ from alembic import context
 from sqlalchemy.engine import Connection
 from sqlmodel import SQLModel
 
+import api.models  # noqa: F401  (registers the tables)
 from api.db import create_engine, is_sqlite
 from api.settings import Settings
-
-import api.models  # noqa: F401,E402  (registers the tables)
 
 target_metadata = SQLModel.metadata
 
