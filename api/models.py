@@ -10,7 +10,7 @@ import datetime as dt
 from sqlalchemy import JSON, Column, Index, String, Text, UniqueConstraint
 from sqlmodel import Field, SQLModel
 
-from api.extract.results import ActorKind, LocationKind, StatementKind
+from api.kinds import ActorKind, LocationKind, StatementKind
 
 
 def _utcnow() -> dt.datetime:

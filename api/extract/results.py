@@ -8,30 +8,13 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass, field
-from enum import StrEnum
 
+from api.kinds import ActorKind, LocationKind, StatementKind
 
-class ActorKind(StrEnum):
-    PERSON = "PERSON"
-    ORGANIZATION = "ORGANIZATION"
-    GOVERNMENT = "GOVERNMENT"
-    MEDIA = "MEDIA"
-    GROUP = "GROUP"
-    UNNAMED = "UNNAMED"
-
-
-class StatementKind(StrEnum):
-    DIRECT = "DIRECT"
-    INDIRECT = "INDIRECT"
-    MIXED = "MIXED"
-
-
-class LocationKind(StrEnum):
-    COUNTRY = "COUNTRY"
-    REGION = "REGION"
-    CITY = "CITY"
-    DISTRICT = "DISTRICT"
-    OTHER = "OTHER"
+__all__ = [
+    "ActorKind", "ActorRef", "ArticleMeta", "Caption", "Extraction", "LocationKind", "PlaceRef",
+    "Span", "StatementKind", "StatementRef",
+]
 
 
 @dataclass(frozen=True, order=True)
