@@ -4,7 +4,10 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: serve test check install clean-db
+POLNEAR ?= ../shared/corpora/polnear
+SCORER ?= ../shared/tools/eval_attribution.py
+
+.PHONY: serve test install eval clean-db
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -24,6 +27,11 @@ test: $(STAMP)
 	$(BIN)/lint-imports
 	$(BIN)/mypy
 	$(BIN)/python -m pytest
+
+## score extraction on the PolNeAR dev split with the reference scorer
+eval: $(STAMP)
+	$(BIN)/python -m api extract --json $(POLNEAR)/dev/text/*.txt > .eval-dev.jsonl
+	python3 $(SCORER) $(POLNEAR)/dev .eval-dev.jsonl
 
 clean-db:
 	rm -f quotegraph.db quotegraph.db-wal quotegraph.db-shm
