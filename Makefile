@@ -23,7 +23,7 @@ serve: $(STAMP)
 
 ## lint, type-check and run the whole suite (PostgreSQL variants need TEST_DATABASE_URL)
 test: $(STAMP)
-	$(BIN)/ruff check api tests migrations
+	$(BIN)/ruff check api tests migrations bench
 	$(BIN)/lint-imports
 	$(BIN)/mypy
 	$(BIN)/python -m pytest
