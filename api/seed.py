@@ -13,8 +13,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncEngine
+from sqlmodel import col, select
 
 from api.db import session_factory
 from api.errors import SeedFileError
@@ -176,5 +176,5 @@ async def seed_paths(
 async def database_is_empty(engine: AsyncEngine) -> bool:
     """True when no article is stored yet (the first `serve` seeds then)."""
     async with engine.connect() as connection:
-        first = await connection.scalar(select(Article.id).limit(1))
+        first = await connection.scalar(select(col(Article.id)).limit(1))
     return first is None

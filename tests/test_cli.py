@@ -15,7 +15,7 @@ SCORER_KEYS = {"start", "end", "speaker", "speaker_start", "speaker_end", "kind"
 @pytest.mark.parametrize(
     ("argv", "expected"),
     [
-        (["--help"], "{serve,migrate,seed,extract,export-schema}"),
+        (["--help"], "serve migrate, seed an empty database"),
         (["serve", "--help"], "--workers WORKERS"),
         (["migrate", "--help"], "usage: python -m api migrate"),
         (["seed", "--help"], "[PATH ...]"),

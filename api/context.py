@@ -1,0 +1,35 @@
+"""The per-request context every resolver receives."""
+
+from __future__ import annotations
+
+import uuid
+from dataclasses import dataclass, field
+
+from sqlalchemy.ext.asyncio import AsyncEngine
+from starlette.requests import Request
+from starlette.responses import Response
+from starlette.websockets import WebSocket
+
+from api.loaders import Loaders
+
+
+@dataclass
+class Context:
+    """This request's loaders, its id (for logs and masked errors) and the debug flag."""
+
+    loaders: Loaders
+    debug: bool = False
+    request: Request | WebSocket | None = None
+    response: Response | WebSocket | None = None
+    request_id: str = field(default_factory=lambda: uuid.uuid4().hex[:12])
+
+
+def build_context(
+    engine: AsyncEngine,
+    *,
+    debug: bool = False,
+    request: Request | WebSocket | None = None,
+    response: Response | WebSocket | None = None,
+) -> Context:
+    """A fresh context with fresh loaders: nothing is shared between requests."""
+    return Context(loaders=Loaders(engine), debug=debug, request=request, response=response)

@@ -1,0 +1,141 @@
+"""Filter inputs; each turns into the loaders' hashable criteria, ids decoded."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import strawberry
+
+from api.loaders import ActorCriteria, ArticleCriteria, LocationCriteria, StatementCriteria
+from api.schema.enums import ActorKind, ArticleOrder, LocationKind, StatementKind
+from api.schema.node import pk_of
+
+
+def _words(search: str | None) -> tuple[str, ...]:
+    return tuple(search.split()) if search else ()
+
+
+def _pk(global_id: strawberry.ID | None, type_name: str) -> int | None:
+    return None if global_id is None else pk_of(global_id, type_name)
+
+
+@strawberry.input(description="Narrows a statement list; every given field must match.")
+class StatementFilter:
+    speaker_id: strawberry.ID | None = strawberry.field(
+        default=None, description="Said by this Actor."
+    )
+    location_id: strawberry.ID | None = strawberry.field(
+        default=None, description="Mentions this Location."
+    )
+    article_id: strawberry.ID | None = strawberry.field(
+        default=None, description="In this Article."
+    )
+    kind: StatementKind | None = strawberry.field(default=None, description="Of this kind.")
+    search: str | None = strawberry.field(
+        default=None,
+        description="Every word occurs in the statement text (case-insensitive; no wildcards).",
+    )
+    published_from: dt.date | None = strawberry.field(
+        default=None, description="In an article published on or after this date."
+    )
+    published_to: dt.date | None = strawberry.field(
+        default=None, description="In an article published on or before this date."
+    )
+
+    def criteria(self) -> StatementCriteria:
+        """The loaders' criteria; InvalidArgument for an id of the wrong type."""
+        return StatementCriteria(
+            speaker_id=_pk(self.speaker_id, "Actor"),
+            location_id=_pk(self.location_id, "Location"),
+            article_id=_pk(self.article_id, "Article"),
+            kind=self.kind.value if self.kind else None,
+            words=_words(self.search),
+            published_from=self.published_from,
+            published_to=self.published_to,
+        )
+
+
+@strawberry.input(description="Narrows an article list; every given field must match.")
+class ArticleFilter:
+    search: str | None = strawberry.field(
+        default=None,
+        description="Every word occurs in the title, standfirst or body (case-insensitive).",
+    )
+    publisher: str | None = strawberry.field(
+        default=None, description="Published by this publisher (exact name, any case)."
+    )
+    published_from: dt.date | None = strawberry.field(
+        default=None, description="Published on or after this date."
+    )
+    published_to: dt.date | None = strawberry.field(
+        default=None, description="Published on or before this date."
+    )
+    actor_id: strawberry.ID | None = strawberry.field(
+        default=None, description="Mentions this Actor."
+    )
+    location_id: strawberry.ID | None = strawberry.field(
+        default=None, description="Mentions this Location."
+    )
+
+    def criteria(self, order: ArticleOrder | None = None) -> ArticleCriteria:
+        """The loaders' criteria; InvalidArgument for an id of the wrong type."""
+        return ArticleCriteria(
+            words=_words(self.search),
+            publisher=self.publisher,
+            published_from=self.published_from,
+            published_to=self.published_to,
+            actor_id=_pk(self.actor_id, "Actor"),
+            location_id=_pk(self.location_id, "Location"),
+            order=(order or ArticleOrder.PUBLISHED_AT_DESC).sort(),
+        )
+
+
+@strawberry.input(description="Narrows an actor list.")
+class ActorFilter:
+    search: str | None = strawberry.field(
+        default=None, description="Part of a name or alias, case-insensitive ('lavrov')."
+    )
+    kind: ActorKind | None = strawberry.field(default=None, description="Of this kind.")
+
+    def criteria(self) -> ActorCriteria:
+        """The loaders' criteria."""
+        return ActorCriteria(search=self.search, kind=self.kind.value if self.kind else None)
+
+
+@strawberry.input(description="Narrows a location list.")
+class LocationFilter:
+    search: str | None = strawberry.field(
+        default=None, description="Part of the name, case-insensitive."
+    )
+    kind: LocationKind | None = strawberry.field(default=None, description="Of this kind.")
+    country_code: str | None = strawberry.field(
+        default=None, description="ISO 3166-1 alpha-2 country code, e.g. 'SY'."
+    )
+
+    def criteria(self) -> LocationCriteria:
+        """The loaders' criteria."""
+        return LocationCriteria(
+            search=self.search,
+            kind=self.kind.value if self.kind else None,
+            country_code=self.country_code,
+        )
+
+
+def statement_criteria(given: StatementFilter | None) -> StatementCriteria:
+    """Criteria of an optional filter."""
+    return given.criteria() if given else StatementCriteria()
+
+
+def article_criteria(given: ArticleFilter | None, order: ArticleOrder | None) -> ArticleCriteria:
+    """Criteria of an optional filter and order."""
+    return (given or ArticleFilter()).criteria(order)
+
+
+def actor_criteria(given: ActorFilter | None) -> ActorCriteria:
+    """Criteria of an optional filter."""
+    return given.criteria() if given else ActorCriteria()
+
+
+def location_criteria(given: LocationFilter | None) -> LocationCriteria:
+    """Criteria of an optional filter."""
+    return given.criteria() if given else LocationCriteria()

@@ -1,0 +1,119 @@
+"""Statement: something an actor said, where it sits in its article, what it mentions."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Annotated
+
+import strawberry
+
+from api import models
+from api.context import Context
+from api.schema.enums import StatementKind
+from api.schema.fields import resolver
+from api.schema.node import Node, to_global_id
+
+if TYPE_CHECKING:
+    from api.schema.actor import Actor
+    from api.schema.article import Article
+    from api.schema.location import Location
+
+Info = strawberry.Info[Context, None]
+
+
+@strawberry.type(
+    description="A half-open range [start, end) of character offsets into Article.body."
+)
+class Span:
+    start: int = strawberry.field(description="Offset of the first character.")
+    end: int = strawberry.field(description="Offset just past the last character.")
+
+
+@strawberry.type(description="A statement reported in an article: a quote or reported speech.")
+class Statement(Node):
+    text: str = strawberry.field(description="What was said, as printed.")
+    kind: StatementKind = strawberry.field(description="Quoted, reported, or both.")
+    cue: str | None = strawberry.field(description="The reporting verb, e.g. 'said', 'told'.")
+    span: Span = strawberry.field(description="Where the statement is in the article body.")
+    speaker_span: Span | None = strawberry.field(
+        description="Where the speaker is named for this statement (may be a pronoun)."
+    )
+    speaker_text: str | None = strawberry.field(
+        description="The speaker mention as written, e.g. 'he' or 'Lavrov'."
+    )
+    pk: strawberry.Private[int]
+    article_pk: strawberry.Private[int]
+    speaker_pk: strawberry.Private[int | None]
+    medium_pk: strawberry.Private[int | None]
+
+    @classmethod
+    def from_row(cls, row: models.Statement) -> Statement:
+        """The GraphQL view of a statement row."""
+        assert row.id is not None
+        return cls(
+            id=to_global_id("Statement", row.id),
+            pk=row.id,
+            article_pk=row.article_id,
+            speaker_pk=row.speaker_id,
+            medium_pk=row.medium_id,
+            text=row.text,
+            kind=StatementKind(row.kind),
+            cue=row.cue,
+            span=Span(start=row.start, end=row.end),
+            speaker_span=_speaker_span(row),
+            speaker_text=row.speaker_text,
+        )
+
+    @resolver(description="Who said it, when known.")
+    async def speaker(
+        self, info: Info
+    ) -> Annotated[Actor, strawberry.lazy("api.schema.actor")] | None:
+        return await _actor(info, self.speaker_pk)
+
+    @resolver(description="Whom it was said to or through, e.g. AFP in 'he told AFP'.")
+    async def medium(
+        self, info: Info
+    ) -> Annotated[Actor, strawberry.lazy("api.schema.actor")] | None:
+        return await _actor(info, self.medium_pk)
+
+    @resolver(description="The article it appears in.")
+    async def article(
+        self, info: Info
+    ) -> Annotated[Article, strawberry.lazy("api.schema.article")]:
+        from api.schema.article import Article
+
+        row = await info.context.loaders.articles_by_id.load(self.article_pk)
+        assert row is not None, f"statement {self.pk} has no article {self.article_pk}"
+        return Article.from_row(row)
+
+    @resolver(description="Places the statement mentions, by name.")
+    async def locations(
+        self, info: Info
+    ) -> list[Annotated[Location, strawberry.lazy("api.schema.location")]]:
+        from api.schema.location import Location
+
+        rows = await info.context.loaders.locations_by_statement.load(self.pk)
+        return [Location.from_row(row) for row in rows]
+
+    @resolver(description="Actors the statement mentions, by name.")
+    async def mentions(
+        self, info: Info
+    ) -> list[Annotated[Actor, strawberry.lazy("api.schema.actor")]]:
+        from api.schema.actor import Actor
+
+        rows = await info.context.loaders.mentions_by_statement.load(self.pk)
+        return [Actor.from_row(row) for row in rows]
+
+
+def _speaker_span(row: models.Statement) -> Span | None:
+    if row.speaker_start is None or row.speaker_end is None:
+        return None
+    return Span(start=row.speaker_start, end=row.speaker_end)
+
+
+async def _actor(info: Info, pk: int | None) -> Actor | None:
+    from api.schema.actor import Actor
+
+    if pk is None:
+        return None
+    row = await info.context.loaders.actors_by_id.load(pk)
+    return None if row is None else Actor.from_row(row)
