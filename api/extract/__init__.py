@@ -1,0 +1,118 @@
+"""Pure extraction of who said what, where, from one article's text."""
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+
+from api.extract.actors import ActorTable, Mention, classify_name, name_spans, person_names
+from api.extract.article import parse_article
+from api.extract.places import capital_country, find_places, is_country
+from api.extract.quotes import find_quotes
+from api.extract.results import (
+    ActorKind,
+    ActorRef,
+    ArticleMeta,
+    Extraction,
+    PlaceRef,
+    Span,
+    StatementKind,
+    StatementRef,
+)
+from api.extract.statements import Draft, find_statements, free_people
+
+__all__ = [
+    "ActorKind",
+    "ActorRef",
+    "ArticleMeta",
+    "Extraction",
+    "PlaceRef",
+    "Span",
+    "StatementKind",
+    "StatementRef",
+    "classify_name",
+    "extract_article",
+]
+
+_NAME = re.compile(r"[A-Z][\w'’-]*(?:\s+[A-Z][\w'’-]*)*")
+# A state's name acts (rather than locates) as a subject, or after these words.
+_ACTING_BEFORE = re.compile(r"\b(?:with|by|against|between|urged|told|warned|accused)\s+$")
+_ACTING_AFTER = re.compile(
+    r"(?:['’]s\b|\s+(?:has|have|had|will|would|could|should|may|might|must|is|was|were|"
+    r"are|did|does|said|says|[a-z]+ed)\b)"
+)
+
+
+def extract_article(text: str, *, title: str | None = None) -> Extraction:
+    """Statements, actors and places of one article; offsets index `text` unchanged."""
+    meta = parse_article(text, title=title)
+    quotes = find_quotes(text, meta.paragraphs)
+    places = find_places(text, meta.paragraphs)
+    skip = [q.span for q in quotes] + [m for p in places for m in p.mentions]
+    people = person_names(text, meta.paragraphs, skip)
+    drafts = find_statements(text, meta.paragraphs, quotes, people)
+    table = ActorTable()
+    for draft in drafts:
+        for mention in (draft.resolved, draft.medium):
+            if mention is not None:
+                table.add(mention)
+    for person in free_people(people, drafts):
+        table.add(person)
+    for mention in _state_mentions(text, drafts):
+        table.add(mention)
+    extra = _pronoun_spans(table, drafts)
+    for key, spans in name_spans(text, meta.paragraphs, table.actors()).items():
+        extra.setdefault(key, []).extend(spans)
+    actors = table.actors(extra)
+    statements = tuple(_statement(text, d, table, actors, places) for d in drafts)
+    return Extraction(meta=meta, statements=statements, actors=actors, places=places)
+
+
+def _state_mentions(text: str, drafts: Sequence[Draft]) -> list[Mention]:
+    """States and capitals acting in reported content ("Moscow would hold talks")."""
+    found: list[Mention] = []
+    for draft in drafts:
+        start, end = draft.content.start, draft.content.end
+        for match in _NAME.finditer(text, start, end):
+            name = match.group()
+            if not (is_country(name) or capital_country(name)):
+                continue
+            before = text[max(0, match.start() - 12) : match.start()]
+            if not (_ACTING_BEFORE.search(before) or _ACTING_AFTER.match(text, match.end())):
+                continue
+            found.append(Mention(Span(match.start(), match.end()), name, ActorKind.GOVERNMENT))
+    return found
+
+
+def _pronoun_spans(table: ActorTable, drafts: Sequence[Draft]) -> dict[str, list[Span]]:
+    spans: dict[str, list[Span]] = {}
+    for draft in drafts:
+        if draft.speaker is not None and draft.speaker.pronoun and draft.resolved is not None:
+            spans.setdefault(table.key_of(draft.resolved), []).append(draft.speaker.span)
+    return spans
+
+
+def _statement(
+    text: str,
+    draft: Draft,
+    table: ActorTable,
+    actors: Sequence[ActorRef],
+    places: Sequence[PlaceRef],
+) -> StatementRef:
+    content = draft.content
+    cue = draft.cue
+    return StatementRef(
+        span=content,
+        kind=draft.kind,
+        cue=text[cue.span.start : cue.span.end] if cue is not None else None,
+        cue_span=cue.span if cue is not None else None,
+        speaker=table.key_of(draft.resolved) if draft.resolved is not None else None,
+        speaker_span=draft.speaker.span if draft.speaker is not None else None,
+        medium=table.key_of(draft.medium) if draft.medium is not None else None,
+        locations=tuple(p.key for p in places if any(_inside(s, content) for s in p.mentions)),
+        mentions=tuple(a.key for a in actors if any(_inside(s, content) for s in a.mentions)),
+    )
+
+
+def _inside(span: Span, outer: Span) -> bool:
+    return outer.start <= span.start and span.end <= outer.end
+

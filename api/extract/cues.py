@@ -1,0 +1,236 @@
+"""The cue lexicon: words that report speech, belief or intention.
+
+A cue is a reporting verb in any tense, with its auxiliaries and negation
+("has praised", "would not say"), a reporting noun ("announcement") or the
+phrase "according to". Finding a cue says nothing yet about who spoke.
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from enum import StrEnum
+from functools import cache
+
+from api.extract.results import Span
+
+
+class CueKind(StrEnum):
+    VERB = "VERB"
+    NOUN = "NOUN"
+    ACCORDING = "ACCORDING"
+
+
+@dataclass(frozen=True)
+class Cue:
+    """One cue: its span (auxiliaries included), lemma and grammatical kind."""
+
+    span: Span
+    lemma: str
+    kind: CueKind
+    # The inflected verb itself, without auxiliaries ("praised" in "has praised").
+    head: Span
+    participle: bool = False  # "-ing" form, as in "..., adding that ..."
+
+
+# Verbs of saying, writing, believing and intending; PolNeAR counts all of them.
+SPEECH_VERBS = frozenset(
+    """say tell add ask write note report announce suggest argue describe tweet
+    declare explain acknowledge criticize accuse recall respond propose
+    agree conclude claim insist warn promise reply reveal predict vow pledge deny
+    stress mention charge complain confirm contend emphasize emphasise maintain
+    observe testify threaten urge admit assert boast caution concede
+    estimate indicate imply joke lament posit recount remark repeat reiterate
+    signal speculate demand praise blame dismiss decry denounce question allege
+    brag counter disclose predict post retort quip muse scoff shout yell cry
+    whisper exclaim proclaim insinuate hint acknowledge affirm advise announce
+    assure inform remind explain complain grumble concur object protest reason
+    recommend propose plead order instruct tout hail laud slam blast attack
+    condemn rebuke call cite show find see support endorse criticize criticise
+    defend discuss oppose favor favour mock echo highlight label dub attack
+    slam blast decry""".split()
+)
+THOUGHT_VERBS = frozenset(
+    """think believe want hope fear expect feel know worry doubt suspect
+    plan intend seek refuse decline wish prefer aim vow""".split()
+)
+# Verbs that report only when a quotation follows ("He continued, "..."").
+QUOTE_ONLY_VERBS = frozenset("continue".split())
+# Verbs whose first object is the hearer ("told AFP", "warned reporters that").
+HEARER_VERBS = frozenset("tell warn threaten assure inform remind promise advise urge".split())
+# Forms that are more often nouns or other verbs; they need a subject right before.
+_AMBIGUOUS = frozenset(
+    """report reports claim claims plan plans hope hopes fear fears want wants
+    post posts order orders question questions state states charge charges
+    note notes object objects reason reasons counter attack attacks post tweet
+    tweets blast protest protests wish doubt cry promise promises vow vows
+    pledge pledges warning feel order reason call calls show shows back backs support
+    supports find finds finding see echo echoes label dub favor attack attacks slam
+    blast""".split()
+)
+NOUN_CUES = frozenset(
+    """announcement announcements statement statements claim claims warning warnings
+    assertion insistence promise pledge remark remarks comment comments suggestion
+    argument belief view contention accusation accusations allegation allegations
+    threat threats vow admission acknowledgment acknowledgement prediction
+    assurance assurances insistence denial""".split()
+)
+
+_IRREGULAR: dict[str, tuple[str, ...]] = {
+    "say": ("say", "says", "said", "saying"),
+    "tell": ("tell", "tells", "told", "telling"),
+    "write": ("write", "writes", "wrote", "written", "writing"),
+    "think": ("think", "thinks", "thought", "thinking"),
+    "know": ("know", "knows", "knew", "knowing"),  # "known to be" is adjectival
+    "feel": ("feel", "feels", "felt", "feeling"),
+    "seek": ("seek", "seeks", "sought", "seeking"),
+    "cry": ("cry", "cries", "cried", "crying"),
+    "show": ("show", "shows", "showed", "shown", "showing"),
+    "find": ("find", "finds", "found", "finding"),
+    "see": ("see", "sees", "saw", "seen", "seeing"),
+}
+_DOUBLING = frozenset("admit plan regret refer prefer commit omit stop quip".split())
+_AUX = frozenset(
+    """has have had will would could should may might must did does do is was
+    were are be been being am 's 've 'd shall can ca wo""".split()
+)
+_NEGATION_OR_ADVERB = frozenset(
+    """not n't never also later earlier previously repeatedly reportedly
+    already once often again publicly privately still just even first""".split()
+)
+_WORD = re.compile(r"[A-Za-z]+(?:[-'’][A-Za-z]+)*")
+
+
+def inflections(lemma: str) -> tuple[str, ...]:
+    """Every form of a reporting verb: base, 3rd person, past, participle, -ing."""
+    if lemma in _IRREGULAR:
+        return _IRREGULAR[lemma]
+    if lemma.endswith("e"):
+        return (lemma, lemma + "s", lemma + "d", lemma[:-1] + "ing")
+    if lemma.endswith("y") and lemma[-2] not in "aeiou":
+        return (lemma, lemma[:-1] + "ies", lemma[:-1] + "ied", lemma + "ing")
+    if lemma in _DOUBLING:
+        return (lemma, lemma + "s", lemma + lemma[-1] + "ed", lemma + lemma[-1] + "ing")
+    third = lemma + "es" if lemma.endswith(("s", "sh", "ch", "x", "z")) else lemma + "s"
+    return (lemma, third, lemma + "ed", lemma + "ing")
+
+
+@cache
+def _form_table() -> dict[str, str]:
+    table: dict[str, str] = {}
+    for lemma in sorted(SPEECH_VERBS | THOUGHT_VERBS | QUOTE_ONLY_VERBS):
+        for form in inflections(lemma):
+            table.setdefault(form, lemma)
+    return table
+
+
+def lemma_of(word: str) -> str | None:
+    """The reporting-verb lemma of an inflected form ("warned" -> "warn"), else None."""
+    return _form_table().get(word.lower())
+
+
+_ACCORDING = re.compile(r"\baccording to\b", re.IGNORECASE)
+_DETERMINERS = frozenset(
+    "a an the his her their its this that these those our my your whose every each no".split()
+)
+
+
+def find_cues(text: str, start: int = 0, end: int | None = None) -> list[Cue]:
+    """All cues inside text[start:end], in order of position."""
+    stop = len(text) if end is None else end
+    found: list[Cue] = []
+    previous: str | None = None
+    for match in _WORD.finditer(text, start, stop):
+        cue = _cue_at(text, match, previous)
+        if cue is not None:
+            found.append(cue)
+        previous = match.group()
+    found.extend(
+        Cue(Span(m.start(), m.end()), "according to", CueKind.ACCORDING, Span(m.start(), m.end()))
+        for m in _ACCORDING.finditer(text, start, stop)
+    )
+    return sorted(found, key=lambda cue: cue.span)
+
+
+def _cue_at(text: str, match: re.Match[str], previous: str | None) -> Cue | None:
+    word = match.group()
+    lower = word.lower()
+    after_determiner = previous is not None and previous.lower() in _DETERMINERS
+    head = Span(match.start(), match.end())
+    if lower in NOUN_CUES and (after_determiner or _possessive_before(text, match.start())):
+        return Cue(head, lower, CueKind.NOUN, head)
+    lemma = lemma_of(lower)
+    if lemma is None or word[0].isupper() and previous is not None:
+        return None
+    if after_determiner or (lower in _AMBIGUOUS and not _verb_context(text, match, previous)):
+        return None
+    span = _with_auxiliaries(text, head)
+    if _passive(text, span, head):
+        return None
+    return Cue(span, lemma, CueKind.VERB, head, lower.endswith("ing"))
+
+
+_BE = frozenset("is was were are be been being am".split())
+
+
+def _passive(text: str, span: Span, head: Span) -> bool:
+    """ "was not disclosed", "is expected": the subject is not the speaker."""
+    if text[head.end - 3 : head.end] == "ing" or span == head:
+        return False
+    auxiliaries = re.findall(r"[a-z]+", text[span.start : head.start].lower())
+    return any(word in _BE for word in auxiliaries)
+
+
+_SUBJECT_PRONOUNS = frozenset("i you he she it we they who".split())
+
+
+# Ambiguous forms that read as verbs after any plain noun ("the poll shows").
+_PLAIN_VERBS = frozenset("show shows find finds want wants".split())
+
+
+def _verb_context(text: str, match: re.Match[str], previous: str | None) -> bool:
+    """An ambiguous form ("plans", "report") reads as a verb after a pronoun
+    or auxiliary, or before "to"/"that" ("Trump plans to", "claims that")."""
+    if previous is not None and (previous.lower() in _SUBJECT_PRONOUNS or previous.lower() in _AUX):
+        return True
+    if previous is None or "-" in previous or previous.endswith(("'s", "’s")):
+        return False
+    word = match.group().lower()
+    base = lemma_of(word) == word
+    # "Polls show", "Democrats plan": a plural subject; "The poll shows": a singular one.
+    if not base and previous[0].isupper():  # "Bivens hopes", "Trump claims"
+        return True
+    if word in _PLAIN_VERBS and previous.islower():
+        if base and previous.endswith("s") and not previous.endswith("ss"):
+            return True
+        if not base and not previous.endswith("s"):
+            return True
+    following = re.match(r"\s+(?:to|that|he|she|it|they|we|I)\s", text[match.end() : match.end() + 8])
+    return following is not None and not (base and previous[0].isupper())
+
+
+_POSSESSIVE_END = re.compile(r"\w['’]s\s+(?:\w+\s+)?$")
+_WORD_BEFORE = re.compile(r"(\w+(?:['’]\w+)?|['’]\w+)\s+$")
+
+
+def _possessive_before(text: str, at: int) -> bool:
+    before = text[max(0, at - 40) : at]
+    return _POSSESSIVE_END.search(before) is not None
+
+
+def _with_auxiliaries(text: str, head: Span) -> Span:
+    """Extend a verb's span left over auxiliaries, negation and adverbs."""
+    start = head.start
+    cursor = head.start
+    while True:
+        match = _WORD_BEFORE.search(text[max(0, cursor - 30) : cursor])
+        if match is None:
+            break
+        word = match.group(1).lower().replace("’", "'")
+        if word.endswith("n't"):
+            word = word[:-3]
+        if word not in _AUX and word not in _NEGATION_OR_ADVERB and not word.endswith("ly"):
+            break
+        cursor = cursor - len(match.group())
+        if word in _AUX or word in {"not", "n't", "never"}:
+            start = cursor
+    return Span(start, head.end)

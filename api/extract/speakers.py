@@ -1,0 +1,269 @@
+"""Who a cue belongs to: the speaker phrase before it, after it (inverted
+"said Rep. Jerry Nadler"), before a colon, in a possessive ("Lavrov's
+announcement") or after "according to"; and what a pronoun stands for.
+"""
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from dataclasses import replace
+
+from api.extract.actors import Mention, parse_mention, pronoun_kinds
+from api.extract.cues import HEARER_VERBS, Cue, lemma_of
+from api.extract.quotes import Quote
+from api.extract.results import ActorKind, Span
+from api.extract.sentences import after_abbreviation
+
+# Where a subject phrase can begin: clause punctuation and subordinators.
+_BOUNDARY = re.compile(
+    r"[;:\u2014\u2013]|\s-\s|,\s+(?:and|but|or)\b|\b(?:[Tt]hat|despite|after|because|while|as|"
+    r"since|when|although|though|if|whether|where|before|until|unless|amid|"
+    r"once|because|than|whereas|whose|what|how|why|[Uu]nless|[Ss]ince|[Bb]ecause|"
+    r"[Ww]hen|[Aa]s|[Ww]hile|[Aa]fter|[Ii]f|[Ss]o)\s"
+)
+_CONNECTORS = re.compile(
+    r"^(?:(?:and|but|so|yet|still|meanwhile|however|instead|now|then|also|indeed|"
+    r"separately|moreover|earlier|later|on\s+\w+day|last\s+\w+)\b[,\s]*)+",
+    re.IGNORECASE,
+)
+_TRAILING = re.compile(
+    r"(?:\s+(?:also|earlier|later|then|again|previously|once|too|had|has|have|"
+    r"on\s+\w+day|this\s+week|last\s+\w+|\w+ly|(?:in|on|at|during|through|via)\s+"
+    r"(?:a|an|the|his|her|their|its)\s+[\w'’ -]{1,30}?))+\s*$"
+)
+_VERBISH = frozenset(
+    """has have had is was were are will would could should may might must did does
+    do can""".split()
+)
+_INVERTED_STOP = re.compile(
+    r"[,.;:!?\u2014()]|\s(?:in|on|at|during|to|according|after|when|as|before|about|of|"
+    r"this|last|earlier|later|yesterday|today|recently)\b"
+)
+_MAX_WORDS = 22
+_INVERTED_START = re.compile(
+    r"\s+(?:[A-Z]|(?:former|then|the|a|an|its|his|her|their|one|two|several)\b|"
+    r"(?:he|she|they|it)\s*$)"
+)
+
+
+def find_speaker(text: str, sentence: Span, cue: Cue, quotes: Sequence[Quote]) -> Mention | None:
+    """The speaker of a verb cue: inverted after it, else the subject before it."""
+    after = speaker_after(text, sentence, cue)
+    return after if after is not None else speaker_before(text, sentence, cue, quotes)
+
+
+def speaker_after(text: str, sentence: Span, cue: Cue) -> Mention | None:
+    """ "..., said Rep. Jerry Nadler, a Democrat": only after a comma or a quote,
+    and only when the phrase after the cue ends the clause."""
+    before = text[sentence.start : cue.span.start].rstrip()
+    if not before.endswith((",", "\u201d", '"', "''")) or cue.participle:
+        return None
+    if cue.lemma in HEARER_VERBS or cue.lemma == "ask":  # "told MSNBC": the hearer follows
+        return None
+    end = _inverted_end(text, sentence, cue)
+    phrase = text[cue.span.end : end]
+    if not _INVERTED_START.match(phrase):
+        return None
+    words = re.findall(r"[\w'’-]+", phrase)
+    if not words or len(words) > 8 or any(
+        w in _VERBISH or lemma_of(w) or (w.islower() and w.endswith("ed")) for w in words[1:]
+    ):
+        return None
+    if words[0].lower() in {"he", "she", "they", "it"} and len(words) > 1:
+        return None
+    end = _with_appositive(text, end, sentence.end)
+    return _checked(parse_mention(text, Span(cue.span.end, end)))
+
+
+def _inverted_end(text: str, sentence: Span, cue: Cue) -> int:
+    """Where the phrase after an inverted cue stops (a period after "Gov." does not)."""
+    rest = text[cue.span.end : sentence.end]
+    for stop in _INVERTED_STOP.finditer(rest):
+        if stop.group() != "." or not after_abbreviation(text, cue.span.end + stop.start()):
+            return cue.span.end + stop.start()
+    return cue.span.end + len(rest.rstrip())
+
+
+def _with_appositive(text: str, end: int, limit: int) -> int:
+    """Extend "Jerry Nadler" over ", a Democrat from New York" when present."""
+    match = re.match(r",\s+(?:an?|the)\s[^,.;]+", text[end:limit])
+    return end + match.end() if match else end
+
+
+def speaker_before(
+    text: str, sentence: Span, cue: Cue, quotes: Sequence[Quote]
+) -> Mention | None:
+    """The subject phrase ending at the cue ("Foreign Minister Sergei Lavrov said")."""
+    left = _left_edge(text, sentence, cue, quotes)
+    start, end = left, cue.span.start
+    segment = text[start:end]
+    if re.search(r"\b(?:and|but)\s*$", segment):
+        return _coordinated_subject(text, Span(sentence.start, end))
+    relative = _relative_speaker(text, start, end)
+    if relative is not None:
+        return relative
+    start = _after_last_clause_comma(text, start, end)
+    start, end = _strip_edges(text, start, end)
+    if start >= end or len(text[start:end].split(",")[0].split()) > _MAX_WORDS:
+        return None
+    return _checked(parse_mention(text, Span(start, end)))
+
+
+def _relative_speaker(text: str, start: int, end: int) -> Mention | None:
+    """ "Cruz, who says ...": the mention is "who", standing for "Cruz"."""
+    match = re.search(r"([^,;:]+),\s+(who|which)\s+(?:\w+ly\s+|also\s+)?$", text[start:end])
+    if match is None:
+        return None
+    antecedent = _checked(parse_mention(text, Span(start + match.start(1), start + match.end(1))))
+    if antecedent is None or antecedent.pronoun:
+        return None
+    who = Span(start + match.start(2), start + match.end(2))
+    return replace(antecedent, span=who, phrase=who)
+
+
+def sentence_subject(text: str, sentence: Span, cue: Cue) -> Mention | None:
+    """The subject of a sentence's first verb ("Le Pen voiced support ..., saying")."""
+    return _coordinated_subject(text, Span(sentence.start, cue.span.start))
+
+
+def _left_edge(text: str, sentence: Span, cue: Cue, quotes: Sequence[Quote]) -> int:
+    left = sentence.start
+    for quote in quotes:
+        if sentence.start <= quote.span.end <= cue.span.start:
+            left = max(left, quote.span.end)
+    for match in _BOUNDARY.finditer(text, left, cue.span.start):
+        left = max(left, match.end())
+    return left
+
+
+def _coordinated_subject(text: str, span: Span) -> Mention | None:
+    """ "Rebel groups have ruled out the plan and said": the subject of the first verb."""
+    for match in re.finditer(r"[\w'’-]+", text[span.start : span.end]):
+        word = match.group().lower()
+        if word in _VERBISH or lemma_of(word) is not None or word.endswith("ed"):
+            end = span.start + match.start()
+            start = _after_last_clause_comma(text, span.start, end)
+            start, end = _strip_edges(text, start, end)
+            if start >= end or len(text[start:end].split()) > _MAX_WORDS:
+                return None
+            return _checked(parse_mention(text, Span(start, end)))
+    return None
+
+
+def _after_last_clause_comma(text: str, start: int, end: int) -> int:
+    """Skip "In another comment," but keep "Jerry Nadler, a Democrat," whole."""
+    segment = text[start:end].rstrip()
+    if "," not in segment:
+        return start
+    if not segment.endswith(","):
+        return start + segment.rindex(",") + 1
+    # "NAME, APPOSITIVE, said": start at the last piece that opens with a name.
+    pieces = segment.split(",")[:-1]
+    offsets = [sum(len(p) + 1 for p in pieces[:i]) for i in range(len(pieces))]
+    named = [
+        offset for piece, offset in zip(pieces, offsets, strict=True)
+        if re.match(r"\s*[A-Z]", piece) and not _ADVERBIAL.match(piece.strip())
+    ]
+    if named:
+        return start + named[-1]
+    plain = [o for p, o in zip(pieces, offsets, strict=True) if not _ADVERBIAL.match(p.strip())]
+    return start + (plain[0] if plain else 0)
+
+
+# Pieces that open a sentence without being its subject ("In a statement,").
+_ADVERBIAL = re.compile(
+    r"(?:[Ii]n|[Oo]n|[Aa]t|[Ff]or|[Aa]fter|[Bb]efore|[Dd]uring|[Ll]ast|[Ee]arlier|[Ll]ater|"
+    r"[Mm]eanwhile|[Hh]owever|[Ss]till|[Yy]et|[Bb]ut|[Aa]nd|[Ss]o|[Ii]ndeed|[Ii]nstead|"
+    r"[Nn]ow|[Tt]hen|[Ss]eparately|[Mm]oreover|[Aa]lso|[Tt]oday|[Yy]esterday|[Ff]inally|"
+    r"[Aa]sked|[Ss]peaking|[Ww]riting|[Ii]ronically|[Ll]ikewise|[A-Z][a-z]+ly|[A-Z][a-z]+ing)\b"
+)
+
+
+def _strip_edges(text: str, start: int, end: int) -> tuple[int, int]:
+    aside = re.search(r"\s*\([^()]*\)\s*$", text[start:end])  # "Rep. Issa (R-Calif.)"
+    if aside is not None:
+        end = start + aside.start()
+    segment = text[start:end]
+    lead = _CONNECTORS.match(segment.lstrip())
+    start += len(segment) - len(segment.lstrip()) + (lead.end() if lead else 0)
+    segment = text[start:end]
+    trail = _TRAILING.search(segment)
+    if trail is not None:
+        end = start + trail.start()
+    return start, end
+
+
+def _checked(mention: Mention | None) -> Mention | None:
+    """Drop common-noun "speakers" that are really clauses ("the plan was")."""
+    if mention is None or mention.kind not in (ActorKind.UNNAMED, ActorKind.GROUP):
+        return mention
+    words = re.findall(r"[\w'’-]+", mention.name)
+    # The head may be a verb form used as a noun ("the state", "the report").
+    if len(words) > 16 or any(_verb_form(w.lower()) for w in words[:-1]):
+        return None
+    return mention
+
+
+def _verb_form(word: str) -> bool:
+    """An auxiliary or an inflected reporting verb ("said"), not a noun-like base form."""
+    if word in _VERBISH:
+        return True
+    lemma = lemma_of(word)
+    return lemma is not None and word != lemma and not word.endswith("s")
+
+
+def colon_speaker(text: str, sentence: Span, quote: Quote) -> Mention | None:
+    """ "Lavrov: "We will..."": a short name phrase, a colon, then the quote."""
+    before = text[sentence.start : quote.span.start]
+    match = re.search(r"([^.:;!?\u201d\"]{1,60}):\s*$", before)
+    if match is None or len(match.group(1).split()) > 6:
+        return None
+    start = sentence.start + match.start(1)
+    mention = parse_mention(text, Span(start, start + len(match.group(1))))
+    return mention if mention is not None and mention.kind != ActorKind.UNNAMED else None
+
+
+def possessive_speaker(text: str, sentence: Span, cue: Cue) -> Mention | None:
+    """ "Lavrov's earlier announcement": the possessor of a noun cue."""
+    before = text[sentence.start : cue.span.start]
+    match = re.search(r"((?:[A-Z][\w.'’-]*\s+){0,4}[A-Z][\w.'’-]*)['’]s\s+(?:\w+\s+)?$", before)
+    if match is None:
+        return None
+    start = sentence.start + match.start(1)
+    return parse_mention(text, Span(start, sentence.start + match.end(1)))
+
+
+def according_source(text: str, sentence: Span, cue: Cue) -> tuple[Mention | None, Span]:
+    """The source after "according to", and the span of the whole phrase."""
+    rest = text[cue.span.end : sentence.end]
+    stop = re.search(
+        r"[,;:!?]|\.(?:\s|$|[\"\u201d])|\s(?:who|which|that|released|published|conducted|"
+        r"issued|out|taken|last|this|on)\s",
+        rest,
+    )
+    end = cue.span.end + (stop.start() if stop else len(rest.rstrip(". ")))
+    document = _DOCUMENT.match(text, cue.span.end, end)
+    if document is None:
+        return parse_mention(text, Span(cue.span.end, end)), Span(cue.span.start, end)
+    # "according to a statement (from the ministry)": the document is no actor.
+    author = document.group(1)
+    mention = parse_mention(text, Span(document.start(1), end)) if author else None
+    return mention, Span(cue.span.start, end)
+
+
+_DOCUMENT = re.compile(
+    r"\s*(?:an?|the|his|her|their|its)\s+(?:\w+\s+)?(?:statement|press release|release|"
+    r"transcript)(?:\s+(?:from|by|issued by)\s+(\S.*))?\s*$"
+)
+
+
+def resolve_pronoun(pronoun: Mention, earlier: Sequence[Mention]) -> Mention | None:
+    """The nearest preceding named actor a pronoun can stand for."""
+    kinds = pronoun_kinds(pronoun.name)
+    for mention in reversed(earlier):
+        if mention.pronoun or mention.kind not in kinds:
+            continue
+        if pronoun.name.casefold() == "they" and mention.kind == ActorKind.PERSON:
+            continue
+        return mention
+    return None

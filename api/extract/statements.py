@@ -1,0 +1,576 @@
+"""Statements: cues, speakers and quotations put together.
+
+Each sentence is read cue by cue. A verb cue takes the quotation right
+before its speaker ("..., Lavrov said") or what follows it: a quotation
+(DIRECT) or the reported clause to its natural end (INDIRECT; MIXED when it
+carries a partial quote). Quotations left over continue the last speaker.
+"""
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass, replace
+
+from api.extract.actors import Mention, classify_name, parse_mention
+from api.extract.cues import HEARER_VERBS, QUOTE_ONLY_VERBS, Cue, CueKind, find_cues
+from api.extract.quotes import Quote, QuoteKind, quote_at
+from api.extract.results import ActorKind, Span, StatementKind
+from api.extract.sentences import split_sentences
+from api.extract.speakers import (
+    according_source,
+    colon_speaker,
+    find_speaker,
+    possessive_speaker,
+    resolve_pronoun,
+    sentence_subject,
+)
+
+
+@dataclass(frozen=True)
+class Draft:
+    """A statement before actor keys are known."""
+
+    content: Span
+    kind: StatementKind
+    paragraph: int
+    cue: Cue | None = None
+    speaker: Mention | None = None  # as written: a pronoun stays a pronoun
+    resolved: Mention | None = None  # the named mention the speaker stands for
+    medium: Mention | None = None
+
+
+@dataclass(frozen=True)
+class _Sentence:
+    span: Span
+    paragraph: int
+
+
+# Words that may sit between a cue and its reported clause ("said in a statement that").
+_BRIDGE = re.compile(
+    r"(?:\s*,?\s*(?:in|on|at|to|with|during|after|before|earlier|later|last|this|also|again|"
+    r"repeatedly|previously|publicly|privately|recently|yesterday|today|tonight|"
+    r"a|an|the|his|her|their|its|[A-Z][\w.'’&-]*|statement|interview|speech|letter|post|"
+    r"tweet|news|conference|release|email|week|month|year|night|morning|afternoon|"
+    r"evening|reporters|journalists|him|her|them|us|me|weekend|radio|television|"
+    r"[A-Z][\w'’-]*['’]s)\b)*?\s*,?\s*that\s+"
+)
+# Time and setting between a cue and a bare clause ("said on Friday he met").
+_WHEN = re.compile(
+    r"(?:\s+(?:on\s+[A-Z]\w+day|last\s+\w+|this\s+(?:week|month|year|morning|afternoon|evening)|"
+    r"earlier|later|yesterday|today|recently|again|also|repeatedly|publicly|privately|"
+    r"previously|in\s+an?\s+(?:\w+\s+){0,2}(?:statement|interview|speech|post|op-ed)|"
+    r"at\s+(?:an?|the)\s+(?:\w+\s+){0,2}(?:rally|event|meeting|briefing|conference))\b,?)+"
+)
+# The hearer of "warned reporters that" / "threatened fighters they will": skipped
+# only when a "that" or a subject pronoun shows where the reported clause starts.
+_HEARER_OBJECT = re.compile(
+    r"(?:\s+[\w.&'’-]+){1,6}?(?:\s*,)?\s+(?:that\s+|(?=(?:they|he|she|it|we|I)\s))"
+)
+# "in an interview with Fox News": the outlet the speaker talked to.
+_INTERVIEW = re.compile(
+    r"\b(?:interview|conversation|appearance|speaking|spoke)\s+(?:with|on|to)\s+"
+    r"((?:the\s+)?[A-Z][\w.&'’-]*(?:\s+[A-Z][\w.&'’-]*)*)"
+)
+# "agree to a plan", "warned of a crisis": a phrase, not a reported clause.
+_PREPOSITION_START = re.compile(
+    r"(?:to\s+(?:a|an|the|his|her|their|its|this|that|these|those|[A-Z])|with|for|"
+    r"on|of|at|in|from|by|against|into|after|before|during)\b"
+)
+_CONJUNCTION_START = re.compile(r"(?:and|but|or|then|so)\b")
+# What may follow a closing attribution's cue: "in a statement", "told The Times".
+_CLOSING_TAIL = re.compile(
+    r"(?:\s+(?:in|on|at|to|during)\s[^,]*|\s+(?:reporters|journalists|him|her|them|us|me)\b[^,]*)?"
+    r"[\s.!?]*"
+)
+# "told The New York Times.": after a verb of telling, a named hearer may close it.
+_HEARER_TAIL = re.compile(r"\s+(?:the\s+)?[A-Z][^,]*[\s.!?]*")
+# A later cue sharing the subject: "says A but argues B", "said A, adding B".
+_COORDINATED = re.compile(r"\b(?:and|but)\s+$")
+_JOINT = re.compile(r"(?:,|,?\s+(?:and|but))\s*$")
+_TAIL = re.compile(r"[\s.!?,;:]*$")
+_MIN_WORDS = 2
+
+
+def find_statements(
+    text: str,
+    paragraphs: Sequence[Span],
+    quotes: Sequence[Quote],
+    people: Sequence[Mention] = (),
+) -> list[Draft]:
+    """All statements in the paragraphs, in text order, pronouns resolved
+    against speakers and the other `people` named in the text."""
+    sentences = [
+        _Sentence(span, index)
+        for index, paragraph in enumerate(paragraphs)
+        for span in split_sentences(text, paragraph, quotes)
+    ]
+    drafts: list[Draft] = []
+    for sentence in sentences:
+        drafts.extend(_sentence_statements(text, sentence, quotes))
+    drafts.extend(_transcript_turns(text, paragraphs))
+    drafts = _add_leftover_quotes(text, sentences, quotes, drafts)
+    drafts = _deduplicated(text, drafts)
+    return _resolve_all(drafts, free_people(people, drafts))
+
+
+def free_people(people: Sequence[Mention], drafts: Sequence[Draft]) -> list[Mention]:
+    """People named outside any speaker phrase (those are read with their roles)."""
+    taken = [d.speaker.phrase or d.speaker.span for d in drafts if d.speaker is not None]
+    return [
+        p for p in people
+        if not any(t.start < p.span.end and p.span.start < t.end for t in taken)
+    ]
+
+
+_TURN = re.compile(r"([A-Z][A-Z.'’-]+(?: [A-Z][A-Z.'’-]+){0,2}):\s+(?=\S)")
+
+
+def _transcript_turns(text: str, paragraphs: Sequence[Span]) -> list[Draft]:
+    """ "TAPPER: Do you think ...": a transcript turn, the speaker in capitals."""
+    turns: list[Draft] = []
+    for index, paragraph in enumerate(paragraphs):
+        turn = _TURN.match(text, paragraph.start, paragraph.end)
+        content = _trimmed(text, turn.end(), paragraph.end) if turn else None
+        if turn is None or content is None or len(turn.group(1)) < 2:
+            continue
+        name = turn.group(1).title()
+        speaker = Mention(Span(turn.start(1), turn.end(1)), name, ActorKind.PERSON)
+        colon = Span(turn.end(1), turn.end(1) + 1)
+        cue = Cue(colon, ":", CueKind.VERB, colon)
+        turns.append(Draft(content, StatementKind.DIRECT, index, cue, speaker))
+    return turns
+
+
+def _sentence_statements(
+    text: str, sentence: _Sentence, quotes: Sequence[Quote]
+) -> list[Draft]:
+    cues = [
+        c for c in find_cues(text, sentence.span.start, sentence.span.end)
+        if quote_at(quotes, c.span.start) is None
+    ]
+    later_cues = [
+        c for c in cues
+        if c.participle or c.kind == CueKind.ACCORDING or _COORDINATED.search(
+            text, max(0, c.span.start - 6), c.span.start
+        )
+    ]
+    found: list[Draft] = []
+    for cue in cues:
+        if cue.kind != CueKind.ACCORDING:
+            draft = _from_cue(text, sentence, cue, quotes, found, later_cues)
+            found.extend([draft] if draft is not None else [])
+    # "according to" is read last: it may only name the medium of what was found.
+    for cue in cues:
+        if cue.kind == CueKind.ACCORDING:
+            found = _apply_according(text, sentence, cue, found, quotes)
+    return found
+
+
+def _from_cue(
+    text: str,
+    sentence: _Sentence,
+    cue: Cue,
+    quotes: Sequence[Quote],
+    earlier: Sequence[Draft],
+    later_cues: Sequence[Cue],
+) -> Draft | None:
+    if cue.kind == CueKind.NOUN:
+        return _from_noun_cue(text, sentence, cue, quotes, later_cues)
+    shared = _participle_speaker(text, cue, earlier)
+    if shared is None and _after_comma(text, cue) and cue.participle:
+        shared = sentence_subject(text, _after_quotes(sentence.span, cue, quotes), cue)
+    speaker = shared or find_speaker(text, sentence.span, cue, quotes)
+    if speaker is None:
+        return None
+    found = None if shared else _quoted_content(text, sentence.span, cue, speaker, quotes)
+    if found is None:
+        found = _reported_content(text, sentence.span, cue, speaker, shared is not None, quotes,
+                                  later_cues)
+    if found is None:
+        return None
+    medium = _medium(text, sentence.span, cue)
+    return Draft(found[0], found[1], sentence.paragraph, cue, speaker, None, medium)
+
+
+def _quoted_content(
+    text: str, sentence: Span, cue: Cue, speaker: Mention, quotes: Sequence[Quote]
+) -> tuple[Span, StatementKind] | None:
+    """ "...," Lavrov said: the quotation before the attribution."""
+    before = _quote_before(text, sentence, cue, speaker, quotes)
+    if before is None:
+        return None
+    content = _around_quote(text, sentence, before, cue, quotes)
+    # Quotes around their own attribution are still the speaker's words only.
+    if content.start == before.span.start:
+        return content, StatementKind.DIRECT
+    return content, _kind(content, quotes)
+
+
+def _reported_content(
+    text: str,
+    sentence: Span,
+    cue: Cue,
+    speaker: Mention,
+    shared: bool,
+    quotes: Sequence[Quote],
+    later_cues: Sequence[Cue],
+) -> tuple[Span, StatementKind] | None:
+    """What follows the cue, or the clause before a closing attribution."""
+    inverted = speaker.span.start > cue.span.start and not shared
+    content = None if inverted else _content_after(text, sentence, cue, quotes, later_cues)
+    if cue.lemma in QUOTE_ONLY_VERBS and not _is_quote(content, quotes):
+        return None
+    if content is not None and text[speaker.span.start : speaker.span.end] in ("who", "which"):
+        content = _to_first_comma(text, content)
+    if content is None:
+        content = _content_before(text, sentence, cue, speaker, inverted)
+    return None if content is None else (content, _kind(content, quotes))
+
+
+def _is_quote(content: Span | None, quotes: Sequence[Quote]) -> bool:
+    return content is not None and any(q.span == content for q in quotes)
+
+
+def _participle_speaker(text: str, cue: Cue, earlier: Sequence[Draft]) -> Mention | None:
+    """ "..., he said, indicating that ...": the -ing cue shares the speaker."""
+    if not cue.participle or not earlier or not _after_comma(text, cue):
+        return None
+    # After "..., he said," the quote's speaker goes on; otherwise the subject does.
+    last = earlier[-1]
+    return last.speaker if last.kind == StatementKind.DIRECT else None
+
+
+def _after_quotes(sentence: Span, cue: Cue, quotes: Sequence[Quote]) -> Span:
+    ends = [q.span.end for q in quotes if sentence.start <= q.span.end <= cue.span.start]
+    return Span(max([sentence.start, *ends]), sentence.end)
+
+
+def _after_comma(text: str, cue: Cue) -> bool:
+    return text[max(0, cue.span.start - 3) : cue.span.start].rstrip().endswith(",")
+
+
+def _from_noun_cue(
+    text: str, sentence: _Sentence, cue: Cue, quotes: Sequence[Quote], later_cues: Sequence[Cue]
+) -> Draft | None:
+    """ "Lavrov's earlier announcement that Russia would ...": content after "that"."""
+    that = re.match(r"\s+that\s+", text[cue.span.end : sentence.span.end])
+    if that is None:
+        return None
+    speaker = possessive_speaker(text, sentence.span, cue)
+    if speaker is None:
+        return None
+    start = cue.span.end + that.end()
+    content = _clause(text, start, sentence.span, cue, later_cues, quotes)
+    if content is None:
+        return None
+    return Draft(content, _kind(content, quotes), sentence.paragraph, cue, speaker)
+
+
+def _apply_according(
+    text: str, sentence: _Sentence, cue: Cue, found: list[Draft], quotes: Sequence[Quote]
+) -> list[Draft]:
+    """ "according to Reuters" names the medium of a statement already found;
+    alone, "according to X" makes X the speaker of the rest of the sentence."""
+    source, phrase = according_source(text, sentence.span, cue)
+    if found:
+        if source is not None and source.kind == ActorKind.MEDIA and found[-1].medium is None:
+            return [*found[:-1], replace(found[-1], medium=source)]
+        return found
+    content = _around_phrase(text, sentence.span, phrase)
+    if content is None:
+        return found
+    return [Draft(content, _kind(content, quotes), sentence.paragraph, cue, source)]
+
+
+def _around_phrase(text: str, sentence: Span, phrase: Span) -> Span | None:
+    if not text[sentence.start : phrase.start].strip(" \"'\u201c"):
+        rest = re.match(r"[\s,]*", text[phrase.end : sentence.end])
+        start = phrase.end + (rest.end() if rest else 0)
+        return _trimmed(text, start, sentence.end)
+    if re.match(r",\s*\w", text[phrase.end : sentence.end]):
+        return _trimmed(text, sentence.start, sentence.end)  # "X, according to Y, does Z."
+    return _trimmed(text, sentence.start, phrase.start)
+
+
+def _around_quote(
+    text: str, sentence: Span, quote: Quote, cue: Cue, quotes: Sequence[Quote]
+) -> Span:
+    """The quote before "she said", widened to the words that lead into it
+    ("The bill's failure was "heartbreaking," she said") and to its second
+    half when the attribution interrupts one sentence ("A," she said, "B.")."""
+    start = quote.span.start
+    lead = text[sentence.start : quote.span.start]
+    if quote.span.start > sentence.start and lead.strip() and not re.search(r"[:;]\s*$", lead):
+        start = sentence.start
+    end = quote.span.end
+    resumed = re.match(r"[^.;:!?\"\u201c\u201d]{0,40}?,\s*", text[cue.span.end : sentence.end])
+    if resumed is not None:
+        second = quote_at(quotes, cue.span.end + resumed.end())
+        if second is not None and second.span.start == cue.span.end + resumed.end():
+            end = second.span.end
+    return Span(start, end)
+
+
+def _quote_before(
+    text: str, sentence: Span, cue: Cue, speaker: Mention, quotes: Sequence[Quote]
+) -> Quote | None:
+    """The quotation that ends just before "Lavrov said" or "said Lavrov"."""
+    phrase = speaker.phrase or speaker.span
+    edge = min(phrase.start, cue.span.start)
+    for quote in quotes:
+        if quote.span.end > edge or quote.span.end < sentence.start - 400:
+            continue
+        gap = text[quote.span.end : edge]
+        inner_end = text[quote.span.end - 3 : quote.span.end]
+        if re.fullmatch(r"\s*,?\s*", gap) and (
+            "," in gap or re.search(r"[,?!\u2014-]", inner_end)
+        ):
+            return quote
+    return None
+
+
+def _content_after(
+    text: str, sentence: Span, cue: Cue, quotes: Sequence[Quote], later_cues: Sequence[Cue]
+) -> Span | None:
+    rest = text[cue.span.end : sentence.end]
+    if cue.lemma in HEARER_VERBS and _only_hearer(rest):
+        return None  # "told The New York Times.": nothing is reported after the cue
+    start = _content_start(text, sentence, cue)
+    opening = re.match(r"[\s,:]*", text[start : sentence.end])
+    start += opening.end() if opening else 0
+    after_that = re.search(r"\bthat\b", text[cue.span.end : start]) is not None
+    if not after_that and (
+        _PREPOSITION_START.match(text, start) or _CONJUNCTION_START.match(text, start)
+    ):
+        return None
+    quote = quote_at(quotes, start)
+    if quote is not None and quote.span.start == start:
+        rest = text[quote.span.end : sentence.end]
+        if quote.kind == QuoteKind.SPEECH or _TAIL.fullmatch(rest):
+            return quote.span
+    return _clause(text, start, sentence, cue, later_cues, quotes)
+
+
+def _only_hearer(rest: str) -> bool:
+    if re.search(r"[,;:\"\u201c]|\b(?:that|to)\b", rest) or _HEARER_OBJECT.match(rest):
+        return False
+    return len(rest.split()) <= 6
+
+
+def _to_first_comma(text: str, content: Span) -> Span:
+    """A relative clause ("Cruz, who says X, spoke") ends at its closing comma."""
+    comma = text.find(", ", content.start, content.end)
+    return content if comma < 0 else Span(content.start, comma)
+
+
+def _content_start(text: str, sentence: Span, cue: Cue) -> int:
+    rest = text[cue.span.end : sentence.end]
+    bridge = _BRIDGE.match(rest)
+    if bridge is not None and len(bridge.group().split()) <= 10:
+        return cue.span.end + bridge.end()
+    when = _WHEN.match(rest)
+    if when is not None and when.end() > 0:
+        return cue.span.end + when.end()
+    if cue.lemma in HEARER_VERBS:
+        hearer = _HEARER_OBJECT.match(rest)
+        if hearer is not None:
+            return cue.span.end + hearer.end()
+    return cue.span.end
+
+
+def _clause(
+    text: str,
+    start: int,
+    sentence: Span,
+    cue: Cue,
+    later_cues: Sequence[Cue],
+    quotes: Sequence[Quote],
+) -> Span | None:
+    """From `start` to the natural end of the reported clause."""
+    end = sentence.end
+    for other in later_cues:
+        if other.span.start > start and other is not cue:
+            joint = _JOINT.search(text, start, other.span.start)
+            if joint is not None:
+                end = min(end, joint.start())
+    end = _before_tail_attribution(text, start, end)
+    end = _before_side_clause(text, start, end, quotes)
+    content = _trimmed(text, start, end)
+    if content is None or not _substantial(text[content.start : content.end]):
+        return None
+    return content
+
+
+# Where the reporter takes the word back: "..., but", "..., which", "; ".
+_SIDE_CLAUSE = re.compile(
+    r",\s+(?:which|who|while|though|although|whereas)\s|;\s|"
+    r",\s+but\s+(?=(?:he|she|they|it|we|I|the|a|an|this|that|there|[A-Z])\b)"
+)
+
+
+_EMPTY_CONTENT = frozenset(
+    """again too also later earlier today yesterday now then here there more back out
+    up down publicly privately repeatedly recently so far""".split()
+)
+
+
+def _substantial(content: str) -> bool:
+    """One word is content only as an object ("decried it"), not an adverb."""
+    words = content.split()
+    return len(words) >= _MIN_WORDS or (len(words) == 1 and words[0].lower() not in _EMPTY_CONTENT)
+
+
+def _before_side_clause(text: str, start: int, end: int, quotes: Sequence[Quote]) -> int:
+    for match in _SIDE_CLAUSE.finditer(text, start, end):
+        if quote_at(quotes, match.start()) is None:
+            return match.start()
+    return end
+
+
+def _before_tail_attribution(text: str, start: int, end: int) -> int:
+    """Stop before ", he said" or ", Lavrov said" closing the sentence."""
+    tail = re.search(
+        r",\s+(?:[A-Z][\w.'’-]*(?:\s+[A-Z][\w.'’-]*){0,3}|he|she|they|it)\s+"
+        r"(?:also\s+)?(?:said|says|added|told|wrote|noted)\b[^,]*$",
+        text[start:end],
+    )
+    return start + tail.start() if tail else end
+
+
+def _content_before(
+    text: str, sentence: Span, cue: Cue, speaker: Mention, inverted: bool
+) -> Span | None:
+    """ "Rebels will stay, he said." or "..., said Lavrov": the clause before."""
+    after = text[cue.span.end : sentence.end]
+    hearer = cue.lemma in HEARER_VERBS and _HEARER_TAIL.fullmatch(after) is not None
+    if not inverted and not hearer and not _CLOSING_TAIL.fullmatch(after):
+        return None
+    phrase = speaker.phrase or speaker.span
+    edge = cue.span.start if inverted else min(phrase.start, cue.span.start)
+    before = text[sentence.start : edge].rstrip()
+    if not before.endswith(","):
+        return None
+    return _trimmed(text, sentence.start, sentence.start + len(before) - 1)
+
+
+def _trimmed(text: str, start: int, end: int) -> Span | None:
+    while start < end and text[start] in " \t\n\u00a0,:;":
+        start += 1
+    while end > start and text[end - 1] in " \t\n\u00a0.,;:!?":
+        end -= 1
+    if start >= end:
+        return None
+    return Span(start, end)
+
+
+def _kind(content: Span, quotes: Sequence[Quote]) -> StatementKind:
+    inside = [
+        q for q in quotes
+        if content.start <= q.span.start and q.span.end <= content.end and q.kind != QuoteKind.NAME
+    ]
+    if any(q.span == content for q in inside):
+        return StatementKind.DIRECT
+    return StatementKind.MIXED if inside else StatementKind.INDIRECT
+
+
+def _medium(text: str, sentence: Span, cue: Cue) -> Mention | None:
+    """The outlet a speaker talked to: "told AFP", "in an interview with Fox News"."""
+    rest = text[cue.span.end : sentence.end]
+    candidates: list[tuple[int, int]] = []
+    if cue.lemma == "tell":
+        told = re.match(r"\s+((?:the\s+)?[A-Z][\w.&'’-]*(?:\s+[A-Z][\w.&'’-]*)*)", rest)
+        if told is not None:
+            candidates.append((cue.span.end + told.start(1), cue.span.end + told.end(1)))
+    for match in _INTERVIEW.finditer(text, sentence.start, sentence.end):
+        candidates.append((match.start(1), match.end(1)))
+    for start, end in candidates:
+        name = re.sub(r"['’]s$", "", text[start:end].rstrip("."))
+        if classify_name(name) == ActorKind.MEDIA:
+            return parse_mention(text, Span(start, start + len(name)))
+    return None
+
+
+def _add_leftover_quotes(
+    text: str, sentences: Sequence[_Sentence], quotes: Sequence[Quote], drafts: list[Draft]
+) -> list[Draft]:
+    """Quotations no cue claimed: a colon names the speaker, else the last one goes on."""
+    result = sorted(drafts, key=lambda d: d.content)
+    for quote in quotes:
+        if quote.kind != QuoteKind.SPEECH or _covered(quote, result):
+            continue
+        sentence = _sentence_of(sentences, quote.span.start)
+        if sentence is None or not _stands_alone(text, quote, sentences):
+            continue
+        result.append(_leftover(text, sentence, quote, result))
+        result.sort(key=lambda d: d.content)
+    return result
+
+
+def _covered(quote: Quote, drafts: Sequence[Draft]) -> bool:
+    return any(d.content.start <= quote.span.start and quote.span.end <= d.content.end for d in drafts)
+
+
+def _sentence_of(sentences: Sequence[_Sentence], position: int) -> _Sentence | None:
+    return next((s for s in sentences if s.span.start <= position < s.span.end), None)
+
+
+def _stands_alone(text: str, quote: Quote, sentences: Sequence[_Sentence]) -> bool:
+    """The quotation is its sentence (or the sentence is a name, a colon and it)."""
+    last = _sentence_of(sentences, quote.span.end - 1)
+    if last is None or not _TAIL.fullmatch(text[quote.span.end : last.span.end]):
+        return False
+    first = _sentence_of(sentences, quote.span.start)
+    assert first is not None
+    lead = text[first.span.start : quote.span.start]
+    return not lead.strip() or lead.rstrip().endswith(":")
+
+
+def _leftover(text: str, sentence: _Sentence, quote: Quote, drafts: Sequence[Draft]) -> Draft:
+    speaker = colon_speaker(text, sentence.span, quote)
+    if speaker is not None:
+        colon = text.rfind(":", sentence.span.start, quote.span.start)
+        cue = Cue(Span(colon, colon + 1), ":", CueKind.VERB, Span(colon, colon + 1))
+        return Draft(quote.span, StatementKind.DIRECT, sentence.paragraph, cue, speaker)
+    previous = [d for d in drafts if d.content.end <= quote.span.start]
+    if previous and previous[-1].speaker is not None:
+        last = previous[-1]
+        if sentence.paragraph - last.paragraph <= 1:
+            same = sentence.paragraph == last.paragraph
+            return Draft(
+                quote.span, StatementKind.DIRECT, sentence.paragraph,
+                last.cue if same else None, last.speaker, None, last.medium if same else None,
+            )
+    return Draft(quote.span, StatementKind.DIRECT, sentence.paragraph)
+
+
+def _deduplicated(text: str, drafts: Sequence[Draft]) -> list[Draft]:
+    """One statement per content; a repeated quotation (a pull quote) is dropped."""
+    seen: set[str] = set()
+    spans: set[Span] = set()
+    kept: list[Draft] = []
+    for draft in sorted(drafts, key=lambda d: d.content):
+        words = " ".join(re.findall(r"\w+", text[draft.content.start : draft.content.end].lower()))
+        if draft.content in spans or (len(words) > 40 and words in seen):
+            continue
+        seen.add(words)
+        spans.add(draft.content)
+        kept.append(draft)
+    return kept
+
+
+def _resolve_all(drafts: Sequence[Draft], people: Sequence[Mention]) -> list[Draft]:
+    """Give each draft the named mention its speaker stands for."""
+    named = sorted(
+        [d.speaker for d in drafts if d.speaker is not None and not d.speaker.pronoun]
+        + list(people),
+        key=lambda m: m.span,
+    )
+    resolved: list[Draft] = []
+    for draft in drafts:
+        speaker = draft.speaker
+        target = speaker
+        if speaker is not None and speaker.pronoun:
+            earlier = [m for m in named if m.span.end <= speaker.span.start]
+            target = resolve_pronoun(speaker, earlier)
+        resolved.append(replace(draft, resolved=target))
+    return resolved

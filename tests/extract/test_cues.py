@@ -1,0 +1,77 @@
+"""The cue lexicon: reporting verbs in every tense, nouns and "according to"."""
+from __future__ import annotations
+
+import pytest
+
+from api.extract.cues import CueKind, find_cues, inflections, lemma_of
+
+
+def _cues(text: str) -> list[tuple[str, str, CueKind]]:
+    return [(c.span.text(text), c.lemma, c.kind) for c in find_cues(text)]
+
+
+@pytest.mark.parametrize(
+    ("lemma", "forms"),
+    [
+        ("say", ("say", "says", "said", "saying")),
+        ("warn", ("warn", "warns", "warned", "warning")),
+        ("deny", ("deny", "denies", "denied", "denying")),
+        ("argue", ("argue", "argues", "argued", "arguing")),
+        ("admit", ("admit", "admits", "admitted", "admitting")),
+        ("stress", ("stress", "stresses", "stressed", "stressing")),
+    ],
+)
+def test_inflections(lemma: str, forms: tuple[str, ...]) -> None:
+    assert inflections(lemma) == forms
+
+
+def test_lemma_of_inflected_and_unknown_words() -> None:
+    assert (lemma_of("Told"), lemma_of("believes"), lemma_of("table")) == ("tell", "believe", None)
+
+
+def test_auxiliaries_and_negation_belong_to_the_cue() -> None:
+    text = "Trump has praised Putin. She would not say. He hasn't denied it."
+    assert _cues(text) == [
+        ("has praised", "praise", CueKind.VERB),
+        ("would not say", "say", CueKind.VERB),
+        ("hasn't denied", "deny", CueKind.VERB),
+    ]
+
+
+def test_adverb_between_subject_and_verb_is_not_part_of_the_cue() -> None:
+    assert _cues("Lavrov also said so.") == [("said", "say", CueKind.VERB)]
+
+
+def test_noun_forms_after_a_determiner_are_not_verbs() -> None:
+    assert _cues("The report said a plan to leave was a mess.") == [("said", "say", CueKind.VERB)]
+
+
+def test_ambiguous_form_reads_as_verb_before_to_or_after_pronoun() -> None:
+    assert _cues("They plan to leave.") == [("plan", "plan", CueKind.VERB)]
+    assert _cues("Sanders plans to run.") == [("plans", "plan", CueKind.VERB)]
+    assert _cues("A Moscow-sponsored plan to withdraw.") == []
+
+
+def test_passive_is_not_a_cue_but_progressive_is() -> None:
+    assert _cues("The fee was not disclosed. He was saying no.") == [
+        ("was saying", "say", CueKind.VERB)
+    ]
+
+
+def test_reporting_noun_with_possessive_and_according_to() -> None:
+    text = "Lavrov's earlier announcement came, according to Reuters."
+    assert _cues(text) == [
+        ("announcement", "announcement", CueKind.NOUN),
+        ("according to", "according to", CueKind.ACCORDING),
+    ]
+
+
+def test_participle_flag() -> None:
+    text = "He spoke, indicating talks would start."
+    (cue,) = find_cues(text)
+    assert (cue.lemma, cue.participle) == ("indicate", True)
+
+
+def test_range_limits_the_search() -> None:
+    text = "He said no. She said yes."
+    assert [c.span.start for c in find_cues(text, 12)] == [16]

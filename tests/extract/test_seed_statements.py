@@ -1,0 +1,111 @@
+"""The seed article's statements, as a careful reader lists them."""
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import pytest
+
+from api.extract import extract_article
+from api.extract.results import ActorKind, Extraction
+
+SEED = Path(__file__).resolve().parents[2] / "seeds" / "000_7ab53061f15ddaeb.txt"
+
+# kind, speaker name, cue, medium name, first word of content, last word of content
+EXPECTED = [
+    ("INDIRECT", "Russia", "warning", None, "it", "terrorists"),
+    ("MIXED", "Russia", "has threatened", None, "they", "Aleppo"),
+    ("INDIRECT", "Sergei Lavrov", "said", None, "those", "militias"),
+    ("DIRECT", "Sergei Lavrov", "said", "Reuters", "Those", "terrorists"),
+    ("DIRECT", "Sergei Lavrov", "said", "Reuters", "We", "squad"),
+    ("DIRECT", "Sergei Lavrov", None, None, "We", "it"),
+    ("INDIRECT", "Two of Aleppo's leading rebel groups", "said", None, "they", "district"),
+    ("MIXED", "Yasser al-Youssef", "said", None, "any", "unacceptable"),
+    ("DIRECT", "Yasser al-Youssef", "told", "AFP", "It", "Syrians"),
+    ("MIXED", "Abu Abdel Rahman al-Hamawi", "said", None, "the", "blood"),
+    ("DIRECT", "Abu Abdel Rahman al-Hamawi", "said", None, "This", "willing"),
+    ("DIRECT", "Abu Abdel Rahman al-Hamawi", "said", None, "The", "victory"),
+    ("INDIRECT", "Both officials", "said", None, "rebels", "east"),
+    ("INDIRECT", "Sergei Lavrov", "announcement", None, "Russia", "city"),
+    ("INDIRECT", "opposition sources", "said", None, "rebel", "hospital"),
+    ("MIXED", "Pro-regime media", "said", None, "heavy", "forces"),
+    ("MIXED", "Russia", "said", None, "an", "Aleppo"),
+    ("DIRECT", "Igor Konashenkov", "said", None, "As", "killed"),
+    ("DIRECT", "Igor Konashenkov", None, None, "Two", "injured"),
+    ("INDIRECT", "Sergei Lavrov", "said", None, "Moscow", "Aleppo"),
+    ("DIRECT", "Sergei Lavrov", "said", None, "During", "upon"),
+    ("INDIRECT", "Sergei Lavrov", "indicating", None, "the", "Wednesday"),
+    ("DIRECT", "Sergei Lavrov", "said", None, "As", "effect"),
+]
+
+
+@pytest.fixture(scope="module")
+def seed() -> tuple[str, Extraction]:
+    text = SEED.read_text(encoding="utf-8")
+    return text, extract_article(text)
+
+
+def test_seed_statements_in_order(seed: tuple[str, Extraction]) -> None:
+    text, extraction = seed
+    names = {actor.key: actor.name for actor in extraction.actors}
+    found = []
+    for statement in extraction.statements:
+        words = re.findall(r"[\w'’-]+", statement.span.text(text))
+        found.append((
+            statement.kind.value,
+            names.get(statement.speaker or ""),
+            statement.cue,
+            names.get(statement.medium or ""),
+            words[0],
+            words[-1],
+        ))
+    assert found == EXPECTED
+
+
+def test_seed_pronoun_speakers_keep_their_own_offsets(seed: tuple[str, Extraction]) -> None:
+    text, extraction = seed
+    mentions = [
+        s.speaker_span.text(text) for s in extraction.statements if s.speaker_span is not None
+    ]
+    assert mentions.count("he") == 5
+    told = next(s for s in extraction.statements if s.cue == "told")
+    assert told.speaker_span is not None and told.speaker_span.text(text) == "he"
+    assert told.speaker == "yasser al-youssef"
+
+
+def test_seed_actors(seed: tuple[str, Extraction]) -> None:
+    _, extraction = seed
+    actors = {actor.key: actor for actor in extraction.actors}
+    lavrov = actors["sergei lavrov"]
+    assert (lavrov.kind, lavrov.title, lavrov.aliases, lavrov.affiliation) == (
+        ActorKind.PERSON, "Foreign Minister", ("Lavrov",), "russia"
+    )
+    konashenkov = actors["igor konashenkov"]
+    assert (konashenkov.title, konashenkov.affiliation) == ("defence ministry spokesman", "russia")
+    assert actors["yasser al-youssef"].affiliation == "nour al-deen al-zinki"
+    assert actors["nour al-deen al-zinki"].kind == ActorKind.ORGANIZATION
+    assert actors["abu abdel rahman al-hamawi"].affiliation == "jaish al-islam"
+    assert {key: actors[key].kind for key in ("russia", "moscow", "washington", "afp", "reuters")} == {
+        "russia": ActorKind.GOVERNMENT,
+        "moscow": ActorKind.GOVERNMENT,
+        "washington": ActorKind.GOVERNMENT,
+        "afp": ActorKind.MEDIA,
+        "reuters": ActorKind.MEDIA,
+    }
+    assert actors["both officials"].kind == ActorKind.GROUP
+    assert actors["opposition sources"].kind == ActorKind.UNNAMED
+    assert actors["pro-regime media"].kind == ActorKind.UNNAMED
+
+
+def test_seed_pull_quote_is_not_a_new_statement(seed: tuple[str, Extraction]) -> None:
+    text, extraction = seed
+    starts = [s.span.text(text)[:30] for s in extraction.statements]
+    assert sum("It is for the Russians" in start for start in starts) == 1
+
+
+def test_seed_statement_mentions_moscow_and_washington(seed: tuple[str, Extraction]) -> None:
+    text, extraction = seed
+    statement = next(
+        s for s in extraction.statements if s.span.text(text).startswith("Moscow would hold")
+    )
+    assert {"moscow", "washington"} <= set(statement.mentions)

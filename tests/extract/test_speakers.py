@@ -1,0 +1,122 @@
+"""Finding the speaker of a cue, and what a pronoun stands for."""
+from __future__ import annotations
+
+import re
+
+from api.extract.actors import Mention
+from api.extract.cues import Cue, find_cues
+from api.extract.quotes import find_quotes
+from api.extract.results import ActorKind, Span
+from api.extract.speakers import (
+    according_source,
+    colon_speaker,
+    find_speaker,
+    possessive_speaker,
+    resolve_pronoun,
+)
+
+
+def _cue(text: str, word: str) -> Cue:
+    return next(c for c in find_cues(text) if c.span.text(text).endswith(word))
+
+
+def _speaker(text: str, word: str = "said") -> tuple[str, str] | None:
+    whole = Span(0, len(text))
+    quotes = find_quotes(text, [whole])
+    mention = find_speaker(text, whole, _cue(text, word), quotes)
+    return None if mention is None else (mention.span.text(text), mention.name)
+
+
+def test_speaker_before_the_cue() -> None:
+    assert _speaker("Foreign Minister Sergei Lavrov said they would go.") == (
+        "Sergei Lavrov", "Sergei Lavrov"
+    )
+
+
+def test_leading_adverbial_is_not_the_speaker() -> None:
+    assert _speaker("Meanwhile, opposition sources said rebels held.") == (
+        "opposition sources", "opposition sources"
+    )
+    assert _speaker("In another comment, Abu Hamawi said no.") == ("Abu Hamawi", "Abu Hamawi")
+
+
+def test_inverted_speaker_with_appositive() -> None:
+    text = '"We will win," said Rep. Jerry Nadler, a Democrat from New York.'
+    assert _speaker(text) == ("Jerry Nadler", "Jerry Nadler")
+
+
+def test_name_with_appositives_before_the_cue() -> None:
+    assert _speaker("Yin Myint May, 60, a doctor, said she was elated.") == (
+        "Yin Myint May", "Yin Myint May"
+    )
+
+
+def test_quote_before_speaker_is_not_part_of_the_speaker() -> None:
+    assert _speaker('"Those groups will be terrorists," Lavrov said.') == ("Lavrov", "Lavrov")
+
+
+def test_subject_of_coordinated_verbs() -> None:
+    text = "Two rebel groups have ruled out the plan and said they would fight."
+    assert _speaker(text) == ("Two rebel groups", "Two rebel groups")
+
+
+def test_subordinate_clause_subject() -> None:
+    assert _speaker("Rebels stayed despite Russia warning it would act.", "warning") == (
+        "Russia", "Russia"
+    )
+
+
+def test_relative_pronoun_stands_for_its_antecedent() -> None:
+    assert _speaker("Cruz, who says Trump is scared, spoke.", "says") == ("who", "Cruz")
+
+
+def test_pronoun_speaker_keeps_its_offsets() -> None:
+    assert _speaker('"This is our land," he said.') == ("he", "he")
+
+
+def test_no_speaker_for_a_clause_fragment() -> None:
+    assert _speaker("And then said nothing.") is None
+
+
+def test_colon_before_a_quote() -> None:
+    text = 'Lavrov: "We will act."'
+    whole = Span(0, len(text))
+    (quote,) = find_quotes(text, [whole])
+    mention = colon_speaker(text, whole, quote)
+    assert mention is not None and mention.name == "Lavrov"
+
+
+def test_possessive_of_a_noun_cue() -> None:
+    text = "It followed Lavrov's earlier announcement that talks would start."
+    mention = possessive_speaker(text, Span(0, len(text)), _cue(text, "announcement"))
+    assert mention is not None and mention.span.text(text) == "Lavrov"
+
+
+def test_according_to_source_and_phrase() -> None:
+    text = "Talks will start, according to a new poll released Tuesday."
+    source, phrase = according_source(text, Span(0, len(text)), _cue(text, "according to"))
+    assert source is not None and source.name == "a new poll"
+    assert phrase.text(text) == "according to a new poll"
+
+
+def _mention(name: str, kind: ActorKind, start: int) -> Mention:
+    return Mention(Span(start, start + len(name)), name, kind)
+
+
+def test_pronoun_resolves_to_the_nearest_compatible_actor() -> None:
+    earlier = [
+        _mention("Yasser al-Youssef", ActorKind.PERSON, 0),
+        _mention("Jaish al-Islam", ActorKind.ORGANIZATION, 40),
+    ]
+    he = Mention(Span(90, 92), "he", ActorKind.PERSON, pronoun=True)
+    it = Mention(Span(95, 97), "it", ActorKind.PERSON, pronoun=True)
+    we = Mention(Span(99, 101), "we", ActorKind.PERSON, pronoun=True)
+    resolved = [resolve_pronoun(p, earlier) for p in (he, it, we)]
+    assert [m.name if m else None for m in resolved] == [
+        "Yasser al-Youssef", "Jaish al-Islam", None
+    ]
+
+
+def test_every_word_of_a_long_sentence_is_scanned_once() -> None:
+    text = " ".join(["Officials said the talks failed."] * 3)
+    assert len(re.findall("said", text)) == len(find_cues(text))

@@ -1,0 +1,205 @@
+"""Statements from short texts: direct, indirect, mixed, continued, media and tails."""
+from __future__ import annotations
+
+from api.extract import extract_article
+from api.extract.results import Extraction
+
+Row = tuple[str, str | None, str | None, str | None, str]
+
+
+def _rows(text: str) -> list[Row]:
+    """kind, speaker name, cue, medium name, content text of each statement."""
+    extraction: Extraction = extract_article(text)
+    names = {actor.key: actor.name for actor in extraction.actors}
+    return [
+        (
+            s.kind.value,
+            names.get(s.speaker or ""),
+            s.cue,
+            names.get(s.medium or ""),
+            s.span.text(text),
+        )
+        for s in extraction.statements
+    ]
+
+
+def test_direct_quote_before_speaker_and_cue() -> None:
+    assert _rows('"We will stay," Lavrov said.') == [
+        ("DIRECT", "Lavrov", "said", None, '"We will stay,"'),
+    ]
+
+
+def test_indirect_with_that_and_bare_clause() -> None:
+    text = "The minister said that talks had failed. Officials believe the army will win."
+    assert _rows(text) == [
+        ("INDIRECT", "The minister", "said", None, "talks had failed"),
+        ("INDIRECT", "Officials", "believe", None, "the army will win"),
+    ]
+
+
+def test_belief_and_praise_count_as_statements() -> None:
+    assert _rows("Trump has praised Putin as a strong leader.") == [
+        ("INDIRECT", "Trump", "has praised", None, "Putin as a strong leader"),
+    ]
+
+
+def test_mixed_is_one_statement() -> None:
+    text = 'Jane Roe of the Green Party said any deal "would be unacceptable".'
+    assert _rows(text) == [
+        ("MIXED", "Jane Roe", "said", None, 'any deal "would be unacceptable"'),
+    ]
+
+
+def test_quote_split_around_its_attribution_and_next_paragraph() -> None:
+    text = (
+        '"We are ready," Jane Roe said, according to Reuters. "We will go."\n\n'
+        '"Nothing will stop us."\n\n'
+        "The weather was fine."
+    )
+    assert _rows(text) == [
+        ("DIRECT", "Jane Roe", "said", "Reuters", '"We are ready,"'),
+        ("DIRECT", "Jane Roe", "said", "Reuters", '"We will go."'),
+        ("DIRECT", "Jane Roe", None, None, '"Nothing will stop us."'),
+    ]
+
+
+def test_pronoun_told_medium() -> None:
+    text = 'Yasser Ali spoke first.\n\n"It is for them to leave," he told AFP.'
+    extraction = extract_article(text)
+    (statement,) = extraction.statements
+    assert statement.speaker == "yasser ali"
+    assert statement.speaker_span is not None and statement.speaker_span.text(text) == "he"
+    assert (statement.cue, statement.medium) == ("told", "afp")
+
+
+def test_interview_medium_and_statement_cue() -> None:
+    text = (
+        "Jane Roe said in an interview with Fox News that taxes would fall. "
+        "Prices rose, according to a statement."
+    )
+    assert _rows(text) == [
+        ("INDIRECT", "Jane Roe", "said", "Fox News", "taxes would fall"),
+        ("INDIRECT", None, "according to", None, "Prices rose"),
+    ]
+
+
+def test_according_to_alone_names_the_source() -> None:
+    assert _rows("According to opposition sources, rebels held the district.") == [
+        ("INDIRECT", "opposition sources", "According to", None, "rebels held the district"),
+    ]
+
+
+def test_participle_shares_the_speaker_and_ends_the_first_content() -> None:
+    text = "Jane Roe said talks failed, adding that a deal was near."
+    assert _rows(text) == [
+        ("INDIRECT", "Jane Roe", "said", None, "talks failed"),
+        ("INDIRECT", "Jane Roe", "adding", None, "a deal was near"),
+    ]
+
+
+def test_closing_attribution_without_quotes() -> None:
+    assert _rows("Rebels will not leave, the commander said.") == [
+        ("INDIRECT", "the commander", "said", None, "Rebels will not leave"),
+    ]
+    assert _rows("Rebels will not leave, said Omar Ali, a commander.") == [
+        ("INDIRECT", "Omar Ali", "said", None, "Rebels will not leave"),
+    ]
+
+
+def test_noun_cue_with_possessive() -> None:
+    text = "Jane Roe spoke. It followed Roe's announcement that taxes would rise."
+    assert _rows(text) == [
+        ("INDIRECT", "Jane Roe", "announcement", None, "taxes would rise"),
+    ]
+
+
+def test_nickname_and_title_quotes_are_not_statements() -> None:
+    assert _rows('Donald "The Donald" Trump read "Stealing America" on Monday.') == []
+
+
+def test_repeated_pull_quote_is_dropped() -> None:
+    line = "It is for the Russians to leave Aleppo and for the militias to leave Syria too"
+    text = f'"{line}," he said.\n\n"{line}."\n- Yasser Ali'
+    rows = _rows(text)
+    assert len(rows) == 1 and rows[0][4].startswith('"It is for')
+
+
+def test_transcript_turn() -> None:
+    assert _rows("TAPPER: Do you think he can win?") == [
+        ("DIRECT", "Tapper", ":", None, "Do you think he can win"),
+    ]
+
+
+def test_hearer_and_clause_after_threatened() -> None:
+    text = "Russia has threatened fighters they will be treated as terrorists."
+    assert _rows(text) == [
+        ("INDIRECT", "Russia", "has threatened", None, "they will be treated as terrorists"),
+    ]
+
+
+def test_locations_and_mentions_fall_inside_the_content() -> None:
+    text = "Lavrov said Moscow would hold talks with Washington in Geneva."
+    extraction = extract_article(text)
+    (statement,) = extraction.statements
+    assert set(statement.mentions) == {"moscow", "washington"}
+    places = {p.key: p.name for p in extraction.places}
+    assert "Geneva" in {places[key] for key in statement.locations}
+
+
+def test_attribution_inside_one_quoted_sentence_gives_one_statement() -> None:
+    text = '"After that," she said, "we will index the minimum wage."'
+    assert _rows(text) == [("DIRECT", None, "said", None, text[:-1] + '"')]
+
+
+def test_words_leading_into_a_closing_quote_belong_to_the_content() -> None:
+    assert _rows('The failure was "heartbreaking," the senator said.') == [
+        ("MIXED", "the senator", "said", None, 'The failure was "heartbreaking,"'),
+    ]
+
+
+def test_according_to_in_mid_sentence() -> None:
+    assert _rows("Other gaps, according to the poll, include age.") == [
+        ("INDIRECT", "the poll", "according to", None, "Other gaps, according to the poll, include age"),
+    ]
+
+
+def test_reported_clause_stops_at_a_side_clause() -> None:
+    assert _rows("Aides said the plan failed, which surprised nobody.") == [
+        ("INDIRECT", "Aides", "said", None, "the plan failed"),
+    ]
+
+
+def test_single_word_object_is_content_but_an_adverb_is_not() -> None:
+    assert _rows("Business leaders decried it. He said again.") == [
+        ("INDIRECT", "Business leaders", "decried", None, "it"),
+    ]
+
+
+def test_continued_reports_only_a_quotation() -> None:
+    text = 'Jane Roe continued, "We will win." The talks continued for hours.'
+    assert _rows(text) == [("DIRECT", "Jane Roe", "continued", None, '"We will win."')]
+
+
+def test_statement_mentions_an_actor_by_surname() -> None:
+    text = "Sergei Lavrov spoke on Monday. Officials said Lavrov would visit Iran."
+    extraction = extract_article(text)
+    (statement,) = extraction.statements
+    assert statement.span.text(text) == "Lavrov would visit Iran"
+    assert "sergei lavrov" in statement.mentions
+
+
+def test_inverted_speaker_keeps_title_and_party() -> None:
+    text = '"We will win," said Rep. Jerry Nadler, a Democrat from New York.'
+    extraction = extract_article(text)
+    actors = {actor.key: actor for actor in extraction.actors}
+    nadler = actors["jerry nadler"]
+    assert (nadler.title, nadler.affiliation) == ("Rep.", "democratic party")
+    assert actors["democratic party"].kind.value == "ORGANIZATION"
+    (statement,) = extraction.statements
+    assert (statement.kind.value, statement.speaker) == ("DIRECT", "jerry nadler")
+
+
+def test_according_to_a_statement_from_an_author() -> None:
+    assert _rows("Prices rose, according to a statement from the Finance Ministry.") == [
+        ("INDIRECT", "Finance Ministry", "according to", None, "Prices rose"),
+    ]
