@@ -26,6 +26,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         settings = Settings.from_env()
         logging.basicConfig(level=settings.log_level, format="%(levelname)s %(name)s: %(message)s")
+        if settings.log_level != "DEBUG":
+            logging.getLogger("alembic").setLevel(logging.WARNING)  # its INFO lines are noise here
         code: int = args.run(settings, args)
     except QuotegraphError as error:
         print(f"error: {error}", file=sys.stderr)
