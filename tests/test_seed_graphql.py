@@ -1,7 +1,9 @@
 """The seed article, loaded by the seed loader and read back through GraphQL over HTTP."""
 from __future__ import annotations
 
+import json
 from collections.abc import AsyncIterator
+from pathlib import Path
 from typing import Any
 
 import httpx
@@ -188,3 +190,42 @@ async def test_seeding_twice_doubles_nothing(client: httpx.AsyncClient) -> None:
         "articles": {"totalCount": 1}, "statements": {"totalCount": 23},
         "actors": {"totalCount": 15}, "locations": {"totalCount": 11},
     }
+
+
+SECOND_ARTICLE = {
+    "title": "Lavrov rules out a ceasefire",
+    "body": 'Talks stalled on Monday.\n\n"We will not stop now," Lavrov told Reuters.\n',
+    "publishedAt": "2016-12-07",
+    "publisher": "Example Wire",
+}
+
+LAVROV = """
+{ actors(filter: {search: "lavrov"}) { nodes {
+  name aliases articles(first: 10) { nodes { title } }
+  statements(first: 1) { nodes { text medium { name } article { publisher } } }
+} } }
+"""
+
+
+async def test_a_second_article_resolves_to_the_same_actors(
+    client: httpx.AsyncClient, engine: AsyncEngine, tmp_path: Path
+) -> None:
+    record = tmp_path / "second.json"
+    record.write_text(json.dumps(SECOND_ARTICLE), encoding="utf-8")
+    report = await seed_paths(engine, [record])
+    assert (report.created, report.errors) == (1, [])
+    data = await run_query(client, LAVROV)
+    assert data["actors"]["nodes"] == [{
+        "name": "Sergei Lavrov",
+        "aliases": ["Lavrov", "Sergei Lavrov"],
+        "articles": {"nodes": [
+            {"title": "Lavrov rules out a ceasefire"},
+            {"title": "Syrian rebels reject withdrawal plan amid Russia's chilling warnings"},
+        ]},
+        "statements": {"nodes": [{
+            "text": '"We will not stop now,"', "medium": {"name": "Reuters"},
+            "article": {"publisher": "Example Wire"},
+        }]},
+    }]
+    totals = await run_query(client, TOTALS)
+    assert totals["actors"] == {"totalCount": 15}  # Lavrov and Reuters were already known
