@@ -8,10 +8,26 @@ import strawberry
 
 from api.loaders import ActorCriteria, ArticleCriteria, LocationCriteria, StatementCriteria
 from api.schema.enums import ActorKind, ArticleOrder, LocationKind, StatementKind
+from api.schema.errors import InvalidArgument
 from api.schema.node import pk_of
+
+MAX_TEXT_ARGUMENT = 1000  # characters; SQLite refuses LIKE patterns past 50 kB
+
+
+def text_argument(value: str | None, name: str) -> str | None:
+    """A free-text argument as given; InvalidArgument if it holds NUL (no stored text can)
+    or is longer than MAX_TEXT_ARGUMENT."""
+    if value is not None and "\x00" in value:
+        raise InvalidArgument(f"`{name}` contains a NUL character (\\u0000); remove it")
+    if value is not None and len(value) > MAX_TEXT_ARGUMENT:
+        raise InvalidArgument(
+            f"`{name}` is {len(value)} characters long; at most {MAX_TEXT_ARGUMENT} are allowed"
+        )
+    return value
 
 
 def _words(search: str | None) -> tuple[str, ...]:
+    search = text_argument(search, "search")
     return tuple(search.split()) if search else ()
 
 
@@ -99,7 +115,10 @@ class ActorFilter:
 
     def criteria(self) -> ActorCriteria:
         """The loaders' criteria."""
-        return ActorCriteria(search=self.search, kind=self.kind.value if self.kind else None)
+        return ActorCriteria(
+            search=text_argument(self.search, "search"),
+            kind=self.kind.value if self.kind else None,
+        )
 
 
 @strawberry.input(description="Narrows a location list.")
@@ -115,9 +134,9 @@ class LocationFilter:
     def criteria(self) -> LocationCriteria:
         """The loaders' criteria."""
         return LocationCriteria(
-            search=self.search,
+            search=text_argument(self.search, "search"),
             kind=self.kind.value if self.kind else None,
-            country_code=self.country_code,
+            country_code=text_argument(self.country_code, "countryCode"),
         )
 
 

@@ -10,6 +10,8 @@ import strawberry
 from api.schema.errors import InvalidArgument
 
 NODE_TYPES = ("Article", "Actor", "Statement", "Location")
+# Keys are 32-bit INTEGER columns on PostgreSQL: a larger one was never handed out.
+MAX_PK = 2**31 - 1
 
 
 @strawberry.interface(description="An object with a globally unique, opaque id.")
@@ -29,7 +31,7 @@ def from_global_id(global_id: str) -> tuple[str, int]:
     try:
         raw = base64.urlsafe_b64decode(global_id.encode("ascii")).decode("utf-8")
         type_name, pk = raw.split(":", 1)
-        if type_name in NODE_TYPES and pk.isdigit():
+        if type_name in NODE_TYPES and pk.isdigit() and 0 < int(pk) <= MAX_PK:
             return type_name, int(pk)
     except (ValueError, UnicodeError, binascii.Error):
         pass

@@ -23,6 +23,7 @@ from api.loaders import (
 from api.schema.actor import Actor
 from api.schema.article import Article
 from api.schema.errors import InvalidArgument
+from api.schema.filters import text_argument
 from api.schema.location import Location
 from api.schema.pagination import MAX_PAGE
 from api.schema.statement import Statement
@@ -41,7 +42,7 @@ async def search(
     """Up to `first` matches: actors, then locations, articles, statements (each in list order)."""
     if not 0 <= first <= MAX_PAGE:
         raise InvalidArgument(f"`first` must be between 0 and {MAX_PAGE}, got {first}")
-    words = tuple(query.split())
+    words = tuple((text_argument(query, "query") or "").split())
     if not words or first == 0:
         return []
     loaders, window, text = info.context.loaders, Window(size=first), " ".join(words)
