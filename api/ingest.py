@@ -13,7 +13,7 @@ from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-from sqlalchemy import func
+from sqlalchemy import func, text
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import async_sessionmaker
 from sqlmodel import col, select
@@ -33,6 +33,7 @@ from api.models import (
 )
 
 _UNIDENTIFIABLE = {ActorKind.GROUP, ActorKind.UNNAMED}
+_WRITER_LOCK = 0x51756F7465  # "Quote": the advisory lock key ingest holds while writing
 
 
 @dataclass(frozen=True)
@@ -66,6 +67,7 @@ class ArticleWriter:
         """Store the article unless its body is already stored: (created, statements)."""
         try:
             async with self._sessions() as session, session.begin():
+                await _lock_writers(session)
                 if await _existing_article(session, article.content_hash) is not None:
                     return False, 0
                 await _write(session, article, extraction)
@@ -76,6 +78,18 @@ class ArticleWriter:
                     return False, 0
             raise
         return True, len(extraction.statements)
+
+
+async def _lock_writers(session: AsyncSession) -> None:
+    """One writer at a time, so concurrent loaders never both create the same actor.
+
+    Actor identity is read-then-write (surnames, aliases), which no unique
+    constraint can guard. PostgreSQL gets a transaction-scoped advisory lock;
+    SQLite already serialises writers from the first insert on.
+    """
+    if session.get_bind().dialect.name == "postgresql":
+        connection = await session.connection()
+        await connection.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": _WRITER_LOCK})
 
 
 async def _existing_article(session: AsyncSession, content_hash: str) -> int | None:

@@ -1,6 +1,7 @@
 """Reading article files: every bad file is named with its problem; good ones still load."""
 from __future__ import annotations
 
+import asyncio
 import datetime as dt
 import json
 from pathlib import Path
@@ -130,3 +131,41 @@ async def test_a_failure_while_writing_leaves_no_half_article(
     assert (report.created, report.errors) == (1, [])
     articles, statements, *_ = await _counts(engine)
     assert (articles, statements) == (1, report.statements)
+
+
+def _article_record(number: int) -> dict[str, str]:
+    return {
+        "title": f"Report {number}",
+        "body": f'Story {number}.\n\n"We will hold talks in Aleppo," Foreign Minister Sergei Lavrov '
+                f"told Reuters on day {number}.\n",
+    }
+
+
+async def test_concurrent_loaders_store_each_article_and_actor_once(
+    engine: AsyncEngine, database_url: str, tmp_path: Path
+) -> None:
+    """Two loaders start together on an empty database: each has its own articles (all
+    naming the same new actor and place) and both load one shared file."""
+    from api.db import create_engine
+
+    shared = tmp_path / "shared.jsonl"
+    shared.write_text("\n".join(json.dumps(_article_record(n)) for n in range(6)), encoding="utf-8")
+    own = [tmp_path / "own_a.jsonl", tmp_path / "own_b.jsonl"]
+    for start, path in zip((100, 200), own, strict=True):
+        lines = (json.dumps(_article_record(n)) for n in range(start, start + 6))
+        path.write_text("\n".join(lines), encoding="utf-8")
+    engines = [create_engine(database_url), create_engine(database_url)]
+    try:
+        reports = await asyncio.gather(
+            *(seed_paths(e, [path, shared]) for e, path in zip(engines, own, strict=True))
+        )
+    finally:
+        for other in engines:
+            await other.dispose()
+    assert [r.errors for r in reports] == [[], []]
+    assert (sum(r.created for r in reports), sum(r.existing for r in reports)) == (18, 6)
+    async with engine.connect() as conn:
+        names = (await conn.execute(select(Actor.name).order_by(Actor.name))).scalars().all()
+        places = (await conn.execute(select(Location.name).order_by(Location.name))).scalars().all()
+    assert await _counts(engine) == [18, 18, 2, 2]
+    assert (names, places) == (["Reuters", "Sergei Lavrov"], ["Aleppo", "Syria"])
