@@ -3,6 +3,8 @@ PYTHON ?= $(shell command -v python3.11 || command -v python3)
 VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
+NPM := $(shell command -v npm)
+JS_STAMP := node_modules/.installed
 
 POLNEAR ?= ../shared/corpora/polnear
 SCORER ?= ../shared/tools/eval_attribution.py
@@ -15,14 +17,19 @@ $(STAMP): pyproject.toml
 	$(BIN)/python -m pip install --quiet -e '.[dev]'
 	touch $(STAMP)
 
-install: $(STAMP)
+# Node tools the suite drives (GraphQL-over-HTTP audit, Apollo client, Playwright); skipped without npm.
+$(JS_STAMP): package.json
+	npm install --no-audit --no-fund --silent
+	touch $(JS_STAMP)
+
+install: $(STAMP) $(if $(NPM),$(JS_STAMP))
 
 ## serve the seeded API with GraphiQL at http://127.0.0.1:8000/graphql (SQLite ./quotegraph.db by default)
 serve: $(STAMP)
 	$(BIN)/python -m api serve
 
 ## lint, type-check and run the whole suite (PostgreSQL variants need TEST_DATABASE_URL)
-test: $(STAMP)
+test: $(STAMP) $(if $(NPM),$(JS_STAMP))
 	$(BIN)/ruff check api tests migrations bench
 	$(BIN)/lint-imports
 	$(BIN)/mypy
