@@ -27,6 +27,14 @@ MEDIA_NAMES = frozenset(
     national review, the daily caller, daily caller, the intercept, vice news,
     wsj, nyt, the new york times, the washington post, the wall street journal""".split(",")
 )
+# Last words that make a capitalised name an outlet beyond MEDIA_NAMES ("The
+# Des Moines Register"). "Agency" and "Network" are left out: too many
+# government agencies and political networks end with them.
+_OUTLET_WORDS = frozenset(
+    """times post news journal radio tv press herald tribune gazette
+    magazine register chronicle inquirer dispatch examiner telegraph observer
+    courier bulletin""".split()
+)
 _GOVERNMENT_NAMES = frozenset(
     name.strip()
     for name in """white house, kremlin, pentagon, state department, justice department,
@@ -99,7 +107,7 @@ def classify_name(name: str, *, after_the: bool = False) -> ActorKind:
     """The actor kind a proper name suggests on its own."""
     folded = name.casefold()
     bare = folded.removeprefix("the ")
-    if folded in MEDIA_NAMES or bare in MEDIA_NAMES:
+    if folded in MEDIA_NAMES or bare in MEDIA_NAMES or _outlet_like(name):
         return ActorKind.MEDIA
     if bare in _GOVERNMENT_NAMES or is_country(name) or capital_country(name) is not None:
         return ActorKind.GOVERNMENT
@@ -109,6 +117,16 @@ def classify_name(name: str, *, after_the: bool = False) -> ActorKind:
     if words & _ORG_WORDS or re.fullmatch(r"[A-Z]{2,6}s?", name) or after_the:
         return ActorKind.ORGANIZATION
     return ActorKind.PERSON
+
+
+def _outlet_like(name: str) -> bool:
+    """ "the Denver Post", "Hill TV": capitalised words ending in an outlet word."""
+    words = name.removeprefix("the ").split()
+    return (
+        len(words) >= 2
+        and words[-1].lower().strip(".") in _OUTLET_WORDS
+        and all(w[0].isupper() for w in words)
+    )
 
 
 def parse_mention(text: str, span: Span) -> Mention | None:
@@ -426,9 +444,9 @@ def pronoun_kinds(pronoun: str) -> frozenset[ActorKind]:
     word = pronoun.casefold()
     if word in {"i", "we"}:  # the writer or a quoted speaker: not resolvable here
         return frozenset()
-    if word in {"he", "she"}:
+    if word in {"he", "she", "his", "her"}:
         return frozenset({ActorKind.PERSON})
-    if word == "it":
+    if word in {"it", "its"}:
         return frozenset({ActorKind.ORGANIZATION, ActorKind.GOVERNMENT, ActorKind.MEDIA})
     return frozenset(ActorKind) - {ActorKind.MEDIA}
 

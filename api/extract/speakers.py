@@ -5,11 +5,12 @@ announcement") or after "according to"; and what a pronoun stands for.
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import replace
 
 from api.extract.actors import Mention, parse_mention, pronoun_kinds
 from api.extract.cues import HEARER_VERBS, Cue, lemma_of
+from api.extract.gender import Gender, compatible, pronoun_gender
 from api.extract.quotes import Quote
 from api.extract.results import ActorKind, Span
 from api.extract.sentences import after_abbreviation
@@ -233,6 +234,21 @@ def possessive_speaker(text: str, sentence: Span, cue: Cue) -> Mention | None:
     return parse_mention(text, Span(start, sentence.start + match.end(1)))
 
 
+_POSSESSIVE_PRONOUN = re.compile(r"\b(his|her|their|its)\s+(?:[\w-]+\s+){0,2}$", re.IGNORECASE)
+
+
+def possessor(text: str, sentence: Span, cue: Cue) -> Mention | None:
+    """Who owns a noun cue: "Lavrov's announcement", or the pronoun of "his push for"."""
+    named = possessive_speaker(text, sentence, cue)
+    if named is not None:
+        return named
+    match = _POSSESSIVE_PRONOUN.search(text, max(sentence.start, cue.span.start - 40), cue.span.start)
+    if match is None:
+        return None
+    span = Span(match.start(1), match.end(1))
+    return Mention(span, match.group(1), ActorKind.PERSON, pronoun=True, phrase=span)
+
+
 def according_source(text: str, sentence: Span, cue: Cue) -> tuple[Mention | None, Span]:
     """The source after "according to", and the span of the whole phrase."""
     rest = text[cue.span.end : sentence.end]
@@ -257,13 +273,60 @@ _DOCUMENT = re.compile(
 )
 
 
-def resolve_pronoun(pronoun: Mention, earlier: Sequence[Mention]) -> Mention | None:
-    """The nearest preceding named actor a pronoun can stand for."""
+def resolve_pronoun(
+    pronoun: Mention,
+    earlier: Sequence[Mention],
+    gender_of: Callable[[Mention], Gender] | None = None,
+) -> Mention | None:
+    """The nearest preceding named actor a pronoun can stand for; with
+    `gender_of`, "she" skips the men and "he" the women."""
     kinds = pronoun_kinds(pronoun.name)
+    wanted = pronoun_gender(pronoun.name)
     for mention in reversed(earlier):
         if mention.pronoun or mention.kind not in kinds:
             continue
-        if pronoun.name.casefold() == "they" and mention.kind == ActorKind.PERSON:
+        if pronoun.name.casefold() in {"they", "their"} and mention.kind == ActorKind.PERSON:
+            continue
+        if gender_of is not None and not compatible(wanted, gender_of(mention)):
             continue
         return mention
+    return None
+
+
+# A role word and the title words that name it ("the senator" = "Sen. Sanders").
+_ROLE_TITLES: dict[str, frozenset[str]] = {
+    role: frozenset(titles.split())
+    for role, titles in {
+        "senator": "senator sen. sen", "congressman": "rep. rep representative congressman",
+        "congresswoman": "rep. rep representative congresswoman",
+        "governor": "gov. gov governor", "president": "president pres.",
+        "general": "gen. gen general", "mayor": "mayor", "nominee": "nominee",
+        "candidate": "candidate", "secretary": "secretary",
+        "speaker": "speaker", "chairman": "chairman", "chairwoman": "chairwoman",
+        "minister": "minister", "ambassador": "ambassador", "judge": "judge",
+        "businessman": "businessman", "billionaire": "billionaire",
+    }.items()
+}
+_DEFINITE_ROLE = re.compile(r"[Tt]he\s+(?:[\w.-]+\s+){0,3}?([a-z]+)$")
+
+
+def resolve_role(
+    mention: Mention,
+    earlier: Sequence[Mention],
+    title_of: Callable[[Mention], str] | None = None,
+) -> Mention | None:
+    """ "the senator", "the Republican nominee": the nearest person named
+    earlier with that title ("Sen. Bernie Sanders"); every other word of the
+    description must be in the title too ("Republican"). `title_of` may read
+    a title the mention itself did not keep."""
+    match = _DEFINITE_ROLE.fullmatch(mention.name)
+    titles = _ROLE_TITLES.get(match.group(1)) if match else None
+    if match is None or titles is None:
+        return None
+    modifiers = {w.lower() for w in mention.name.split()[1:-1]}
+    for person in reversed(earlier):
+        title = title_of(person) if title_of is not None else person.title or ""
+        words = {w.lower() for w in title.split()}
+        if person.kind == ActorKind.PERSON and words & titles and modifiers <= words:
+            return person
     return None

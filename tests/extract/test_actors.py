@@ -3,7 +3,14 @@ from __future__ import annotations
 
 import pytest
 
-from api.extract.actors import ActorTable, Mention, classify_name, name_spans, parse_mention
+from api.extract.actors import (
+    ActorTable,
+    Mention,
+    classify_name,
+    name_spans,
+    parse_mention,
+    pronoun_kinds,
+)
 from api.extract.results import ActorKind, ActorRef, Span
 
 
@@ -121,3 +128,23 @@ def test_name_spans_find_names_aliases_and_surnames() -> None:
         "sergei lavrov": [Span(0, 13), Span(21, 27)],
         "afp": [Span(34, 37)],
     }
+
+
+@pytest.mark.parametrize(
+    ("name", "kind"),
+    [
+        ("The Denver Post", ActorKind.MEDIA),
+        ("Des Moines Register", ActorKind.MEDIA),
+        ("Hill TV", ActorKind.MEDIA),
+        ("Post", ActorKind.PERSON),  # one word: could be anyone's name
+        ("Press Secretary", ActorKind.PERSON),
+        ("Environmental Protection Agency", ActorKind.ORGANIZATION),
+    ],
+)
+def test_outlet_like_names_are_media(name: str, kind: ActorKind) -> None:
+    assert classify_name(name) == kind
+
+
+def test_possessive_pronouns_stand_for_what_their_subject_forms_do() -> None:
+    assert pronoun_kinds("his") == pronoun_kinds("he") == frozenset({ActorKind.PERSON})
+    assert pronoun_kinds("its") == pronoun_kinds("it")

@@ -75,3 +75,49 @@ def test_participle_flag() -> None:
 def test_range_limits_the_search() -> None:
     text = "He said no. She said yes."
     assert [c.span.start for c in find_cues(text, 12)] == [16]
+
+
+def test_hedges_are_stance_cues_only_before_what_they_hedge() -> None:
+    text = "Lee seemed lost. She appears to lead. Polls are expected to move. Lee appeared on TV."
+    assert _cues(text) == [
+        ("seemed", "seem", CueKind.STANCE),
+        ("appears", "appear", CueKind.STANCE),
+        ("are expected", "expect", CueKind.STANCE),
+    ]
+
+
+def test_a_verb_takes_its_particle_and_some_verbs_need_one() -> None:
+    text = "Lee called for calm and pointed to polls. He pointed at Ann and talked."
+    assert _cues(text) == [
+        ("called for", "call", CueKind.VERB),
+        ("pointed to", "point", CueKind.VERB),
+    ]
+
+
+def test_owned_noun_with_its_preposition() -> None:
+    text = "Lee's attacks on Ann and his push for calm. A push for calm. His push to win."
+    assert _cues(text) == [
+        ("attacks on", "attacks", CueKind.NOUN),
+        ("push for", "push", CueKind.NOUN),
+    ]
+
+
+def test_forms_that_seldom_report_are_not_cues() -> None:
+    text = "Lee knew it and felt fine. Lee knows it."
+    assert _cues(text) == [("knows", "know", CueKind.VERB)]
+
+
+def test_state_is_a_noun_and_reject_needs_a_verb_context() -> None:
+    text = "The United States stated it. Rebels reject plan. They reject it."
+    assert _cues(text) == [
+        ("stated", "state", CueKind.VERB),
+        ("reject", "reject", CueKind.VERB),
+    ]
+
+
+def test_asked_before_a_question_is_a_cue_when_passive_or_opening() -> None:
+    text = "Asked whether he ran, Lee was asked about it. Lee asked about it."
+    assert [c for c in _cues(text) if c[2] == CueKind.ASKED] == [
+        ("Asked", "ask", CueKind.ASKED),
+        ("was asked", "ask", CueKind.ASKED),
+    ]

@@ -5,6 +5,7 @@ import re
 
 from api.extract.actors import Mention
 from api.extract.cues import Cue, find_cues
+from api.extract.gender import Gender
 from api.extract.quotes import find_quotes
 from api.extract.results import ActorKind, Span
 from api.extract.speakers import (
@@ -12,7 +13,9 @@ from api.extract.speakers import (
     colon_speaker,
     find_speaker,
     possessive_speaker,
+    possessor,
     resolve_pronoun,
+    resolve_role,
 )
 
 
@@ -120,3 +123,37 @@ def test_pronoun_resolves_to_the_nearest_compatible_actor() -> None:
 def test_every_word_of_a_long_sentence_is_scanned_once() -> None:
     text = " ".join(["Officials said the talks failed."] * 3)
     assert len(re.findall("said", text)) == len(find_cues(text))
+
+
+def test_pronoun_skips_people_of_the_other_gender() -> None:
+    jane = _mention("Jane Roe", ActorKind.PERSON, 0)
+    mark = _mention("Mark Doe", ActorKind.PERSON, 20)
+    she = Mention(Span(40, 43), "she", ActorKind.PERSON, pronoun=True)
+    genders = {"Jane Roe": Gender.FEMALE, "Mark Doe": Gender.MALE}
+    assert resolve_pronoun(she, [jane, mark]) == mark  # without genders: the nearest
+    assert resolve_pronoun(she, [jane, mark], lambda m: genders[m.name]) == jane
+
+
+def test_their_stands_for_a_group_not_a_person() -> None:
+    group = _mention("the rebels", ActorKind.GROUP, 0)
+    person = _mention("Mark Doe", ActorKind.PERSON, 20)
+    their = Mention(Span(40, 45), "their", ActorKind.PERSON, pronoun=True)
+    assert resolve_pronoun(their, [group, person]) == group
+
+
+def test_possessor_is_a_name_or_a_possessive_pronoun() -> None:
+    found = []
+    for text in ("Lee's push for calm", "Then his push for calm", "Their push for calm"):
+        mention = possessor(text, Span(0, len(text)), _cue(text, "for"))
+        found.append(None if mention is None else (mention.span.text(text), mention.pronoun))
+    assert found == [("Lee", False), ("his", True), ("Their", True)]
+
+
+def test_role_resolves_to_a_person_with_that_title() -> None:
+    senator = Mention(Span(0, 8), "Jane Roe", ActorKind.PERSON, title="Sen.")
+    governor = Mention(Span(20, 28), "Mark Doe", ActorKind.PERSON, title="Gov.")
+    the_senator = Mention(Span(40, 51), "the senator", ActorKind.UNNAMED)
+    the_mayor = Mention(Span(40, 49), "the mayor", ActorKind.UNNAMED)
+    assert resolve_role(the_senator, [senator, governor]) == senator
+    assert resolve_role(the_mayor, [senator, governor]) is None
+    assert resolve_role(the_mayor, [senator, governor], lambda m: "Mayor") == governor

@@ -2,7 +2,9 @@
 from __future__ import annotations
 
 from api.extract import extract_article
-from api.extract.results import Extraction
+from api.extract.quotes import find_quotes
+from api.extract.results import Extraction, Span
+from api.extract.statements import find_statements
 
 Row = tuple[str, str | None, str | None, str | None, str]
 
@@ -202,4 +204,161 @@ def test_inverted_speaker_keeps_title_and_party() -> None:
 def test_according_to_a_statement_from_an_author() -> None:
     assert _rows("Prices rose, according to a statement from the Finance Ministry.") == [
         ("INDIRECT", "Finance Ministry", "according to", None, "Prices rose"),
+    ]
+
+
+def _speakers(text: str) -> list[tuple[str | None, str | None, str]]:
+    """Resolved speaker name, speaker mention as written, content text."""
+    extraction = extract_article(text)
+    names = {actor.key: actor.name for actor in extraction.actors}
+    return [
+        (
+            names.get(s.speaker or ""),
+            s.speaker_span.text(text) if s.speaker_span else None,
+            s.span.text(text),
+        )
+        for s in extraction.statements
+    ]
+
+
+def test_she_skips_the_man_named_last() -> None:
+    assert _speakers("Jane Roe met Mark Doe in Ohio. She said the talks had failed.") == [
+        ("Jane Roe", "She", "the talks had failed"),
+    ]
+
+
+def test_he_skips_the_woman_named_last() -> None:
+    assert _speakers("Mark Doe met Jane Roe in Ohio. He said the talks had failed.") == [
+        ("Mark Doe", "He", "the talks had failed"),
+    ]
+
+
+def test_a_pronoun_teaches_the_gender_of_an_ambiguous_first_name() -> None:
+    # "Pat" and "Robin" say nothing; once "He" stood for Pat Lee, "She" cannot.
+    text = "Robin Roe arrived late. Pat Lee spoke first. He said talks failed. She said they had not."
+    assert _speakers(text) == [
+        ("Pat Lee", "He", "talks failed"),
+        ("Robin Roe", "She", "they had not"),
+    ]
+
+
+def test_the_senator_is_the_senator_named_before() -> None:
+    text = (
+        "Sen. Jane Roe and Gov. Mark Doe spoke in Iowa. "
+        "The senator said taxes must rise. The president said no."
+    )
+    assert _speakers(text) == [
+        ("Jane Roe", "The senator", "taxes must rise"),
+        ("The president", "The president", "no"),
+    ]
+
+
+def test_the_role_must_agree_with_every_word_of_the_title() -> None:
+    text = (
+        "Democratic nominee Jane Roe met Republican nominee Mark Doe. "
+        "The Democratic nominee said she would win."
+    )
+    assert _speakers(text) == [("Jane Roe", "The Democratic nominee", "she would win")]
+
+
+def test_hedged_clause_is_content_without_a_source() -> None:
+    text = "Clinton seemed to waver on trade. The court is expected to rule soon."
+    assert _rows(text) == [
+        ("INDIRECT", None, "seemed", None, "Clinton seemed to waver on trade"),
+        ("INDIRECT", None, "is expected", None, "The court is expected to rule soon"),
+    ]
+
+
+def test_phrasal_cues_report_the_object_of_their_particle() -> None:
+    text = "Ann Lee called for a ban on fracking. She was referring to the plant."
+    assert _rows(text) == [
+        ("INDIRECT", "Ann Lee", "called for", None, "a ban on fracking"),
+        ("INDIRECT", "Ann Lee", "was referring to", None, "the plant"),
+    ]
+
+
+def test_owned_noun_cue_with_its_preposition() -> None:
+    assert _speakers("Mark Doe renewed his push for a wall on the border.") == [
+        ("Mark Doe", "his", "a wall on the border"),
+    ]
+    assert _speakers("Jane Roe's calls for a special prosecutor drew fire.") == [
+        ("Jane Roe", "Jane Roe", "a special prosecutor"),
+    ]
+
+
+def test_but_that_carries_the_reported_clause_on() -> None:
+    text = "Lee said the staff erred, but that the ban was wrong. Lee said it rained, but the sun came out."
+    assert [row[4] for row in _rows(text)] == [
+        "the staff erred, but that the ban was wrong", "it rained"
+    ]
+
+
+def test_later_cue_with_its_own_subject_ends_the_first_content() -> None:
+    text = "Jane Roe said the fund should close, and she added that it would stop taking gifts."
+    assert _speakers(text) == [
+        ("Jane Roe", "Jane Roe", "the fund should close"),
+        ("Jane Roe", "she", "it would stop taking gifts"),
+    ]
+
+
+def test_outlet_beyond_the_known_list_is_the_medium() -> None:
+    assert _rows("Mark Doe told the Des Moines Register that he would run.") == [
+        ("INDIRECT", "Mark Doe", "told", "Des Moines Register", "he would run"),
+    ]
+
+
+def _contents(text: str, *, join: bool) -> list[str]:
+    paragraphs = [Span(0, len(text))]
+    drafts = find_statements(text, paragraphs, find_quotes(text, paragraphs), join_split_quotes=join)
+    return [d.content.text(text) for d in drafts]
+
+
+def test_quote_split_around_he_said_can_be_joined() -> None:
+    text = '"We are ready," Jane Roe said. "We will go." Later "Fine," she said. Nothing more.'
+    assert _contents(text, join=False) == ['"We are ready,"', '"We will go."', 'Later "Fine,"']
+    assert _contents(text, join=True) == ['"We are ready," Jane Roe said. "We will go."', 'Later "Fine,"']
+
+
+def test_a_quote_that_closes_its_sentence_is_not_joined_to_the_next() -> None:
+    text = '"We are ready." Jane Roe said it twice. "We will go."'
+    assert _contents(text, join=True) == _contents(text, join=False)
+
+
+def test_headline_name_and_colon_give_a_claim() -> None:
+    assert _rows("Jane Roe: Taxes Must Rise\n\nRoe spoke on Monday.") == [
+        ("INDIRECT", "Jane Roe", ":", None, "Taxes Must Rise"),
+    ]
+
+
+def test_question_put_to_someone_has_no_source() -> None:
+    text = "Asked whether he would run, Mark Doe said he had not decided. Roe was asked about the plan."
+    assert _rows(text) == [
+        ("INDIRECT", None, "Asked", None, "whether he would run"),
+        ("INDIRECT", "Mark Doe", "said", None, "he had not decided"),
+        ("INDIRECT", None, "was asked", None, "about the plan"),
+    ]
+
+
+def test_object_of_praise_ends_before_the_next_verb_or_an_aside() -> None:
+    text = (
+        "Jane Roe praised Doe for cutting taxes but stopped short of endorsing him. "
+        "Doe criticized the plan, a costly mess. Roe said prices rose, and wages fell."
+    )
+    assert [row[4] for row in _rows(text)] == [
+        "Doe for cutting taxes", "the plan", "prices rose, and wages fell"
+    ]
+
+
+def test_quotes_a_sentence_apart_or_after_a_colon_are_not_joined() -> None:
+    for text in (
+        '"We are ready," Jane Roe said. She left. "We will go."',
+        '"We are ready," Jane Roe said, adding: "We will go."',
+    ):
+        assert _contents(text, join=True) == _contents(text, join=False)
+        assert len(_contents(text, join=True)) == 2
+
+
+def test_an_honorific_belongs_only_to_the_name_right_after_it() -> None:
+    assert _speakers("Ms. Robin Roe and Pat Lee met. He said talks failed.") == [
+        ("Pat Lee", "He", "talks failed"),
     ]
