@@ -1,4 +1,8 @@
-"""The ASGI app: GraphQL (with GraphiQL in a browser) at /graphql, liveness at /healthz."""
+"""The ASGI app: GraphQL (with GraphiQL in a browser) at /graphql, liveness at /healthz.
+
+Around the routes, outermost first: CORS for the allowed origins, the per-client
+rate limit on /graphql, and the request body limit.
+"""
 
 from __future__ import annotations
 
@@ -9,20 +13,22 @@ from contextlib import asynccontextmanager
 
 from sqlalchemy import text
 from sqlalchemy.exc import SQLAlchemyError
-from sqlalchemy.ext.asyncio import AsyncEngine
 from starlette.applications import Starlette
+from starlette.middleware import Middleware
+from starlette.middleware.cors import CORSMiddleware
 from starlette.requests import Request
 from starlette.responses import PlainTextResponse, Response
-from starlette.routing import Route
-from starlette.websockets import WebSocket
-from strawberry.asgi import GraphQL
+from starlette.routing import Mount, Route
+from starlette.staticfiles import StaticFiles
 from strawberry.extensions import SchemaExtension
 from strawberry.types import ExecutionContext
 
-from api.context import Context, build_context
+from api.context import Context
 from api.db import count_statements, create_engine
-from api.schema import create_schema
 from api.settings import Settings
+from api.web.graphiql import STATIC_DIR
+from api.web.limits import BodyLimit, RateLimiter
+from api.web.view import GraphQLView
 
 log = logging.getLogger("quotegraph.app")
 
@@ -49,23 +55,6 @@ class QueryMetrics(SchemaExtension):
         return {"sqlStatements": self._statements[0], "timeMs": round(self._elapsed_ms, 2)}
 
 
-class GraphQLEndpoint(GraphQL[Context, None]):
-    """Strawberry's ASGI view with a fresh context (and loaders) per request."""
-
-    def __init__(self, engine: AsyncEngine, settings: Settings) -> None:
-        super().__init__(create_schema(QueryMetrics), graphql_ide="graphiql")
-        self._engine = engine
-        self._debug = settings.debug
-
-    async def get_context(
-        self, request: Request | WebSocket, response: Response | WebSocket
-    ) -> Context:
-        context = build_context(self._engine, debug=self._debug, request=request, response=response)
-        if isinstance(response, Response):
-            response.headers["X-Request-ID"] = context.request_id
-        return context
-
-
 def create_app(settings: Settings) -> Starlette:
     """The app for `settings`; its engine is created here and disposed at shutdown."""
     engine = create_engine(settings)
@@ -87,10 +76,27 @@ def create_app(settings: Settings) -> Starlette:
         return PlainTextResponse("ok")
 
     routes = [
-        Route("/graphql", GraphQLEndpoint(engine, settings)),
+        Route("/graphql", GraphQLView(engine, settings, QueryMetrics)),
         Route("/healthz", healthz, methods=["GET"]),
+        Mount("/graphiql", StaticFiles(directory=STATIC_DIR), name="graphiql"),
     ]
-    return Starlette(routes=routes, lifespan=lifespan)
+    return Starlette(routes=routes, lifespan=lifespan, middleware=_middleware(settings))
+
+
+def _middleware(settings: Settings) -> list[Middleware]:
+    cors = Middleware(
+        CORSMiddleware,
+        allow_origins=settings.cors_origins,
+        allow_credentials=settings.cors_credentials,
+        allow_methods=["GET", "POST"],
+        allow_headers=["Accept", "Authorization", "Content-Type"],
+        expose_headers=["Retry-After", "X-Request-ID"],
+        max_age=600,
+    )
+    limits = [Middleware(BodyLimit, max_bytes=settings.max_body_bytes)]
+    if settings.rate_limit is not None:
+        limits.insert(0, Middleware(RateLimiter, rate=settings.rate_limit, paths=("/graphql",)))
+    return [cors, *limits]
 
 
 def asgi() -> Starlette:

@@ -15,13 +15,15 @@ from api.loaders import Loaders
 
 @dataclass
 class Context:
-    """This request's loaders, its id (for logs and masked errors) and the debug flag."""
+    """This request's loaders, its id (for logs and masked errors), the debug flag and the
+    cost the limits computed for its operation (0 until they have)."""
 
     loaders: Loaders
     debug: bool = False
     request: Request | WebSocket | None = None
     response: Response | WebSocket | None = None
     request_id: str = field(default_factory=lambda: uuid.uuid4().hex[:12])
+    cost: int = 0
 
 
 def build_context(

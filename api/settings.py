@@ -11,6 +11,19 @@ from api.errors import SettingsError
 DEFAULT_DATABASE_URL = "sqlite:///./quotegraph.db"
 _TRUE = {"1", "true", "yes", "on"}
 _FALSE = {"0", "false", "no", "off", ""}
+_PERIODS = {"second": 1.0, "minute": 60.0, "hour": 3600.0}
+
+
+@dataclass(frozen=True)
+class RateLimit:
+    """A token bucket per client: `requests` at once, refilled evenly over `per_seconds`."""
+
+    requests: int
+    per_seconds: float
+
+    def __str__(self) -> str:
+        period = next(name for name, secs in _PERIODS.items() if secs == self.per_seconds)
+        return f"{self.requests}/{period}"
 
 
 @dataclass(frozen=True)
@@ -23,6 +36,18 @@ class Settings:
     log_level: str = "INFO"
     # Only the test suite reads this: the PostgreSQL database it may use and wipe.
     test_database_url: str | None = None
+    # Limits on what one request may ask (README: "Limits and errors").
+    max_depth: int = 12
+    max_aliases: int = 30
+    max_tokens: int = 5000
+    max_cost: int = 50_000
+    max_body_bytes: int = 1_048_576
+    query_timeout_ms: int = 10_000
+    rate_limit: RateLimit | None = RateLimit(requests=600, per_seconds=60.0)
+    batch_max: int = 0  # operations in one batched request; 0 turns batching off
+    # Browser pages on these origins may call the API (CORS); none: same origin only.
+    cors_origins: tuple[str, ...] = ()
+    cors_credentials: bool = False
 
     @classmethod
     def from_env(cls, environ: Mapping[str, str] | None = None) -> Settings:
@@ -39,6 +64,16 @@ class Settings:
             seeds_dir=Path(env.get("QUOTEGRAPH_SEEDS_DIR", "").strip() or "seeds"),
             log_level=_log_level(env.get("QUOTEGRAPH_LOG_LEVEL", "INFO")),
             test_database_url=test_url,
+            max_depth=_count(env, "QUOTEGRAPH_MAX_DEPTH", cls.max_depth),
+            max_aliases=_count(env, "QUOTEGRAPH_MAX_ALIASES", cls.max_aliases),
+            max_tokens=_count(env, "QUOTEGRAPH_MAX_TOKENS", cls.max_tokens, least=1),
+            max_cost=_count(env, "QUOTEGRAPH_MAX_COST", cls.max_cost, least=1),
+            max_body_bytes=_count(env, "QUOTEGRAPH_MAX_BODY_BYTES", cls.max_body_bytes, least=1),
+            query_timeout_ms=_count(env, "QUOTEGRAPH_QUERY_TIMEOUT_MS", cls.query_timeout_ms),
+            rate_limit=_rate_limit(env.get("QUOTEGRAPH_RATE_LIMIT"), cls.rate_limit),
+            batch_max=_count(env, "QUOTEGRAPH_BATCH_MAX", cls.batch_max),
+            cors_origins=(origins := _cors_origins(env.get("QUOTEGRAPH_CORS_ORIGINS", ""))),
+            cors_credentials=_cors_credentials(env, origins),
         )
 
 
@@ -49,6 +84,57 @@ def _flag(env: Mapping[str, str], name: str) -> bool:
     if raw in _FALSE:
         return False
     raise SettingsError(name, f"{raw!r} is not a boolean; use 1 or 0")
+
+
+def _count(env: Mapping[str, str], name: str, default: int, *, least: int = 0) -> int:
+    raw = env.get(name, "").strip().replace("_", "")
+    if not raw:
+        return default
+    if not raw.isdigit() or int(raw) < least:
+        raise SettingsError(name, f"{raw!r} is not a whole number of at least {least}; "
+                            f"use e.g. {default}")
+    return int(raw)
+
+
+def _rate_limit(raw: str | None, default: RateLimit | None) -> RateLimit | None:
+    text = (raw or "").strip().lower()
+    if not text:
+        return default
+    if text in {"off", "0"}:
+        return None
+    count, _, period = text.partition("/")
+    if count.strip().isdigit() and int(count) > 0 and period.strip() in _PERIODS:
+        return RateLimit(requests=int(count), per_seconds=_PERIODS[period.strip()])
+    raise SettingsError(
+        "QUOTEGRAPH_RATE_LIMIT",
+        f"{raw!r} is not a rate; use requests per second, minute or hour "
+        "(e.g. 600/minute), or off",
+    )
+
+
+def _cors_origins(raw: str) -> tuple[str, ...]:
+    origins = tuple(o.strip().rstrip("/") for o in raw.split(",") if o.strip())
+    for origin in origins:
+        scheme, sep, host = origin.partition("://")
+        if origin != "*" and (scheme not in {"http", "https"} or not sep or not host
+                              or "/" in host):
+            raise SettingsError(
+                "QUOTEGRAPH_CORS_ORIGINS",
+                f"{origin!r} is not an origin; use scheme://host[:port] such as "
+                "https://app.example.com, comma-separated",
+            )
+    return origins
+
+
+def _cors_credentials(env: Mapping[str, str], origins: tuple[str, ...]) -> bool:
+    credentials = _flag(env, "QUOTEGRAPH_CORS_CREDENTIALS")
+    if credentials and "*" in origins:
+        raise SettingsError(
+            "QUOTEGRAPH_CORS_CREDENTIALS",
+            "credentials with the origin '*' would let any site act as a signed-in user; "
+            "list the origins in QUOTEGRAPH_CORS_ORIGINS",
+        )
+    return credentials
 
 
 def _log_level(raw: str) -> str:

@@ -84,3 +84,20 @@ async def engine(database_url: str) -> AsyncIterator[AsyncEngine]:
     engine = create_engine(database_url)
     yield engine
     await engine.dispose()
+
+
+def pytest_addoption(parser: pytest.Parser) -> None:
+    parser.addoption(
+        "--fuzz-examples", type=int, default=150, metavar="N",
+        help="queries tests/test_fuzz.py generates per database and mode (default 150)",
+    )
+
+
+@pytest.fixture(scope="session")
+def seeded_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    """One real `serve` process over the seed article (SQLite), shared by the client tests."""
+    from tests.servers import serve
+
+    workdir = tmp_path_factory.mktemp("served")
+    with serve(f"sqlite:///{workdir / 'served.db'}", workdir) as base:
+        yield base

@@ -61,7 +61,7 @@ def test_serve_seeds_an_empty_database_and_answers_queries(served: str) -> None:
     assert response.json() == {"data": {"articles": {"totalCount": 1, "nodes": [{
         "title": "Syrian rebels reject withdrawal plan amid Russia's chilling warnings",
         "publishedAt": "2016-12-05",
-    }]}}}
+    }]}}, "extensions": {"cost": 20}}
 
 
 def test_serve_shows_graphiql_to_a_browser(served: str) -> None:

@@ -7,7 +7,7 @@ import pytest
 
 from api.db import async_url
 from api.errors import SettingsError
-from api.settings import Settings
+from api.settings import RateLimit, Settings
 
 
 def test_defaults_when_nothing_is_set() -> None:
@@ -56,3 +56,66 @@ def test_bad_values_fail_naming_the_variable(environ: dict[str, str], message: s
 )
 def test_usual_urls_get_the_async_drivers(url: str, expected: str) -> None:
     assert async_url(url) == expected
+
+
+def test_limits_and_cors_have_safe_defaults() -> None:
+    settings = Settings.from_env({})
+    assert (settings.max_depth, settings.max_aliases, settings.max_tokens, settings.max_cost) == (
+        12, 30, 5000, 50_000,
+    )
+    assert (settings.max_body_bytes, settings.query_timeout_ms, settings.batch_max) == (
+        1_048_576, 10_000, 0,
+    )
+    assert settings.rate_limit == RateLimit(requests=600, per_seconds=60.0)
+    assert (settings.cors_origins, settings.cors_credentials) == ((), False)
+
+
+def test_limits_and_cors_are_read_from_the_environment() -> None:
+    settings = Settings.from_env({
+        "QUOTEGRAPH_MAX_DEPTH": "8", "QUOTEGRAPH_MAX_ALIASES": "5", "QUOTEGRAPH_MAX_TOKENS": "900",
+        "QUOTEGRAPH_MAX_COST": "10_000", "QUOTEGRAPH_MAX_BODY_BYTES": "65536",
+        "QUOTEGRAPH_QUERY_TIMEOUT_MS": "2500", "QUOTEGRAPH_RATE_LIMIT": "10/second",
+        "QUOTEGRAPH_BATCH_MAX": "4",
+        "QUOTEGRAPH_CORS_ORIGINS": "https://app.example, http://localhost:3000/",
+        "QUOTEGRAPH_CORS_CREDENTIALS": "1",
+    })
+    assert (settings.max_depth, settings.max_aliases, settings.max_tokens, settings.max_cost) == (
+        8, 5, 900, 10_000,
+    )
+    assert (settings.max_body_bytes, settings.query_timeout_ms, settings.batch_max) == (
+        65536, 2500, 4,
+    )
+    assert settings.rate_limit == RateLimit(requests=10, per_seconds=1.0)
+    assert settings.cors_origins == ("https://app.example", "http://localhost:3000")
+    assert settings.cors_credentials is True
+
+
+@pytest.mark.parametrize("value", ["off", "0"])
+def test_the_rate_limit_can_be_turned_off(value: str) -> None:
+    assert Settings.from_env({"QUOTEGRAPH_RATE_LIMIT": value}).rate_limit is None
+
+
+@pytest.mark.parametrize(
+    ("environ", "message"),
+    [
+        ({"QUOTEGRAPH_MAX_COST": "lots"},
+         "QUOTEGRAPH_MAX_COST: 'lots' is not a whole number of at least 1; use e.g. 50000"),
+        ({"QUOTEGRAPH_MAX_BODY_BYTES": "0"},
+         "QUOTEGRAPH_MAX_BODY_BYTES: '0' is not a whole number of at least 1; use e.g. 1048576"),
+        ({"QUOTEGRAPH_QUERY_TIMEOUT_MS": "-5"},
+         "QUOTEGRAPH_QUERY_TIMEOUT_MS: '-5' is not a whole number of at least 0; use e.g. 10000"),
+        ({"QUOTEGRAPH_RATE_LIMIT": "60 per minute"},
+         "QUOTEGRAPH_RATE_LIMIT: '60 per minute' is not a rate; use requests per second, "
+         "minute or hour (e.g. 600/minute), or off"),
+        ({"QUOTEGRAPH_CORS_ORIGINS": "app.example.com"},
+         "QUOTEGRAPH_CORS_ORIGINS: 'app.example.com' is not an origin; use scheme://host[:port] "
+         "such as https://app.example.com, comma-separated"),
+        ({"QUOTEGRAPH_CORS_ORIGINS": "*", "QUOTEGRAPH_CORS_CREDENTIALS": "1"},
+         "QUOTEGRAPH_CORS_CREDENTIALS: credentials with the origin '*' would let any site act "
+         "as a signed-in user; list the origins in QUOTEGRAPH_CORS_ORIGINS"),
+    ],
+)
+def test_bad_limits_fail_naming_the_variable(environ: dict[str, str], message: str) -> None:
+    with pytest.raises(SettingsError) as caught:
+        Settings.from_env(environ)
+    assert str(caught.value) == message

@@ -2,36 +2,40 @@
 
 Errors a client caused (`QuotegraphError`, syntax and validation errors) reach
 the client as they are; anything else is logged with the request id and masked.
+Every error leaves with `extensions.code` (codes in `api.schema.errors`).
 """
 
 from __future__ import annotations
 
 import logging
+from collections.abc import Iterator
 
 import strawberry
 from graphql import GraphQLError
-from strawberry.extensions import (
-    MaskErrors,
-    MaxAliasesLimiter,
-    QueryDepthLimiter,
-    SchemaExtension,
-)
+from graphql.validation import MaxIntrospectionDepthRule
+from strawberry.extensions import AddValidationRules, MaskErrors, SchemaExtension
+from strawberry.schema.config import StrawberryConfig
 from strawberry.types import ExecutionContext
 
 from api.context import Context
 from api.errors import QuotegraphError
 from api.schema.actor import Actor
 from api.schema.article import Article
+from api.schema.errors import (
+    BAD_USER_INPUT,
+    INTERNAL_SERVER_ERROR,
+    PARSE_FAILED,
+    VALIDATION_FAILED,
+    ClientError,
+)
+from api.schema.limits import Limits, RequestLimits
 from api.schema.location import Location
 from api.schema.query import Query
 from api.schema.statement import Statement
 
-__all__ = ["create_schema", "print_schema_sdl", "schema"]
+__all__ = ["Limits", "create_schema", "is_request_error", "print_schema_sdl", "schema"]
 
 log = logging.getLogger("quotegraph.graphql")
-# Every loader batch is a statement, so nesting and aliases are what a query costs.
-MAX_DEPTH = 12
-MAX_ALIASES = 30
 
 
 def is_unexpected(error: GraphQLError) -> bool:
@@ -57,18 +61,48 @@ class _Schema(strawberry.Schema):
                 )
 
 
-class _MaskUnexpected(MaskErrors):
-    """MaskErrors that names the request id, so a report can be matched to the log."""
+class _ErrorCodes(MaskErrors):
+    """Gives every error its `extensions.code`; masks server faults, naming the request id
+    so that a report can be matched to the log."""
 
     def __init__(self) -> None:
         super().__init__(should_mask_error=is_unexpected)
+        self._validation_errors: list[GraphQLError] = []
+
+    def on_validate(self) -> Iterator[None]:
+        yield
+        self._validation_errors = list(self.execution_context.pre_execution_errors or [])
 
     def anonymise_error(self, error: GraphQLError) -> GraphQLError:
         request_id = _request_id(self.execution_context)
         masked = super().anonymise_error(error)
         masked.message = f"Unexpected error; logged as request {request_id}."
-        masked.extensions = {"requestId": request_id}
+        masked.extensions = {"code": INTERNAL_SERVER_ERROR, "requestId": request_id}
         return masked
+
+    def _process_errors(self, errors: list[GraphQLError]) -> list[GraphQLError]:
+        processed = super()._process_errors(errors)
+        for error in processed:
+            if not (error.extensions or {}).get("code"):
+                error.extensions = {**(error.extensions or {}), "code": self._code(error)}
+        return processed
+
+    def _code(self, error: GraphQLError) -> str:
+        if isinstance(error.original_error, ClientError):
+            return error.original_error.code
+        if self.execution_context.graphql_document is None:
+            return PARSE_FAILED
+        if any(error is seen for seen in self._validation_errors):
+            return VALIDATION_FAILED
+        if not error.path:
+            return BAD_USER_INPUT  # variables that do not fit their types
+        return INTERNAL_SERVER_ERROR
+
+
+def is_request_error(errors: list[dict[str, object]]) -> bool:
+    """Whether formatted `errors` stopped the operation before it ran (no error has a
+    path): the GraphQL-over-HTTP spec then leaves out `data` and allows a 4xx status."""
+    return bool(errors) and not any(error.get("path") for error in errors)
 
 
 def _request_id(execution_context: ExecutionContext | None) -> str:
@@ -76,17 +110,24 @@ def _request_id(execution_context: ExecutionContext | None) -> str:
     return context.request_id if isinstance(context, Context) else "-"
 
 
-def create_schema(*extensions: type[SchemaExtension]) -> strawberry.Schema:
-    """The schema with error masking, cost limits and any further `extensions`."""
+def create_schema(
+    *extensions: type[SchemaExtension], limits: Limits | None = None, batch_max: int = 0
+) -> strawberry.Schema:
+    """The schema with error codes and masking, `limits` (none if None), batches of up to
+    `batch_max` operations (0: no batching) and any further `extensions`."""
+    limited = [] if limits is None else [lambda: RequestLimits(limits=limits)]
     return _Schema(
         query=Query,
         types=[Article, Actor, Statement, Location],
         extensions=[
-            _MaskUnexpected,
-            lambda: QueryDepthLimiter(max_depth=MAX_DEPTH),
-            lambda: MaxAliasesLimiter(max_alias_count=MAX_ALIASES),
+            _ErrorCodes,
+            lambda: AddValidationRules([MaxIntrospectionDepthRule]),
+            *limited,
             *extensions,
         ],
+        config=StrawberryConfig(
+            batching_config={"max_operations": batch_max} if batch_max else None
+        ),
     )
 
 

@@ -1,9 +1,48 @@
-"""Errors a client caused; their messages are shown, everything else is masked."""
+"""Errors a client caused; their messages are shown, everything else is masked.
+
+Every error a response carries has `extensions.code`, one of the codes below.
+"""
 
 from __future__ import annotations
 
 from api.errors import QuotegraphError
 
+PARSE_FAILED = "GRAPHQL_PARSE_FAILED"
+VALIDATION_FAILED = "GRAPHQL_VALIDATION_FAILED"
+BAD_USER_INPUT = "BAD_USER_INPUT"
+NOT_FOUND = "NOT_FOUND"
+UNAUTHENTICATED = "UNAUTHENTICATED"
+FORBIDDEN = "FORBIDDEN"
+QUERY_TOO_COMPLEX = "QUERY_TOO_COMPLEX"
+RATE_LIMITED = "RATE_LIMITED"
+INTERNAL_SERVER_ERROR = "INTERNAL_SERVER_ERROR"
 
-class InvalidArgument(QuotegraphError):
+
+class ClientError(QuotegraphError):
+    """An error the client can fix; `code` becomes its `extensions.code`."""
+
+    code = BAD_USER_INPUT
+
+
+class InvalidArgument(ClientError):
     """An argument cannot be used: a malformed id or cursor, a page size out of range."""
+
+    code = BAD_USER_INPUT
+
+
+class NotFound(ClientError):
+    """Something the request names does not exist where it must."""
+
+    code = NOT_FOUND
+
+
+class Unauthenticated(ClientError):
+    """The request needs credentials it did not bring."""
+
+    code = UNAUTHENTICATED
+
+
+class Forbidden(ClientError):
+    """The credentials do not allow this request."""
+
+    code = FORBIDDEN

@@ -1,0 +1,146 @@
+"""Strawberry's ASGI view, made to follow the GraphQL-over-HTTP spec to the letter.
+
+It answers in the media type the client accepts (application/graphql-response+json
+or application/json); with the former, a request error (the operation never ran:
+a parse, validation, variable or limit failure) gets status 400 and no `data`.
+HTTP-level failures (no query, body not JSON, wrong method) are GraphQL-shaped
+JSON with `extensions.code`, and an operation that outlives the timeout is
+stopped with a clear error.
+"""
+
+from __future__ import annotations
+
+import asyncio
+
+from cross_web import AsyncHTTPRequestAdapter, HTTPException
+from graphql import GraphQLError
+from sqlalchemy.ext.asyncio import AsyncEngine
+from starlette.requests import Request
+from starlette.responses import HTMLResponse, Response
+from starlette.types import Receive, Scope, Send
+from starlette.websockets import WebSocket
+from strawberry.asgi import GraphQL
+from strawberry.extensions import SchemaExtension
+from strawberry.http import GraphQLHTTPResponse, GraphQLRequestData
+from strawberry.types import ExecutionResult
+
+from api.context import Context, build_context
+from api.schema import Limits, create_schema, is_request_error
+from api.schema.errors import BAD_USER_INPUT, QUERY_TOO_COMPLEX
+from api.settings import Settings
+from api.web.graphiql import graphiql_page
+from api.web.responses import JSON, error_response, negotiate
+
+_MEDIA_TYPE = "quotegraph.media_type"  # where the negotiated type waits in the ASGI scope
+
+
+class GraphQLView(GraphQL[Context, None]):
+    """/graphql: queries by GET and POST, GraphiQL for browsers, a fresh context per request."""
+
+    def __init__(
+        self, engine: AsyncEngine, settings: Settings, *extensions: type[SchemaExtension]
+    ) -> None:
+        limits = Limits(
+            max_depth=settings.max_depth,
+            max_aliases=settings.max_aliases,
+            max_tokens=settings.max_tokens,
+            max_cost=settings.max_cost,
+        )
+        schema = create_schema(*extensions, limits=limits, batch_max=settings.batch_max)
+        super().__init__(schema, graphql_ide="graphiql", subscription_protocols=())
+        self._engine = engine
+        self._debug = settings.debug
+        self._timeout = settings.query_timeout_ms / 1000 if settings.query_timeout_ms else None
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await super().__call__(scope, receive, send)
+            return
+        request = Request(scope, receive)
+        accept = request.headers.get("accept")
+        media_type = negotiate(accept)
+        if media_type is None and not self._wants_graphiql(request):
+            response: Response = error_response(
+                406,
+                "Accept application/graphql-response+json or application/json.",
+                BAD_USER_INPUT,
+            )
+        else:
+            scope[_MEDIA_TYPE] = media_type or JSON
+            try:
+                response = await self.run(request)
+            except HTTPException as error:
+                response = error_response(
+                    error.status_code, _sentence(error.reason), BAD_USER_INPUT, accept=accept,
+                    headers={"Allow": "GET, POST"} if error.status_code == 405 else None,
+                )
+        await response(scope, receive, send)
+
+    def _wants_graphiql(self, request: Request) -> bool:
+        return request.method == "GET" and "query" not in request.query_params
+
+    async def get_context(
+        self, request: Request | WebSocket, response: Response | WebSocket
+    ) -> Context:
+        context = build_context(self._engine, debug=self._debug, request=request, response=response)
+        if isinstance(response, Response):
+            response.headers["X-Request-ID"] = context.request_id
+        return context
+
+    async def render_graphql_ide(self, request: Request) -> HTMLResponse:
+        return HTMLResponse(graphiql_page(request.url_for("graphiql", path="/").path))
+
+    async def execute_single(
+        self,
+        request: Request,
+        request_adapter: AsyncHTTPRequestAdapter,
+        sub_response: Response,
+        context: Context,
+        root_value: None,
+        request_data: GraphQLRequestData,
+    ) -> ExecutionResult:
+        """The operation, stopped with a QUERY_TOO_COMPLEX error past the timeout."""
+        try:
+            async with asyncio.timeout(self._timeout):
+                return await super().execute_single(
+                    request, request_adapter, sub_response, context, root_value, request_data
+                )
+        except TimeoutError:
+            ms = round(self._timeout * 1000) if self._timeout else 0
+            error = GraphQLError(
+                f"The query ran longer than {ms:,} ms and was stopped; ask for fewer objects "
+                "(smaller pages, fewer nested lists) or try again later.",
+                extensions={"code": QUERY_TOO_COMPLEX, "timeoutMs": ms},
+            )
+            return ExecutionResult(data=None, errors=[error], extensions={"cost": context.cost})
+
+    def create_response(
+        self,
+        response_data: GraphQLHTTPResponse | list[GraphQLHTTPResponse],
+        sub_response: Response,
+    ) -> Response:
+        """JSON in the negotiated type; request errors lose `data` and, for
+        application/graphql-response+json, get status 400 (the spec's advice)."""
+        media_type = sub_response.headers.get("x-media-type", JSON)
+        del sub_response.headers["x-media-type"]
+        results = response_data if isinstance(response_data, list) else [response_data]
+        refused = False
+        for result in results:
+            if is_request_error(list(result.get("errors") or [])):  # type: ignore[arg-type]
+                result.pop("data", None)
+                refused = True
+        response = super().create_response(response_data, sub_response)
+        response.headers["content-type"] = f"{media_type}; charset=utf-8"
+        if refused and media_type != JSON and not isinstance(response_data, list):
+            response.status_code = 400
+        return response
+
+    async def get_sub_response(self, request: Request | WebSocket) -> Response:
+        sub_response = await super().get_sub_response(request)
+        sub_response.headers["x-media-type"] = request.scope.get(_MEDIA_TYPE, JSON)
+        return sub_response
+
+
+def _sentence(reason: str) -> str:
+    reason = reason.strip()
+    return reason if reason.endswith(".") else f"{reason}."

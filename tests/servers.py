@@ -1,0 +1,60 @@
+"""Real server processes for tests that need a socket: `python -m api serve` on a free port."""
+from __future__ import annotations
+
+import os
+import socket
+import subprocess
+import sys
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+import httpx
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+STARTUP_SECONDS = 60
+
+
+def free_port() -> int:
+    """A TCP port on 127.0.0.1 that nothing listens on right now."""
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+@contextmanager
+def serve(database_url: str, workdir: Path, *, workers: int = 1) -> Iterator[str]:
+    """Serve the seeded app on `database_url`; yields the base URL (no trailing slash).
+
+    `serve` migrates and loads `seeds/` into an empty database before it listens.
+    """
+    port = free_port()
+    env = {**os.environ, "DATABASE_URL": database_url, "QUOTEGRAPH_SEEDS_DIR": str(ROOT / "seeds")}
+    process = subprocess.Popen(
+        [sys.executable, "-m", "api", "serve", "--port", str(port), "--workers", str(workers)],
+        cwd=workdir, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
+    )
+    base = f"http://127.0.0.1:{port}"
+    try:
+        wait_until_up(base, process)
+        yield base
+    finally:
+        process.terminate()
+        process.communicate(timeout=20)
+
+
+def wait_until_up(base: str, process: subprocess.Popen[str]) -> None:
+    """Poll /healthz until it answers 200; fail with the server's output if it dies."""
+    deadline = time.monotonic() + STARTUP_SECONDS
+    while time.monotonic() < deadline:
+        if process.poll() is not None:
+            pytest.fail(f"serve exited with {process.returncode}:\n{process.communicate()[0]}")
+        try:
+            if httpx.get(f"{base}/healthz", timeout=1).status_code == 200:
+                return
+        except httpx.TransportError:
+            pass
+        time.sleep(0.2)
+    pytest.fail(f"serve did not answer /healthz within {STARTUP_SECONDS} s")

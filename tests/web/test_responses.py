@@ -1,0 +1,31 @@
+"""Content negotiation for GraphQL responses (api/web/responses.py)."""
+from __future__ import annotations
+
+import pytest
+
+from api.web.responses import negotiate
+
+GRAPHQL_JSON = "application/graphql-response+json"
+
+
+@pytest.mark.parametrize(
+    ("accept", "media_type"),
+    [
+        (None, "application/json"),
+        ("", "application/json"),
+        ("*/*", "application/json"),
+        ("application/*", "application/json"),
+        ("application/json", "application/json"),
+        (GRAPHQL_JSON, GRAPHQL_JSON),
+        (f"{GRAPHQL_JSON}, application/json", GRAPHQL_JSON),
+        (f"application/json, {GRAPHQL_JSON}", GRAPHQL_JSON),
+        (f"application/json, {GRAPHQL_JSON};q=0.9", "application/json"),
+        (f"{GRAPHQL_JSON};q=0.5, */*;q=0.1", GRAPHQL_JSON),
+        ("text/html, */*;q=0.8", "application/json"),
+        ("text/html", None),
+        (f"{GRAPHQL_JSON};q=0", None),
+        ("application/json;q=nonsense", None),
+    ],
+)
+def test_negotiate_picks_the_best_json_type(accept: str | None, media_type: str | None) -> None:
+    assert negotiate(accept) == media_type
