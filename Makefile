@@ -9,7 +9,7 @@ JS_STAMP := node_modules/.installed
 POLNEAR ?= ../shared/corpora/polnear
 SCORER ?= ../shared/tools/eval_attribution.py
 
-.PHONY: serve test install eval clean-db
+.PHONY: serve test install eval soak clean-db
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -39,6 +39,10 @@ test: $(STAMP) $(if $(NPM),$(JS_STAMP))
 eval: $(STAMP)
 	$(BIN)/python -m api extract --json $(POLNEAR)/dev/text/*.txt > .eval-dev.jsonl
 	python3 $(SCORER) $(POLNEAR)/dev .eval-dev.jsonl
+
+## 60 s soak over two workers on PostgreSQL (not in CI; needs wrk)
+soak: $(STAMP)
+	$(BIN)/python -m bench.soak
 
 clean-db:
 	rm -f quotegraph.db quotegraph.db-wal quotegraph.db-shm
