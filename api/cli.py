@@ -1,4 +1,4 @@
-"""`python -m api`: serve, migrate, seed, extract, export-schema."""
+"""`python -m api`: serve, migrate, seed, extract, train-model, export-schema."""
 from __future__ import annotations
 
 import argparse
@@ -46,6 +46,7 @@ def _parser() -> argparse.ArgumentParser:
     migrate.set_defaults(run=_migrate)
     _add_seed(commands)
     _add_extract(commands)
+    _add_train_model(commands)
     export = commands.add_parser("export-schema", help="print the GraphQL schema (SDL)")
     export.add_argument("--out", type=Path, help="write to this file instead of stdout")
     export.set_defaults(run=_export_schema)
@@ -90,6 +91,31 @@ def _add_extract(commands: argparse._SubParsersAction[argparse.ArgumentParser]) 
     extract.add_argument("--json", action="store_true",
                          help="JSON Lines, one object per article, as eval_attribution.py reads")
     extract.set_defaults(run=_extract)
+
+
+def _add_train_model(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    train = commands.add_parser(
+        "train-model",
+        help="train the attribution CRF from a brat corpus (PolNeAR train split)",
+        description="Train the CRF that tags statement content, from CORPUS/text/*.txt and "
+        "CORPUS/attributions/*.ann, and write the model file extraction loads. "
+        "Deterministic; a few minutes on one core.",
+    )
+    train.add_argument("--corpus", type=Path, required=True,
+                       help="the split folder, e.g. ../shared/corpora/polnear/train")
+    train.add_argument("--out", type=Path, default=Path("api/extract/data/attribution.crfsuite"),
+                       help="model file to write (default api/extract/data/attribution.crfsuite)")
+    train.set_defaults(run=_train_model)
+
+
+def _train_model(_settings: Settings, args: argparse.Namespace) -> int:
+    from api.train import train_model
+
+    report = train_model(args.corpus, args.out)
+    print(f"trained on {report.articles} article(s), {report.sequences} paragraph(s) in "
+          f"{report.seconds:.0f} s; wrote {args.out} ({report.model_bytes / 1e6:.1f} MB)",
+          file=sys.stderr)
+    return 0
 
 
 def _migrate(settings: Settings, _args: argparse.Namespace) -> int:

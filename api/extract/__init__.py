@@ -4,10 +4,10 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 
-from api.extract.actors import ActorTable, Mention, classify_name, name_spans, person_names
-from api.extract.article import parse_article
-from api.extract.places import capital_country, find_places, is_country
-from api.extract.quotes import find_quotes
+from api.extract.actors import ActorTable, Mention, classify_name, name_spans
+from api.extract.crf import load_tagger
+from api.extract.hybrid import hybrid_drafts, read_with_rules
+from api.extract.places import capital_country, is_country
 from api.extract.results import (
     ActorKind,
     ActorRef,
@@ -18,7 +18,7 @@ from api.extract.results import (
     StatementKind,
     StatementRef,
 )
-from api.extract.statements import Draft, find_statements, free_people
+from api.extract.statements import Draft, free_people
 
 __all__ = [
     "ActorKind",
@@ -44,12 +44,12 @@ _ACTING_AFTER = re.compile(
 
 def extract_article(text: str, *, title: str | None = None) -> Extraction:
     """Statements, actors and places of one article; offsets index `text` unchanged."""
-    meta = parse_article(text, title=title)
-    quotes = find_quotes(text, meta.paragraphs)
-    places = find_places(text, meta.paragraphs)
-    skip = [q.span for q in quotes] + [m for p in places for m in p.mentions]
-    people = person_names(text, meta.paragraphs, skip)
-    drafts = find_statements(text, meta.paragraphs, quotes, people)
+    reading = read_with_rules(text, title=title)
+    meta, quotes, places, people = reading.meta, reading.quotes, reading.places, reading.people
+    drafts = reading.drafts
+    tagger = load_tagger()
+    if tagger is not None:  # without a model file, the rules alone (load_tagger warned once)
+        drafts = hybrid_drafts(text, meta.paragraphs, quotes, drafts, tagger)
     table = ActorTable()
     for draft in drafts:
         for mention in (draft.resolved, draft.medium):

@@ -1,0 +1,81 @@
+"""Rule statements plus the statements only the CRF saw (a stub tagger stands in)."""
+from __future__ import annotations
+
+import pytest
+
+import api.extract as extract
+from api.extract.hybrid import hybrid_drafts, read_with_rules
+from api.extract.results import StatementKind
+
+TEXT = (
+    "Budget day\n\nDana Wells said the budget is balanced. Omar Reyes, in a long essay, "
+    "more buses for the east side. He is upbeat.\n"
+)
+
+
+class _StubTagger:
+    """Labels by word: SOURCE words S, CONTENT words B then I; one confidence for all."""
+
+    def __init__(self, source: set[str], content: set[str], confidence: float) -> None:
+        self.source, self.content, self.confidence = source, content, confidence
+
+    def tag(self, xseq: list[list[str]]) -> list[str]:
+        labels: list[str] = []
+        for row in xseq:
+            word = next(f[2:] for f in row if f.startswith("w="))
+            if word in self.source:
+                labels.append("S")
+            elif word in self.content:
+                labels.append("I" if labels and labels[-1] in "BI" else "B")
+            else:
+                labels.append("O")
+        return labels
+
+    def marginal(self, y: str, pos: int) -> float:
+        return self.confidence
+
+
+_SOURCE = {"omar", "reyes"}
+_CONTENT = {"more", "buses", "for", "the", "east", "side", "budget", "balanced"}
+
+
+def _statements(confidence: float) -> list[tuple[str, str | None, StatementKind]]:
+    reading = read_with_rules(TEXT)
+    tagger = _StubTagger(_SOURCE, _CONTENT, confidence)
+    drafts = hybrid_drafts(TEXT, reading.meta.paragraphs, reading.quotes, reading.drafts, tagger)
+    return [
+        (d.content.text(TEXT), d.speaker.name if d.speaker else None, d.kind) for d in drafts
+    ]
+
+
+def test_a_sure_crf_span_the_rules_missed_is_added_with_the_crf_source() -> None:
+    assert _statements(0.95) == [
+        ("the budget is balanced", "Dana Wells", StatementKind.INDIRECT),
+        ("more buses for the east side", "Omar Reyes", StatementKind.INDIRECT),
+    ]
+
+
+def test_an_unsure_crf_span_is_left_out_and_rule_statements_stay() -> None:
+    assert _statements(0.5) == [("the budget is balanced", "Dana Wells", StatementKind.INDIRECT)]
+
+
+def test_without_a_model_extraction_runs_on_the_rules(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(extract, "load_tagger", lambda: None)
+    statements = extract.extract_article(TEXT).statements
+    assert [s.span.text(TEXT) for s in statements] == ["the budget is balanced"]
+
+
+def test_a_crf_span_right_after_a_rule_content_is_a_side_clause_and_left_out() -> None:
+    text = "Budget day\n\nAides said the plan failed, which surprised nobody.\n"
+    reading = read_with_rules(text)
+    tagger = _StubTagger({"aides"}, {"which", "surprised", "nobody"}, 0.99)
+    drafts = hybrid_drafts(text, reading.meta.paragraphs, reading.quotes, reading.drafts, tagger)
+    assert [d.content.text(text) for d in drafts] == ["the plan failed"]
+
+
+def test_a_quoted_title_found_by_the_crf_is_not_a_statement() -> None:
+    text = 'Book club\n\nMaya Fox read "Stealing Home" on Monday.\n'
+    reading = read_with_rules(text)
+    tagger = _StubTagger({"maya", "fox"}, {'"', "stealing", "home"}, 0.99)
+    drafts = hybrid_drafts(text, reading.meta.paragraphs, reading.quotes, reading.drafts, tagger)
+    assert [d.content.text(text) for d in drafts] == []
