@@ -18,14 +18,13 @@ from api.extract.crf import RuleMarks, Tagged, Tagger, tag_article
 from api.extract.cues import Cue, CueKind, find_cues
 from api.extract.places import find_places
 from api.extract.quotes import Quote, QuoteKind, find_quotes
-from api.extract.results import ArticleMeta, PlaceRef, Span, StatementKind
+from api.extract.results import ArticleMeta, PlaceRef, Span
 from api.extract.sentences import split_sentences
 from api.extract.speakers import find_speaker, resolve_pronoun
-from api.extract.statements import Draft, find_statements
+from api.extract.statements import Draft, find_statements, statement_kind
 
 __all__ = ["RuleReading", "hybrid_drafts", "read_with_rules", "rule_marks"]
 
-_QUOTE_MARKS = '"“”'
 _CUE_WINDOW = 200  # characters either side of a span searched for its cue or source
 # A span the rules did not see at all must be this sure (mean label probability):
 # below it, the CRF's own finds are more often wrong than right.
@@ -94,7 +93,7 @@ def _new_draft(
     cue = None
     if speaker is None:
         cue, speaker = _nearest_speaker(text, paragraphs[paragraph], quotes, span)
-    return Draft(span, _kind(text, span), paragraph, cue=cue, speaker=speaker,
+    return Draft(span, statement_kind(span, quotes), paragraph, cue=cue, speaker=speaker,
                  resolved=None if speaker is None or speaker.pronoun else speaker)
 
 
@@ -144,15 +143,6 @@ def _resolve_new(drafts: Sequence[Draft]) -> list[Draft]:
             named.append(draft.resolved)
         out.append(draft)
     return out
-
-
-def _kind(text: str, span: Span) -> StatementKind:
-    body = text[span.start : span.end].strip()
-    if body[:1] in _QUOTE_MARKS and body.rstrip(".,")[-1:] in _QUOTE_MARKS:
-        return StatementKind.DIRECT
-    if any(mark in body for mark in _QUOTE_MARKS):
-        return StatementKind.MIXED
-    return StatementKind.INDIRECT
 
 
 def _overlap(a: Span, b: Span) -> int:

@@ -177,7 +177,7 @@ def _headline_claim(
             continue
         colon = Span(claim.end(1), claim.end(1) + 1)
         cue = Cue(colon, ":", CueKind.VERB, colon)
-        return [Draft(content, _kind(content, quotes), 0, cue, speaker)]
+        return [Draft(content, statement_kind(content, quotes), 0, cue, speaker)]
     return []
 
 
@@ -247,7 +247,7 @@ def _quoted_content(
     # Quotes around their own attribution are still the speaker's words only.
     if content.start == before.span.start:
         return content, StatementKind.DIRECT
-    return content, _kind(content, quotes)
+    return content, statement_kind(content, quotes)
 
 
 def _reported_content(
@@ -268,7 +268,7 @@ def _reported_content(
         content = _to_first_comma(text, content)
     if content is None:
         content = _content_before(text, sentence, cue, speaker, inverted)
-    return None if content is None else (content, _kind(content, quotes))
+    return None if content is None else (content, statement_kind(content, quotes))
 
 
 def _is_quote(content: Span | None, quotes: Sequence[Quote]) -> bool:
@@ -309,7 +309,7 @@ def _from_noun_cue(
     content = _clause(text, start, sentence.span, cue, later_cues, quotes)
     if content is None:
         return None
-    return Draft(content, _kind(content, quotes), sentence.paragraph, cue, speaker)
+    return Draft(content, statement_kind(content, quotes), sentence.paragraph, cue, speaker)
 
 
 # Where the noun's object gives way to the sentence's verb ("call for X drew fire").
@@ -333,7 +333,7 @@ def _from_noun_phrase(
     if content is None:
         return None
     speaker = possessor(text, sentence.span, cue)
-    return Draft(content, _kind(content, quotes), sentence.paragraph, cue, speaker)
+    return Draft(content, statement_kind(content, quotes), sentence.paragraph, cue, speaker)
 
 
 _QUESTION = re.compile(r"\b(?:whether|if|about|how|what|why|who|when|where)\b")
@@ -354,7 +354,7 @@ def _from_question(
     content = _trimmed(text, question.start(), end)
     if content is None:
         return None
-    return Draft(content, _kind(content, quotes), sentence.paragraph, cue)
+    return Draft(content, statement_kind(content, quotes), sentence.paragraph, cue)
 
 
 def _from_stance(
@@ -370,7 +370,7 @@ def _from_stance(
     if rest is None:
         return None
     content = Span(start, rest.end)
-    return Draft(content, _kind(content, quotes), sentence.paragraph, cue)
+    return Draft(content, statement_kind(content, quotes), sentence.paragraph, cue)
 
 
 def _apply_according(
@@ -386,7 +386,7 @@ def _apply_according(
     content = _around_phrase(text, sentence.span, phrase)
     if content is None:
         return found
-    return [Draft(content, _kind(content, quotes), sentence.paragraph, cue, source)]
+    return [Draft(content, statement_kind(content, quotes), sentence.paragraph, cue, source)]
 
 
 def _around_phrase(text: str, sentence: Span, phrase: Span) -> Span | None:
@@ -594,7 +594,9 @@ def _trimmed(text: str, start: int, end: int) -> Span | None:
     return Span(start, end)
 
 
-def _kind(content: Span, quotes: Sequence[Quote]) -> StatementKind:
+def statement_kind(content: Span, quotes: Sequence[Quote]) -> StatementKind:
+    """DIRECT when the content is one quotation, MIXED when it holds one (nicknames and
+    titles in quotes do not count), INDIRECT otherwise."""
     inside = [
         q for q in quotes
         if content.start <= q.span.start and q.span.end <= content.end and q.kind != QuoteKind.NAME
