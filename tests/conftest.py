@@ -62,18 +62,23 @@ def _wipe_postgres(url: str) -> None:
     asyncio.run(wipe())
 
 
+def empty_database_url(kind: str, folder: Path) -> str:
+    """An empty database of `kind`: a new SQLite file in `folder`, or the wiped
+    PostgreSQL test database (the calling test is skipped, with the reason, without one)."""
+    if kind == "sqlite":
+        return f"sqlite:///{folder / 'test.db'}"
+    problem = _postgres_problem()
+    if problem:
+        pytest.skip(problem)
+    assert _SETTINGS.test_database_url is not None
+    _wipe_postgres(_SETTINGS.test_database_url)
+    return _SETTINGS.test_database_url
+
+
 @pytest.fixture(params=["sqlite", "postgresql"])
 def database_url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str]:
     """An empty, migrated database of each kind; PostgreSQL is wiped before each test."""
-    if request.param == "sqlite":
-        url = f"sqlite:///{tmp_path / 'test.db'}"
-    else:
-        problem = _postgres_problem()
-        if problem:
-            pytest.skip(problem)
-        assert _SETTINGS.test_database_url is not None
-        url = _SETTINGS.test_database_url
-        _wipe_postgres(url)
+    url = empty_database_url(request.param, tmp_path)
     upgrade(url)
     yield url
 

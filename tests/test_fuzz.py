@@ -26,7 +26,7 @@ from api.app import create_app
 from api.db import create_engine, upgrade
 from api.seed import seed_paths
 from api.settings import Settings
-from tests.conftest import ROOT, SEED_FILE, _postgres_problem, _wipe_postgres
+from tests.conftest import ROOT, SEED_FILE, empty_database_url
 
 SCHEMA = (ROOT / "schema.graphql").read_text(encoding="utf-8")
 # Real dates and strings that are not dates: both must be answered, never crash.
@@ -93,14 +93,7 @@ def fuzz_client(
     request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory
 ) -> Iterator[AppClient]:
     """A client on the app over the seed article, one per database kind for the module."""
-    if request.param == "sqlite":
-        url = f"sqlite:///{tmp_path_factory.mktemp('fuzz') / 'fuzz.db'}"
-    else:
-        problem = _postgres_problem()
-        if problem:
-            pytest.skip(problem)
-        url = str(Settings.from_env().test_database_url)
-        _wipe_postgres(url)
+    url = empty_database_url(request.param, tmp_path_factory.mktemp("fuzz"))
     _seed(url)
     with asyncio.Runner() as runner:
         context = _http(url)
