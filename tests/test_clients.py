@@ -36,6 +36,8 @@ LAVROV = gql(
 APOLLO_SCRIPT = ROOT / "tests" / "js" / "apollo_cache.mjs"
 ARMED_GROUPS = (
     '"Those armed groups who refuse to leave eastern Aleppo will be considered to be terrorists,"'
+    ' Lavrov said, according to Reuters. "We will treat them as such, as terrorists, as extremists'
+    ' and will support a Syrian army operation against those criminal squad."'
 )
 
 

@@ -20,7 +20,12 @@ from api.extract.places import find_places
 from api.extract.quotes import Quote, QuoteKind, find_quotes
 from api.extract.results import ArticleMeta, PlaceRef, Span
 from api.extract.sentences import split_sentences
-from api.extract.speakers import find_speaker, resolve_pronoun
+from api.extract.speakers import (
+    find_speaker,
+    resolve_pronoun,
+    signature_speaker,
+    subject_before,
+)
 from api.extract.statements import Draft, find_statements, statement_kind
 
 __all__ = ["RuleReading", "hybrid_drafts", "read_with_rules", "rule_marks"]
@@ -28,7 +33,8 @@ __all__ = ["RuleReading", "hybrid_drafts", "read_with_rules", "rule_marks"]
 _CUE_WINDOW = 200  # characters either side of a span searched for its cue or source
 # A span the rules did not see at all must be this sure (mean label probability):
 # below it, the CRF's own finds are more often wrong than right.
-_MIN_NEW_CONFIDENCE = 0.9
+_MIN_NEW_CONFIDENCE = 0.8
+_MIN_QUOTED_CONFIDENCE = 0.5
 _PRONOUNS = frozenset("he she they i we it you".split())
 _ADJOINING = frozenset({"", ",", ";", "-", "\u2014"})
 
@@ -55,13 +61,18 @@ def hybrid_drafts(
     added = [
         _new_draft(text, paragraphs, quotes, tagged, c.span)
         for c in tagged.contents
-        if c.confidence >= _MIN_NEW_CONFIDENCE
+        if c.confidence >= (_MIN_QUOTED_CONFIDENCE if _quotes_speech(quotes, c.span) else _MIN_NEW_CONFIDENCE)
         and not _rules_read_there(text, drafts, c.span)
         and not _names_a_title(quotes, c.span)
     ]
-    found = [d for d in added if d.speaker is not None]
+    found = [d for d in added if d.speaker is not None or _quotes_speech(quotes, d.content)]
     merged = sorted([*drafts, *found], key=lambda d: (d.content.start, d.content.end))
     return _resolve_new(merged)
+
+
+def _quotes_speech(quotes: Sequence[Quote], span: Span) -> bool:
+    """The span holds quoted speech: said by someone, even when nobody is named."""
+    return any(q.kind == QuoteKind.SPEECH and _overlap(q.span, span) for q in quotes)
 
 
 def _rules_read_there(text: str, drafts: Sequence[Draft], span: Span) -> bool:
@@ -93,8 +104,23 @@ def _new_draft(
     cue = None
     if speaker is None:
         cue, speaker = _nearest_speaker(text, paragraphs[paragraph], quotes, span)
+    if speaker is None and _quotes_speech(quotes, span):
+        speaker = _quote_speaker(text, paragraphs[paragraph], quotes, span)
     return Draft(span, statement_kind(span, quotes), paragraph, cue=cue, speaker=speaker,
                  resolved=None if speaker is None or speaker.pronoun else speaker)
+
+
+def _quote_speaker(
+    text: str, paragraph: Span, quotes: Sequence[Quote], span: Span
+) -> Mention | None:
+    """A quotation with no cue near: the name signing it after a dash, else the
+    subject of its sentence's first verb."""
+    signed = signature_speaker(text, span.end, paragraph.end)
+    if signed is not None:
+        return signed
+    sentences = split_sentences(text, paragraph, quotes)
+    sentence = next((s for s in sentences if s.start <= span.start < s.end), paragraph)
+    return subject_before(text, sentence, span.start)
 
 
 def _tagged_source(

@@ -127,6 +127,25 @@ def sentence_subject(text: str, sentence: Span, cue: Cue) -> Mention | None:
     return _coordinated_subject(text, Span(sentence.start, cue.span.start))
 
 
+def subject_before(text: str, sentence: Span, position: int) -> Mention | None:
+    """The subject of the first verb between the sentence start and `position`
+    ("Trump openly admires Putin as a “strong leader”": Trump)."""
+    return _coordinated_subject(text, Span(sentence.start, position))
+
+
+# "“...” ― Sonya Herridge": a quotation signed with a dash and a name.
+_SIGNATURE = re.compile(r"[ \t]*[\u2015\u2014\u2013-]{1,2}[ \t]*([A-Z][^\n.,;:!?()\u201c\u201d\"]{1,60})")
+
+
+def signature_speaker(text: str, position: int, limit: int) -> Mention | None:
+    """The name signing a quotation that ends at `position`, up to `limit`."""
+    match = _SIGNATURE.match(text, position, limit)
+    if match is None:
+        return None
+    mention = parse_mention(text, Span(match.start(1), match.end(1)))
+    return mention if mention is not None and not mention.pronoun else None
+
+
 def _left_edge(text: str, sentence: Span, cue: Cue, quotes: Sequence[Quote]) -> int:
     left = sentence.start
     for quote in quotes:

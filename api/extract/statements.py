@@ -58,6 +58,14 @@ _BRIDGE = re.compile(
     r"evening|reporters|journalists|him|her|them|us|me|weekend|radio|television|"
     r"[A-Z][\w'’-]*['’]s)\b)*?\s*,?\s*that\s+"
 )
+# Any setting phrase before "that" ("said at an event in Colorado Springs that"),
+# unless "that" opens a relative clause on the setting ("in a letter that was sent").
+_SETTING_THAT = re.compile(
+    r"\s*,?\s*(?:in|on|at|during|after|before|to|with|from|outside|inside|via|over|while)\s"
+    r"[^,;:.!?\"\u201c\u201d()]{1,80}?,?\s+that\s+"
+    r"(?!(?:was|were|is|are|has|had|have|will|would|could|can|may|might|should|did|does|do|"
+    r"he|she|they|it|we|I)\s+(?:been\s+)?\w+(?:ed|en)\b)"
+)
 # Time and setting between a cue and a bare clause ("said on Friday he met").
 _WHEN = re.compile(
     r"(?:\s+(?:on\s+[A-Z]\w+day|last\s+\w+|this\s+(?:week|month|year|morning|afternoon|evening)|"
@@ -107,12 +115,10 @@ def find_statements(
     paragraphs: Sequence[Span],
     quotes: Sequence[Quote],
     people: Sequence[Mention] = (),
-    *,
-    join_split_quotes: bool = False,
 ) -> list[Draft]:
     """All statements in the paragraphs, in text order, pronouns resolved
-    against speakers and the other `people` named in the text; with
-    `join_split_quotes`, see `joined_quotes`."""
+    against speakers and the other `people` named in the text; a quotation
+    split around its attribution is one statement (see `joined_quotes`)."""
     sentences = [
         _Sentence(span, index)
         for index, paragraph in enumerate(paragraphs)
@@ -126,8 +132,7 @@ def find_statements(
     drafts.extend(_headline_claim(text, paragraphs[:1], quotes))
     drafts = _add_leftover_quotes(text, sentences, quotes, drafts)
     drafts = _deduplicated(text, drafts)
-    if join_split_quotes:
-        drafts = joined_quotes(text, drafts)
+    drafts = joined_quotes(text, drafts, quotes)
     return _resolve_all(text, drafts, free_people(people, drafts))
 
 
@@ -475,6 +480,9 @@ def _content_start(text: str, sentence: Span, cue: Cue) -> int:
     bridge = _BRIDGE.match(rest)
     if bridge is not None and len(bridge.group().split()) <= 10:
         return cue.span.end + bridge.end()
+    setting = _SETTING_THAT.match(rest)
+    if setting is not None and len(setting.group().split()) <= 14:
+        return cue.span.end + setting.end()
     when = _WHEN.match(rest)
     if when is not None and when.end() > 0:
         return cue.span.end + when.end()
@@ -677,13 +685,18 @@ def _leftover(text: str, sentence: _Sentence, quote: Quote, drafts: Sequence[Dra
 
 
 # Between `"A," he said.` and `"B."`: the attribution, nothing quoted, closed by a
-# period (after "adding:" the second quote is a statement of its own).
+# period (after "adding:" the second quote is a statement of its own); or, in one
+# sentence, closed by a comma before a quotation that goes on in lower case
+# (`"A," he said, "and b."`).
 _SPLIT_GAP = re.compile(r"[^\"\u201c\u201d\n]{1,100}?\.\s+")
+_MID_SENTENCE_GAP = re.compile(r"[^\"\u201c\u201d\n.!?]{1,100}?,\s*")
+_GOES_ON = re.compile(r"\W{0,3}(?:\.\.\.\s*|\u2026\s*)?[a-z]")
 
 
-def joined_quotes(text: str, drafts: Sequence[Draft]) -> list[Draft]:
+def joined_quotes(text: str, drafts: Sequence[Draft], quotes: Sequence[Quote] = ()) -> list[Draft]:
     """ `"A," he said. "B."` as one statement from A to B: PolNeAR's annotators
-    join the two halves (about 7 times in 8 on its train split)."""
+    join the two halves (about 7 times in 8 on its train split); so are
+    `"A," he said, "and b."`, one sentence split by its attribution."""
     joined: list[Draft] = []
     for draft in drafts:
         last = joined[-1] if joined else None
@@ -691,7 +704,29 @@ def joined_quotes(text: str, drafts: Sequence[Draft]) -> list[Draft]:
             joined[-1] = replace(last, content=Span(last.content.start, draft.content.end))
         else:
             joined.append(draft)
-    return joined
+    return [_with_rest_of_sentence(text, d, quotes, joined) for d in joined]
+
+
+def _with_rest_of_sentence(
+    text: str, draft: Draft, quotes: Sequence[Quote], drafts: Sequence[Draft]
+) -> Draft:
+    """`"A," he said, "and b."`: the lower-case second half no statement claimed."""
+    if draft.kind != StatementKind.DIRECT or draft.cue is None:
+        return draft
+    if not draft.content.end <= draft.cue.span.start:
+        return draft
+    rest = next((q for q in quotes if q.span.start >= draft.content.end), None)
+    if rest is None or rest.kind == QuoteKind.NAME or _covered(rest, drafts):
+        return draft
+    gap = _MID_SENTENCE_GAP.fullmatch(text, draft.content.end, rest.span.start)
+    if (
+        gap is None
+        or not draft.cue.span.end <= rest.span.start
+        or not re.search(r",\W{0,3}$", text[draft.content.start : draft.content.end])
+        or not _GOES_ON.match(text, rest.span.start + 1)
+    ):
+        return draft
+    return replace(draft, content=Span(draft.content.start, rest.span.end))
 
 
 def _continues(text: str, first: Draft, second: Draft) -> bool:

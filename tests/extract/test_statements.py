@@ -59,8 +59,8 @@ def test_quote_split_around_its_attribution_and_next_paragraph() -> None:
         "The weather was fine."
     )
     assert _rows(text) == [
-        ("DIRECT", "Jane Roe", "said", "Reuters", '"We are ready,"'),
-        ("DIRECT", "Jane Roe", "said", "Reuters", '"We will go."'),
+        ("DIRECT", "Jane Roe", "said", "Reuters",
+         '"We are ready," Jane Roe said, according to Reuters. "We will go."'),
         ("DIRECT", "Jane Roe", None, None, '"Nothing will stop us."'),
     ]
 
@@ -307,21 +307,35 @@ def test_outlet_beyond_the_known_list_is_the_medium() -> None:
     ]
 
 
-def _contents(text: str, *, join: bool) -> list[str]:
+def _contents(text: str) -> list[str]:
     paragraphs = [Span(0, len(text))]
-    drafts = find_statements(text, paragraphs, find_quotes(text, paragraphs), join_split_quotes=join)
+    drafts = find_statements(text, paragraphs, find_quotes(text, paragraphs))
     return [d.content.text(text) for d in drafts]
 
 
-def test_quote_split_around_he_said_can_be_joined() -> None:
+def test_quote_split_around_he_said_is_one_statement() -> None:
     text = '"We are ready," Jane Roe said. "We will go." Later "Fine," she said. Nothing more.'
-    assert _contents(text, join=False) == ['"We are ready,"', '"We will go."', 'Later "Fine,"']
-    assert _contents(text, join=True) == ['"We are ready," Jane Roe said. "We will go."', 'Later "Fine,"']
+    assert _contents(text) == ['"We are ready," Jane Roe said. "We will go."', 'Later "Fine,"']
 
 
 def test_a_quote_that_closes_its_sentence_is_not_joined_to_the_next() -> None:
     text = '"We are ready." Jane Roe said it twice. "We will go."'
-    assert _contents(text, join=True) == _contents(text, join=False)
+    assert _contents(text) == ['"We are ready."', "it twice", '"We will go."']
+
+
+def test_one_sentence_split_by_its_attribution_is_one_statement() -> None:
+    text = '"Every time you say that," Jane Roe said, turning to him, "you help the other side."'
+    assert _contents(text) == [text]
+
+
+def test_a_second_quote_opening_a_new_sentence_after_a_comma_is_its_own() -> None:
+    text = '"We are ready," Jane Roe said, adding: "We will go."'
+    assert _contents(text) == ['"We are ready,"', '"We will go."']
+
+
+def test_a_setting_phrase_before_that_is_not_content() -> None:
+    text = "Jane Roe said at an event in Colorado Springs that a bomb had gone off."
+    assert _contents(text) == ["a bomb had gone off"]
 
 
 def test_headline_name_and_colon_give_a_claim() -> None:
@@ -349,13 +363,9 @@ def test_object_of_praise_ends_before_the_next_verb_or_an_aside() -> None:
     ]
 
 
-def test_quotes_a_sentence_apart_or_after_a_colon_are_not_joined() -> None:
-    for text in (
-        '"We are ready," Jane Roe said. She left. "We will go."',
-        '"We are ready," Jane Roe said, adding: "We will go."',
-    ):
-        assert _contents(text, join=True) == _contents(text, join=False)
-        assert len(_contents(text, join=True)) == 2
+def test_quotes_a_sentence_apart_are_not_joined() -> None:
+    text = '"We are ready," Jane Roe said. She left. "We will go."'
+    assert _contents(text) == ['"We are ready,"', '"We will go."']
 
 
 def test_an_honorific_belongs_only_to_the_name_right_after_it() -> None:
