@@ -55,7 +55,8 @@ SPEECH_VERBS = frozenset(
     defend discuss oppose favor favour mock echo highlight label dub attack
     slam blast decry state offer express reject thank request consider
     welcome challenge assail portray encourage quote retweet applaud refer
-    point talk speak focus""".split()
+    point talk speak focus chant sing brand liken compare exhort characterize
+    characterise scold chastise implore lambaste deride ridicule""".split()
 )
 # Verb + particle: the object of the particle is the content ("called for a ban").
 PHRASAL: dict[str, frozenset[str]] = {

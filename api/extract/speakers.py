@@ -41,6 +41,19 @@ _INVERTED_STOP = re.compile(
     r"this|last|earlier|later|yesterday|today|recently)\b"
 )
 _MAX_WORDS = 22
+_RELATIVE_SUBJECT = re.compile(
+    r"\s*([A-Z][\w.'’-]*(?:\s+[A-Z][\w.'’-]*){0,4}),\s+(?:who|which)\s[^,]{1,120},\s*\Z"
+)
+# Verbs whose next noun phrase is their object, never an inverted subject
+# ("..., blasted Clinton as a disgrace"; "..., asked Lee").
+_OBJECT_FIRST = frozenset(
+    """ask blast slam call accuse praise criticize criticise attack brand label describe
+    support endorse oppose chant sing liken compare exhort characterize characterise
+    scold chastise implore lambaste deride ridicule mock show find see cite quote defend
+    thank welcome challenge assail portray encourage applaud blame dismiss denounce
+    condemn rebuke hail laud tout question order instruct dub favor favour reject
+    request consider discuss echo highlight offer express""".split()
+)
 _INVERTED_START = re.compile(
     r"\s+(?:[A-Z]|(?:former|then|the|a|an|its|his|her|their|one|two|several)\b|"
     r"(?:he|she|they|it)\s*$)"
@@ -59,7 +72,7 @@ def speaker_after(text: str, sentence: Span, cue: Cue) -> Mention | None:
     before = text[sentence.start : cue.span.start].rstrip()
     if not before.endswith((",", "\u201d", '"', "''")) or cue.participle:
         return None
-    if cue.lemma in HEARER_VERBS or cue.lemma == "ask":  # "told MSNBC": the hearer follows
+    if cue.lemma in HEARER_VERBS or cue.lemma in _OBJECT_FIRST:  # "told MSNBC": the hearer
         return None
     end = _inverted_end(text, sentence, cue)
     phrase = text[cue.span.end : end]
@@ -95,6 +108,13 @@ def speaker_before(
     text: str, sentence: Span, cue: Cue, quotes: Sequence[Quote]
 ) -> Mention | None:
     """The subject phrase ending at the cue ("Foreign Minister Sergei Lavrov said")."""
+    # "Chris Christie, who has campaigned for Trump since May, blasted": the name
+    # before "who" (subordinators inside the relative clause start no subject).
+    relative = _RELATIVE_SUBJECT.match(text, sentence.start, cue.span.start)
+    if relative is not None:
+        mention = _checked(parse_mention(text, Span(relative.start(1), relative.end(1))))
+        if mention is not None and not mention.pronoun:
+            return mention
     left = _left_edge(text, sentence, cue, quotes)
     start, end = left, cue.span.start
     segment = text[start:end]
@@ -134,7 +154,7 @@ def subject_before(text: str, sentence: Span, position: int) -> Mention | None:
 
 
 # "“...” ― Sonya Herridge": a quotation signed with a dash and a name.
-_SIGNATURE = re.compile(r"[ \t]*[\u2015\u2014\u2013-]{1,2}[ \t]*([A-Z][^\n.,;:!?()\u201c\u201d\"]{1,60})")
+_SIGNATURE = re.compile(r"[^\S\n]*[\u2015\u2014\u2013-]{1,2}[^\S\n]*([A-Z][^\n.,;:!?()\u201c\u201d\"]{1,60})")
 
 
 def signature_speaker(text: str, position: int, limit: int) -> Mention | None:

@@ -26,7 +26,9 @@ from api.extract.speakers import (
     resolve_pronoun,
     resolve_role,
     sentence_subject,
+    signature_speaker,
     speaker_before,
+    subject_before,
 )
 
 
@@ -131,6 +133,7 @@ def find_statements(
     # In a plain-text article the first paragraph is the headline.
     drafts.extend(_headline_claim(text, paragraphs[:1], quotes))
     drafts = _add_leftover_quotes(text, sentences, quotes, drafts)
+    drafts = _reach_quotes(text, sentences, quotes, drafts)
     drafts = _deduplicated(text, drafts)
     drafts = joined_quotes(text, drafts, quotes)
     return _resolve_all(text, drafts, free_people(people, drafts))
@@ -145,7 +148,7 @@ def free_people(people: Sequence[Mention], drafts: Sequence[Draft]) -> list[Ment
     ]
 
 
-_TURN = re.compile(r"([A-Z][A-Z.'’-]+(?: [A-Z][A-Z.'’-]+){0,2}):\s+(?=\S)")
+_TURN = re.compile(r"[\"\u201c]?([A-Z][A-Z.'’-]+(?: [A-Z][A-Z.'’-]+){0,2}):\s+(?=\S)")
 
 
 def _transcript_turns(text: str, paragraphs: Sequence[Span]) -> list[Draft]:
@@ -634,17 +637,103 @@ def _medium(text: str, sentence: Span, cue: Cue) -> Mention | None:
 def _add_leftover_quotes(
     text: str, sentences: Sequence[_Sentence], quotes: Sequence[Quote], drafts: list[Draft]
 ) -> list[Draft]:
-    """Quotations no cue claimed: a colon names the speaker, else the last one goes on."""
+    """Quotations no cue claimed: a dash signs it or a colon names the speaker, else
+    the last one goes on."""
     result = sorted(drafts, key=lambda d: d.content)
     for quote in quotes:
         if quote.kind != QuoteKind.SPEECH or _covered(quote, result):
             continue
         sentence = _sentence_of(sentences, quote.span.start)
-        if sentence is None or not _stands_alone(text, quote, sentences):
+        if sentence is None:
             continue
-        result.append(_leftover(text, sentence, quote, result))
+        signed = _signed(text, sentence, quote)
+        if signed is not None:
+            result.append(signed)
+        elif _stands_alone(text, quote, sentences):
+            introduced = _introduced(text, sentences, sentence, quote)
+            result.append(introduced or _leftover(text, sentence, quote, result))
+        else:
+            continue
         result.sort(key=lambda d: d.content)
     return result
+
+
+def _introduced(
+    text: str, sentences: Sequence[_Sentence], sentence: _Sentence, quote: Quote
+) -> Draft | None:
+    """ "Caddell continued:" closing one paragraph, the quotation opening the next."""
+    before = [s for s in sentences if s.paragraph == sentence.paragraph - 1]
+    if sentence.paragraph == 0 or not before or text[sentence.span.start : quote.span.start].strip():
+        return None
+    last = before[-1].span
+    colon = text[last.start : last.end].rstrip().rfind(":")
+    if colon < 0 or text[last.start + colon + 1 : last.end].strip():
+        return None
+    colon += last.start
+    cues = find_cues(text, last.start, colon)
+    if not cues:
+        return None
+    speaker = find_speaker(text, last, cues[-1], ())
+    if speaker is None:
+        return None
+    return Draft(quote.span, StatementKind.DIRECT, sentence.paragraph, cues[-1], speaker)
+
+
+def _signed(text: str, sentence: _Sentence, quote: Quote) -> Draft | None:
+    """ "“We will win.” ― Jane Roe": a quotation opening its line, signed."""
+    line_start = max(sentence.span.start, text.rfind("\n", 0, quote.span.start) + 1)
+    if text[line_start : quote.span.start].strip():
+        return None
+    line_end = text.find("\n", quote.span.end)
+    speaker = signature_speaker(text, quote.span.end, len(text) if line_end < 0 else line_end)
+    if speaker is None:
+        return None
+    between = text[quote.span.end : speaker.span.start]
+    start = quote.span.end + len(between) - len(between.lstrip())
+    dash = Span(start, quote.span.end + len(between.rstrip()))
+    cue = Cue(dash, dash.text(text), CueKind.VERB, dash)
+    return Draft(quote.span, StatementKind.DIRECT, sentence.paragraph, cue, speaker)
+
+
+# Between a cue and the quotation its clause carries: an object and a linking word,
+# no clause boundary ("called them "lone wolves"", "branded Kim an "outlaw"").
+_REACH_GAP = re.compile(r"[^;:.!?\"\u201c\u201d\n]{0,80}")
+_REACH_WORDS = 10
+
+
+def _reach_quotes(
+    text: str, sentences: Sequence[_Sentence], quotes: Sequence[Quote], drafts: list[Draft]
+) -> list[Draft]:
+    """Quotations nothing claimed, a few words after a verb cue of their sentence:
+    the cue's statement reaches to the end of the quotation (or becomes one)."""
+    result = list(drafts)
+    for quote in quotes:
+        if quote.kind != QuoteKind.SPEECH or _covered(quote, result):
+            continue
+        sentence = _sentence_of(sentences, quote.span.start)
+        cues = [] if sentence is None else [
+            c for c in find_cues(text, sentence.span.start, quote.span.start)
+            if c.kind == CueKind.VERB and quote_at(quotes, c.span.start) is None
+        ]
+        if sentence is None or not cues:
+            continue
+        cue = cues[-1]
+        gap = text[cue.span.end : quote.span.start]
+        if not _REACH_GAP.fullmatch(gap) or len(gap.split()) > _REACH_WORDS:
+            continue
+        own = [d for d in result if d.cue is not None and d.cue.span == cue.span]
+        if own and not all(cue.span.end <= d.content.start < quote.span.start for d in own):
+            continue
+        start = cue.span.end + len(gap) - len(gap.lstrip())
+        content = Span(start, quote.span.end)
+        speaker = own[0].speaker if own else find_speaker(text, sentence.span, cue, quotes)
+        if speaker is None or speaker.span.start > cue.span.start:
+            speaker = subject_before(text, sentence.span, cue.span.start) if not own else speaker
+        medium = own[0].medium if own else _medium(text, sentence.span, cue)
+        draft = Draft(content, statement_kind(content, quotes), sentence.paragraph, cue,
+                      speaker, None, medium)
+        result = [d for d in result if d not in own] + [draft]
+    return sorted(result, key=lambda d: d.content)
 
 
 def _covered(quote: Quote, drafts: Sequence[Draft]) -> bool:
