@@ -110,9 +110,9 @@ def speaker_before(
     """The subject phrase ending at the cue ("Foreign Minister Sergei Lavrov said")."""
     # "Chris Christie, who has campaigned for Trump since May, blasted": the name
     # before "who" (subordinators inside the relative clause start no subject).
-    relative = _RELATIVE_SUBJECT.match(text, sentence.start, cue.span.start)
-    if relative is not None:
-        mention = _checked(parse_mention(text, Span(relative.start(1), relative.end(1))))
+    clause = _RELATIVE_SUBJECT.match(text, sentence.start, cue.span.start)
+    if clause is not None:
+        mention = _checked(parse_mention(text, Span(clause.start(1), clause.end(1))))
         if mention is not None and not mention.pronoun:
             return mention
     left = _left_edge(text, sentence, cue, quotes)
