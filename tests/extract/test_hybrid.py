@@ -79,3 +79,24 @@ def test_a_quoted_title_found_by_the_crf_is_not_a_statement() -> None:
     tagger = _StubTagger({"maya", "fox"}, {'"', "stealing", "home"}, 0.99)
     drafts = hybrid_drafts(text, reading.meta.paragraphs, reading.quotes, reading.drafts, tagger)
     assert [d.content.text(text) for d in drafts] == []
+
+
+def test_a_quoted_crf_span_at_even_odds_is_kept_with_its_sentence_subject() -> None:
+    text = 'Rally\n\nTrump ended the rally with "the best is yet to come for all of us" on Monday.\n'
+    reading = read_with_rules(text)
+    words = {'"', "the", "best", "is", "yet", "to", "come", "for", "all", "of", "us"}
+    tagger = _StubTagger(set(), words, 0.6)
+    drafts = hybrid_drafts(text, reading.meta.paragraphs, reading.quotes, reading.drafts, tagger)
+    assert [(d.content.text(text), d.speaker.name if d.speaker else None, d.kind)
+            for d in drafts] == [
+        ('"the best is yet to come for all of us"', "Trump", StatementKind.DIRECT),
+    ]
+
+
+def test_an_unquoted_crf_span_at_even_odds_is_left_out() -> None:
+    text = "Rally\n\nTrump ended the rally with the best is yet to come for all of us on Monday.\n"
+    reading = read_with_rules(text)
+    words = {"best", "is", "yet", "to", "come", "for", "all", "of", "us"}
+    tagger = _StubTagger(set(), words, 0.6)
+    drafts = hybrid_drafts(text, reading.meta.paragraphs, reading.quotes, reading.drafts, tagger)
+    assert drafts == []

@@ -372,3 +372,38 @@ def test_an_honorific_belongs_only_to_the_name_right_after_it() -> None:
     assert _speakers("Ms. Robin Roe and Pat Lee met. He said talks failed.") == [
         ("Pat Lee", "He", "talks failed"),
     ]
+
+
+def test_a_quotation_signed_with_a_dash_is_the_signer_s() -> None:
+    text = "Voices\n\n\u201cWe will win this fight, whatever it costs.\u201d \u2015\u00a0Ana Ruiz\n"
+    assert _rows(text) == [
+        ("DIRECT", "Ana Ruiz", "\u2015", None, "\u201cWe will win this fight, whatever it costs.\u201d"),
+    ]
+
+
+def test_a_colon_closing_the_paragraph_introduces_the_next_quotation() -> None:
+    text = 'Jane Roe continued:\n\n"The health issue is partisan, and it will stay that way."'
+    assert _rows(text) == [
+        ("DIRECT", "Jane Roe", "continued", None,
+         '"The health issue is partisan, and it will stay that way."'),
+    ]
+
+
+def test_a_transcript_turn_may_open_with_a_quotation_mark() -> None:
+    text = 'Debate night\n\n"PENCE: Well, look, this is serious business for all of us.'
+    assert _rows(text) == [
+        ("DIRECT", "Pence", ":", None, "Well, look, this is serious business for all of us"),
+    ]
+
+
+def test_a_quotation_a_few_words_after_its_cue_belongs_to_the_cue() -> None:
+    assert _rows('Japan branded North Korea an "outlaw nation in the neighborhood."') == [
+        ("MIXED", "Japan", "branded", None, 'North Korea an "outlaw nation in the neighborhood."'),
+    ]
+
+
+def test_the_object_of_a_verb_of_blame_is_never_its_inverted_speaker() -> None:
+    text = 'Chris Christie, who has campaigned for Trump since February, blasted Clinton as a "disgrace."'
+    assert _rows(text) == [
+        ("MIXED", "Chris Christie", "blasted", None, 'Clinton as a "disgrace."'),
+    ]
