@@ -240,9 +240,11 @@ def _base_type(kind: TypeEngine[Any]) -> TypeEngine[Any]:
 
 @dataclass
 class _Batch:
+    """Consecutive rows of one table with the same columns: one executemany."""
+
     table: Table
     keys: frozenset[str]
-    first: int
+    first: int  # line numbers, for error messages
     last: int = 0
     rows: list[Row] = field(default_factory=list)
 
@@ -255,13 +257,18 @@ class _Loader:
         self.path = path
         self.counts = {table.name: 0 for table in tables()}
         self.batch: _Batch | None = None
-        self.links: list[Row] = []  # (primary key, self-reference) pairs held back
+        self.table_first = 0  # first line of the current table's run of rows
+        self.links: list[Row] = []  # primary keys and self-references held back
 
     async def add(self, number: int, record: _Record) -> None:
         batch = self.batch
-        if batch is None or batch.table is not record.table or batch.keys != set(record.row):
-            await self._flush(table_done=batch is not None and batch.table is not record.table)
+        new_table = batch is None or batch.table is not record.table
+        if new_table or batch is None or batch.keys != set(record.row):
+            await self._flush(table_done=new_table)
             batch = self.batch = _Batch(record.table, frozenset(record.row), number)
+            self.table_first = number if new_table else self.table_first
+        if not batch.rows:
+            batch.first = number
         batch.rows.append(self._held_back(record.table, record.row))
         batch.last = number
         if len(batch.rows) >= BATCH_ROWS:
@@ -285,12 +292,12 @@ class _Loader:
             return
         await self._run(batch, batch.table.insert(), batch.rows)
         self.counts[batch.table.name] += len(batch.rows)
-        self.batch = _Batch(batch.table, batch.keys, batch.last + 1) if not table_done else None
+        self.batch = None if table_done else _Batch(batch.table, batch.keys, batch.last + 1)
         if table_done and self.links:
-            await self._link(batch)
+            await self._link(_Batch(batch.table, batch.keys, self.table_first, batch.last))
 
     async def _link(self, batch: _Batch) -> None:
-        """Set the held-back self-references, grouped by which columns they fill."""
+        """Set the held-back self-references (lines `batch.first`-`batch.last`) by column set."""
         table = batch.table
         groups: dict[frozenset[str], list[Row]] = {}
         for link in self.links:

@@ -17,7 +17,7 @@ from api.archive import export_database, import_database, tables
 from api.cli import main
 from api.db import create_engine, upgrade
 from api.errors import ArchiveError
-from api.models import Article
+from api.models import Actor, Article
 from api.seed import seed_paths
 from api.settings import Settings
 from tests.conftest import ROOT, empty_database_url
@@ -233,6 +233,28 @@ async def test_new_rows_after_import_continue_the_ids(database_url: str, graph_a
             assert article.id == 4
     finally:
         await engine.dispose()
+
+
+async def test_a_row_may_point_at_a_later_row_of_its_own_table(database_url: str, tmp_path: Path) -> None:
+    """Self-references (an actor's affiliation, a place's parent) need no particular row order."""
+    archive = tmp_path / "children-first.jsonl"
+    header = {"format": "quotegraph", "version": 1, "alembicRevision": "0001", "tables": {"actor": 2}}
+    rows = [
+        {"id": 1, "name": "Sergei Lavrov", "name_key": "sergei lavrov", "kind": "PERSON",
+         "title": None, "affiliation_id": 2},
+        {"id": 2, "name": "Russia", "name_key": "russia", "kind": "GOVERNMENT", "title": None,
+         "affiliation_id": None},
+    ]
+    archive.write_text("".join(json.dumps(r) + "\n" for r in
+                               [header, *({"table": "actor", "row": r} for r in rows)]))
+    assert await _import(database_url, archive) == _all_tables({"actor": 2})
+    engine = create_engine(database_url)
+    try:
+        async with engine.connect() as conn:
+            pairs = (await conn.execute(select(Actor.id, Actor.affiliation_id).order_by(Actor.id))).all()
+    finally:
+        await engine.dispose()
+    assert [tuple(p) for p in pairs] == [(1, 2), (2, None)]
 
 
 async def test_import_refuses_a_database_that_holds_rows(database_url: str, graph_archive: Path) -> None:
