@@ -147,6 +147,10 @@ def _import_archive(settings: Settings, args: argparse.Namespace) -> int:
     from api.archive import import_database
     from api.db import upgrade
 
+    if not args.file.is_file():  # before migrating, which would create an empty database
+        print(f"error: {args.file}: no such file; give an archive `python -m api export` wrote",
+              file=sys.stderr)
+        return 1
     upgrade(settings.database_url)
     counts = _run_archive(settings, lambda engine: import_database(engine, args.file))
     if counts is None:

@@ -405,3 +405,15 @@ def test_cli_export_of_a_database_without_tables_says_what_to_do(
     )
     assert not out.exists()
 
+
+
+def test_cli_import_of_a_missing_file_touches_no_database(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    missing = tmp_path / "missing.jsonl"
+    monkeypatch.setenv("DATABASE_URL", f"sqlite:///{tmp_path / 'target.db'}")
+    assert main(["import", str(missing)]) == 1
+    assert capsys.readouterr().err == (
+        f"error: {missing}: no such file; give an archive `python -m api export` wrote\n"
+    )
+    assert not (tmp_path / "target.db").exists()
