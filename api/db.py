@@ -91,6 +91,13 @@ def known_revisions() -> set[str]:
     return {script.revision for script in ScriptDirectory.from_config(_alembic_config()).walk_revisions()}
 
 
+def head_revision() -> str | None:
+    """The newest migration revision this code ships (what `upgrade` brings a database to)."""
+    from alembic.script import ScriptDirectory
+
+    return ScriptDirectory.from_config(_alembic_config()).get_current_head()
+
+
 def current_revision(connection: Connection) -> str | None:
     """The revision a database is migrated to (None before `migrate`); run it via `run_sync`."""
     from alembic.runtime.migration import MigrationContext

@@ -15,7 +15,7 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 from api.app import create_app
 from api.archive import export_database, import_database, tables
 from api.cli import main
-from api.db import create_engine, upgrade
+from api.db import create_engine, head_revision, upgrade
 from api.errors import ArchiveError
 from api.models import Actor, Article
 from api.seed import seed_paths
@@ -160,7 +160,7 @@ async def test_export_writes_a_header_with_counts_then_every_row(database_url: s
     counts = await _export(database_url, out)
     lines = _lines(out)
     assert counts == _all_tables(GRAPH_COUNTS)
-    assert lines[0] == {"format": "quotegraph", "version": 1, "alembicRevision": "0001",
+    assert lines[0] == {"format": "quotegraph", "version": 1, "alembicRevision": head_revision(),
                         "tables": _all_tables(GRAPH_COUNTS)}
     assert len(lines) == 1 + sum(GRAPH_COUNTS.values())
     assert [line["table"] for line in lines[1:]] == [
