@@ -1,4 +1,4 @@
-"""`python -m api`: serve, migrate, seed, extract, train-model, export-schema."""
+"""`python -m api`: serve, migrate, seed, extract, train-model, export-schema, export, import."""
 from __future__ import annotations
 
 import argparse
@@ -6,13 +6,16 @@ import asyncio
 import json
 import logging
 import sys
-from collections.abc import Iterable, Sequence
+from collections.abc import Awaitable, Callable, Iterable, Sequence
 from pathlib import Path
-from typing import TypeVar
+from typing import TYPE_CHECKING, TypeVar
 
-from api.errors import QuotegraphError, SeedFileError
+from api.errors import ArchiveError, QuotegraphError, SeedFileError
 from api.extract.results import Extraction
 from api.settings import Settings
+
+if TYPE_CHECKING:
+    from sqlalchemy.ext.asyncio import AsyncEngine
 
 T = TypeVar("T")
 _PROGRESS_FROM = 20  # articles; fewer load too fast to need a bar
@@ -50,6 +53,7 @@ def _parser() -> argparse.ArgumentParser:
     export = commands.add_parser("export-schema", help="print the GraphQL schema (SDL)")
     export.add_argument("--out", type=Path, help="write to this file instead of stdout")
     export.set_defaults(run=_export_schema)
+    _add_archive(commands)
     return parser
 
 
@@ -106,6 +110,79 @@ def _add_train_model(commands: argparse._SubParsersAction[argparse.ArgumentParse
     train.add_argument("--out", type=Path, default=Path("api/extract/data/attribution.crfsuite"),
                        help="model file to write (default api/extract/data/attribution.crfsuite)")
     train.set_defaults(run=_train_model)
+
+
+def _add_archive(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    export = commands.add_parser(
+        "export",
+        help="write the whole database (DATABASE_URL) to a JSON Lines archive",
+        description="Write every row of every table, primary keys kept, to one JSON Lines file: "
+        "a header line, then one line per row. `import` restores it into an empty database "
+        "of either kind.",
+    )
+    export.add_argument("--out", type=Path, required=True, metavar="FILE",
+                        help="the archive to write, e.g. quotegraph.jsonl (replaced when done)")
+    export.set_defaults(run=_export_archive)
+    restore = commands.add_parser(
+        "import",
+        help="load a JSON Lines archive into an empty database (DATABASE_URL)",
+        description="Apply migrations, then load an archive `export` wrote into the database, "
+        "in one transaction: any problem leaves the database empty. The database must be empty.",
+    )
+    restore.add_argument("file", type=Path, metavar="FILE", help="an archive `export` wrote")
+    restore.set_defaults(run=_import_archive)
+
+
+def _export_archive(settings: Settings, args: argparse.Namespace) -> int:
+    from api.archive import export_database
+
+    counts = _run_archive(settings, lambda engine: export_database(engine, args.out))
+    if counts is None:
+        return 1
+    print(f"exported {_describe_counts(counts)} to {args.out}", file=sys.stderr)
+    return 0
+
+
+def _import_archive(settings: Settings, args: argparse.Namespace) -> int:
+    from api.archive import import_database
+    from api.db import upgrade
+
+    if not args.file.is_file():  # before migrating, which would create an empty database
+        print(f"error: {args.file}: no such file; give an archive `python -m api export` wrote",
+              file=sys.stderr)
+        return 1
+    upgrade(settings.database_url)
+    counts = _run_archive(settings, lambda engine: import_database(engine, args.file))
+    if counts is None:
+        return 1
+    print(f"imported {_describe_counts(counts)} into {_safe_url(settings.database_url)}",
+          file=sys.stderr)
+    return 0
+
+
+def _run_archive(
+    settings: Settings, job: Callable[[AsyncEngine], Awaitable[dict[str, int]]]
+) -> dict[str, int] | None:
+    """Run an archive job on a fresh engine; None (the error printed) when it was refused."""
+    from api.db import create_engine
+
+    async def run() -> dict[str, int]:
+        engine = create_engine(settings)
+        try:
+            return await job(engine)
+        finally:
+            await engine.dispose()
+
+    try:
+        return asyncio.run(run())
+    except ArchiveError as error:
+        print(f"error: {error}", file=sys.stderr)
+        return None
+
+
+def _describe_counts(counts: dict[str, int]) -> str:
+    rows = ", ".join(f"{name} {n}" for name, n in counts.items())
+    return f"{sum(counts.values())} row(s) ({rows})"
 
 
 def _train_model(_settings: Settings, args: argparse.Namespace) -> int:

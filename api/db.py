@@ -5,15 +5,18 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from contextvars import ContextVar
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import event
-from sqlalchemy.engine import make_url
+from sqlalchemy.engine import Connection, make_url
 from sqlalchemy.ext.asyncio import AsyncEngine, async_sessionmaker, create_async_engine
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 import api.models  # noqa: F401  (registers the tables on SQLModel.metadata)
 from api.settings import Settings
+
+if TYPE_CHECKING:
+    from alembic.config import Config
 
 _ASYNC_DRIVERS = {"sqlite": "sqlite+aiosqlite", "postgresql": "postgresql+asyncpg"}
 _statement_count: ContextVar[list[int] | None] = ContextVar("statement_count", default=None)
@@ -75,10 +78,37 @@ def count_statements() -> Iterator[list[int]]:
 def upgrade(url: str, revision: str = "head") -> None:
     """Apply Alembic migrations to `url` (sync; call it outside a running event loop)."""
     from alembic import command
+
+    config = _alembic_config()
+    config.attributes["database_url"] = url
+    command.upgrade(config, revision)
+
+
+def known_revisions() -> set[str]:
+    """Every migration revision this code ships; a database or archive past them is newer code's."""
+    from alembic.script import ScriptDirectory
+
+    return {script.revision for script in ScriptDirectory.from_config(_alembic_config()).walk_revisions()}
+
+
+def head_revision() -> str | None:
+    """The newest migration revision this code ships (what `upgrade` brings a database to)."""
+    from alembic.script import ScriptDirectory
+
+    return ScriptDirectory.from_config(_alembic_config()).get_current_head()
+
+
+def current_revision(connection: Connection) -> str | None:
+    """The revision a database is migrated to (None before `migrate`); run it via `run_sync`."""
+    from alembic.runtime.migration import MigrationContext
+
+    return MigrationContext.configure(connection).get_current_revision()
+
+
+def _alembic_config() -> Config:
     from alembic.config import Config
 
     root = Path(__file__).resolve().parent.parent
     config = Config()
     config.set_main_option("script_location", str(root / "migrations"))
-    config.attributes["database_url"] = url
-    command.upgrade(config, revision)
+    return config

@@ -28,3 +28,12 @@ class SeedFileError(QuotegraphError):
         super().__init__(f"{path}: {problem}")
         self.path = str(path)
         self.problem = problem
+
+
+class ArchiveError(QuotegraphError):
+    """An archive cannot be written or read back; names the file and, where it can, the line."""
+
+    def __init__(self, path: Path | str, problem: str) -> None:
+        super().__init__(f"{path}: {problem}")
+        self.path = str(path)
+        self.problem = problem
