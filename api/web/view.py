@@ -22,9 +22,11 @@ from starlette.websockets import WebSocket
 from strawberry.asgi import GraphQL
 from strawberry.extensions import SchemaExtension
 from strawberry.http import GraphQLHTTPResponse, GraphQLRequestData
+from strawberry.subscriptions import GRAPHQL_TRANSPORT_WS_PROTOCOL
 from strawberry.types import ExecutionResult
 
 from api.context import Context, build_context
+from api.events import EventBus
 from api.schema import Limits, create_schema, is_request_error
 from api.schema.errors import BAD_USER_INPUT, QUERY_TOO_COMPLEX
 from api.settings import Settings
@@ -35,10 +37,15 @@ _MEDIA_TYPE = "quotegraph.media_type"  # where the negotiated type waits in the 
 
 
 class GraphQLView(GraphQL[Context, None]):
-    """/graphql: queries by GET and POST, GraphiQL for browsers, a fresh context per request."""
+    """/graphql: queries by GET and POST, GraphiQL for browsers, subscriptions over
+    websockets (graphql-transport-ws only), a fresh context per request or connection."""
 
     def __init__(
-        self, engine: AsyncEngine, settings: Settings, *extensions: type[SchemaExtension]
+        self,
+        engine: AsyncEngine,
+        settings: Settings,
+        *extensions: type[SchemaExtension],
+        events: EventBus | None = None,
     ) -> None:
         limits = Limits(
             max_depth=settings.max_depth,
@@ -47,8 +54,11 @@ class GraphQLView(GraphQL[Context, None]):
             max_cost=settings.max_cost,
         )
         schema = create_schema(*extensions, limits=limits, batch_max=settings.batch_max)
-        super().__init__(schema, graphql_ide="graphiql", subscription_protocols=())
+        super().__init__(
+            schema, graphql_ide="graphiql", subscription_protocols=(GRAPHQL_TRANSPORT_WS_PROTOCOL,)
+        )
         self._engine = engine
+        self._events = events
         self._debug = settings.debug
         self._timeout = settings.query_timeout_ms / 1000 if settings.query_timeout_ms else None
 
@@ -82,7 +92,10 @@ class GraphQLView(GraphQL[Context, None]):
     async def get_context(
         self, request: Request | WebSocket, response: Response | WebSocket
     ) -> Context:
-        context = build_context(self._engine, debug=self._debug, request=request, response=response)
+        context = build_context(
+            self._engine, debug=self._debug, request=request, response=response,
+            events=self._events,
+        )
         if isinstance(response, Response):
             response.headers["X-Request-ID"] = context.request_id
         return context
