@@ -64,8 +64,9 @@ class Subscription:
             self._queue.put_nowait(ids)
         except asyncio.QueueFull:
             self.end(SubscriptionEnded(
-                f"this subscription fell {self._queue.maxsize} events behind and was ended; "
-                "subscribe again, and read what was missed with the `statements` query"
+                "this subscription was ended: its client did not keep up (the server holds "
+                f"at most {self._queue.maxsize} unsent events); subscribe again, and read what "
+                "was missed with the `statements` query"
             ))
 
     def end(self, reason: SubscriptionEnded) -> None:
