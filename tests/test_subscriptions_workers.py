@@ -23,7 +23,7 @@ from gql.transport.websockets import WebsocketsTransport
 
 from api.events import PostgresBus, libpq_dsn
 from api.schema.node import from_global_id
-from tests.conftest import ROOT, empty_database_url
+from tests.conftest import ROOT
 from tests.servers import serve_process
 
 pytestmark = pytest.mark.anyio
@@ -60,12 +60,6 @@ query ($title: String!) {
   articles(filter: {search: $title}) { nodes { title statements(first: 100) { nodes { id } } } }
 }
 """
-
-
-@pytest.fixture
-def postgres_url(tmp_path: Path) -> str:
-    """The wiped PostgreSQL test database (skipped, saying why, without TEST_DATABASE_URL)."""
-    return empty_database_url("postgresql", tmp_path)
 
 
 async def test_a_statement_stored_by_another_process_reaches_subscribers_of_both_workers(
