@@ -180,6 +180,8 @@ class PostgresBus(EventBus):
     async def close(self) -> None:
         await super().close()
         async with self._lock:
+            if self._listener is not None:
+                self._listener.remove_termination_listener(self._on_lost)  # not lost: closed
             for connection in (self._listener, self._publisher):
                 if connection is not None and not connection.is_closed():
                     await connection.close()

@@ -99,3 +99,19 @@ async def test_postgres_notifications_reach_another_bus_in_chunks(postgres_url: 
         await publishing.close()
         await listening.close()
     assert [(b[0], b[-1]) for b in batches] == [(1, 500), (501, 1000), (1001, 1201)]
+
+
+async def test_a_lost_listener_ends_its_subscriptions_and_reconnects(postgres_url: str) -> None:
+    """Were the listening connection to die unnoticed, subscribers would wait forever."""
+    events = PostgresBus(libpq_dsn(postgres_url), buffer=10)
+    try:
+        lost = await events.subscribe()
+        listener = events._listener  # noqa: SLF001
+        listener.terminate()  # as when the database restarts
+        with pytest.raises(Exception, match="lost its database connection .* subscribe again$"):
+            await _next(lost)
+        again = await events.subscribe()
+        await events.publish([7])
+        assert (await _next(again), events.subscriber_count) == ((7,), 1)
+    finally:
+        await events.close()

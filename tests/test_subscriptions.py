@@ -7,6 +7,8 @@ after the clients have subscribed.
 from __future__ import annotations
 
 import asyncio
+import json
+import socket
 from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
 from typing import Any
@@ -18,11 +20,14 @@ from gql import Client, GraphQLRequest, gql
 from gql.transport.exceptions import TransportQueryError
 from gql.transport.websockets import WebsocketsTransport
 from sqlalchemy.ext.asyncio import AsyncEngine
+from websockets.asyncio.client import connect
+from websockets.typing import Subprotocol
 
 from api.app import create_app
 from api.db import session_factory
 from api.events import EventBus
 from api.ingest import ArticleInput, ArticleWriter
+from api.schema.node import from_global_id
 from api.seed import extract
 from api.settings import Settings
 from tests.conftest import SEED_FILE
@@ -214,3 +219,33 @@ async def test_an_id_of_the_wrong_type_is_refused(database_url: str) -> None:
                 async for _ in session.subscribe(request):
                     pass
     assert [e["extensions"]["code"] for e in raised.value.errors or []] == ["BAD_USER_INPUT"]
+
+
+async def test_a_client_that_stops_reading_its_socket_is_dropped(
+    engine: AsyncEngine, database_url: str
+) -> None:
+    """A real websocket that stops reading: once the socket buffers fill, the server's
+    send waits, the subscriber's queue fills (never past the buffer) and it is dropped."""
+    async with _live(database_url, subscription_buffer=2) as (url, events):
+        await _store(engine, events, SEED_FILE.read_text(encoding="utf-8"), SEED_FILE.name)
+        found = await _query(url, ARTICLE_STATEMENTS, title="Syrian")
+        ids = [from_global_id(s["id"])[1] for s in found["articles"]["nodes"][0]["statements"]["nodes"]]
+        sock = socket.socket()
+        sock.setsockopt(socket.SOL_SOCKET, socket.SO_RCVBUF, 4096)
+        sock.connect(("127.0.0.1", int(url.split(":")[2].split("/")[0])))
+        async with connect(url, sock=sock, subprotocols=[Subprotocol("graphql-transport-ws")],
+                           max_queue=1, close_timeout=0.5) as websocket:
+            await websocket.send(json.dumps({"type": "connection_init"}))
+            assert json.loads(await websocket.recv()) == {"type": "connection_ack"}
+            await websocket.send(json.dumps({"id": "1", "type": "subscribe", "payload": {
+                "query": "subscription { statementAdded { text speaker { name } } }"}}))
+            await _until(lambda: events.subscriber_count == 1)
+            subscription = next(iter(events._hub.subscriptions))  # noqa: SLF001
+            published = 0
+            with anyio.fail_after(WAIT_SECONDS):
+                while events.subscriber_count:
+                    await events.publish(ids)
+                    published += 1
+                    assert subscription.pending <= 2
+                    await asyncio.sleep(0.01)
+    assert published > 2
