@@ -249,3 +249,31 @@ async def test_a_client_that_stops_reading_its_socket_is_dropped(
                     assert subscription.pending <= 2
                     await asyncio.sleep(0.01)
     assert published > 2
+
+
+async def test_subscriptions_by_http_and_queries_by_websocket_are_refused(
+    database_url: str,
+) -> None:
+    async with _live(database_url) as (url, _events):
+        async with httpx.AsyncClient() as client:
+            response = await client.post(
+                url.replace("ws://", "http://"),
+                json={"query": "subscription { statementAdded { text } }"},
+                headers={"accept": "application/graphql-response+json"},
+            )
+        transport = WebsocketsTransport(
+            url=url, subprotocols=[WebsocketsTransport.GRAPHQLWS_SUBPROTOCOL]
+        )
+        async with Client(transport=transport) as session:
+            with anyio.fail_after(WAIT_SECONDS), pytest.raises(TransportQueryError) as raised:
+                await session.execute(gql("{ articles { totalCount } }"))
+    assert (response.status_code, response.json()["errors"]) == (400, [{
+        "message": "Subscriptions run over a websocket to this URL with the graphql-transport-ws "
+        "protocol (e.g. the graphql-ws client), not over HTTP.",
+        "extensions": {"code": "BAD_USER_INPUT"},
+    }])
+    assert raised.value.errors == [{
+        "message": "Only subscriptions run over the websocket; send queries and mutations by "
+        "HTTP GET or POST to the same URL.",
+        "extensions": {"code": "BAD_USER_INPUT"},
+    }]

@@ -11,6 +11,7 @@ stopped with a clear error.
 from __future__ import annotations
 
 import asyncio
+from collections.abc import Iterator
 
 from cross_web import AsyncHTTPRequestAdapter, HTTPException
 from graphql import GraphQLError
@@ -24,6 +25,7 @@ from strawberry.extensions import SchemaExtension
 from strawberry.http import GraphQLHTTPResponse, GraphQLRequestData
 from strawberry.subscriptions import GRAPHQL_TRANSPORT_WS_PROTOCOL
 from strawberry.types import ExecutionResult
+from strawberry.types.graphql import OperationType
 
 from api.context import Context, build_context
 from api.events import EventBus
@@ -34,6 +36,32 @@ from api.web.graphiql import graphiql_page
 from api.web.responses import JSON, error_response, negotiate
 
 _MEDIA_TYPE = "quotegraph.media_type"  # where the negotiated type waits in the ASGI scope
+
+
+class OperationsByTransport(SchemaExtension):
+    """Queries and mutations go by HTTP, where the body limit, rate limit and timeout
+    hold; subscriptions go over the websocket (graphql-transport-ws), which alone can
+    stream their results."""
+
+    def on_execute(self) -> Iterator[None]:
+        context = self.execution_context
+        over_websocket = isinstance(context.context, Context) and isinstance(
+            context.context.request, WebSocket
+        )
+        subscription = context.operation_type == OperationType.SUBSCRIPTION
+        if over_websocket and not subscription:
+            raise GraphQLError(
+                "Only subscriptions run over the websocket; send queries and mutations "
+                "by HTTP GET or POST to the same URL.",
+                extensions={"code": BAD_USER_INPUT},
+            )
+        if subscription and not over_websocket:
+            raise GraphQLError(
+                "Subscriptions run over a websocket to this URL with the graphql-transport-ws "
+                "protocol (e.g. the graphql-ws client), not over HTTP.",
+                extensions={"code": BAD_USER_INPUT},
+            )
+        yield
 
 
 class GraphQLView(GraphQL[Context, None]):
@@ -53,7 +81,10 @@ class GraphQLView(GraphQL[Context, None]):
             max_tokens=settings.max_tokens,
             max_cost=settings.max_cost,
         )
-        schema = create_schema(*extensions, limits=limits, batch_max=settings.batch_max)
+        schema = create_schema(
+            OperationsByTransport, *extensions, limits=limits,
+            batch_max=settings.batch_max,
+        )
         super().__init__(
             schema, graphql_ide="graphiql", subscription_protocols=(GRAPHQL_TRANSPORT_WS_PROTOCOL,)
         )
