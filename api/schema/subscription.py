@@ -55,7 +55,7 @@ async def _matching(
         rows = {pk: row for pk, row in rows.items() if row.speaker_id == criteria.speaker_id}
     if criteria.location_id is not None:
         places = await loaders.locations_by_statement.load_many(list(rows))
-        mentioned = {pk for pk, found in zip(rows, places, strict=True)
-                     if any(place.id == criteria.location_id for place in found)}
+        mentioned = {pk for pk, linked in zip(rows, places, strict=True)
+                     if any(place.id == criteria.location_id for place in linked)}
         rows = {pk: row for pk, row in rows.items() if pk in mentioned}
     return [Statement.from_row(row) for row in rows.values()]
