@@ -277,3 +277,16 @@ async def test_subscriptions_by_http_and_queries_by_websocket_are_refused(
         "HTTP GET or POST to the same URL.",
         "extensions": {"code": "BAD_USER_INPUT"},
     }]
+
+
+async def test_a_client_that_vanishes_leaves_no_subscriber_behind(database_url: str) -> None:
+    """The TCP connection is cut without a websocket close: the subscriber goes with it."""
+    async with _live(database_url) as (url, events):
+        async with connect(url, subprotocols=[Subprotocol("graphql-transport-ws")]) as websocket:
+            await websocket.send(json.dumps({"type": "connection_init"}))
+            assert json.loads(await websocket.recv()) == {"type": "connection_ack"}
+            await websocket.send(json.dumps({"id": "1", "type": "subscribe", "payload": {
+                "query": "subscription { statementAdded { text } }"}}))
+            await _until(lambda: events.subscriber_count == 1)
+            websocket.transport.abort()
+            await _until(lambda: events.subscriber_count == 0)
