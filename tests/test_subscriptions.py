@@ -218,7 +218,9 @@ async def test_an_id_of_the_wrong_type_is_refused(database_url: str) -> None:
             with anyio.fail_after(WAIT_SECONDS), pytest.raises(TransportQueryError) as raised:
                 async for _ in session.subscribe(request):
                     pass
-    assert [e["extensions"]["code"] for e in raised.value.errors or []] == ["BAD_USER_INPUT"]
+    assert [(e["message"], e["extensions"]) for e in raised.value.errors or []] == [
+        ("'QXJ0aWNsZTox' identifies an Article, not an Actor", {"code": "BAD_USER_INPUT"})
+    ]
 
 
 async def test_a_client_that_stops_reading_its_socket_is_dropped(
