@@ -1,4 +1,5 @@
-"""The ASGI app: GraphQL (with GraphiQL in a browser) at /graphql, liveness at /healthz.
+"""The ASGI app: GraphQL (GraphiQL in a browser, subscriptions over websockets) at
+/graphql, liveness at /healthz.
 
 Around the routes, outermost first: CORS for the allowed origins, the per-client
 rate limit on /graphql, and the request body limit.
@@ -18,13 +19,14 @@ from starlette.middleware import Middleware
 from starlette.middleware.cors import CORSMiddleware
 from starlette.requests import Request
 from starlette.responses import PlainTextResponse, Response
-from starlette.routing import Mount, Route
+from starlette.routing import Mount, Route, WebSocketRoute
 from starlette.staticfiles import StaticFiles
 from strawberry.extensions import SchemaExtension
 from strawberry.types import ExecutionContext
 
 from api.context import Context
 from api.db import count_statements, create_engine
+from api.events import create_bus
 from api.settings import Settings
 from api.web.graphiql import STATIC_DIR
 from api.web.limits import BodyLimit, RateLimiter
@@ -56,14 +58,17 @@ class QueryMetrics(SchemaExtension):
 
 
 def create_app(settings: Settings) -> Starlette:
-    """The app for `settings`; its engine is created here and disposed at shutdown."""
+    """The app for `settings`; its engine and statement event bus (`app.state.events`)
+    are created here and closed at shutdown."""
     engine = create_engine(settings)
+    events = create_bus(settings)
 
     @asynccontextmanager
     async def lifespan(_app: Starlette) -> AsyncIterator[None]:
         try:
             yield
         finally:
+            await events.close()
             await engine.dispose()
 
     async def healthz(_request: Request) -> Response:
@@ -75,12 +80,16 @@ def create_app(settings: Settings) -> Starlette:
             return PlainTextResponse("database unavailable", status_code=503)
         return PlainTextResponse("ok")
 
+    view = GraphQLView(engine, settings, QueryMetrics, events=events)
     routes = [
-        Route("/graphql", GraphQLView(engine, settings, QueryMetrics)),
+        Route("/graphql", view),
+        WebSocketRoute("/graphql", view),
         Route("/healthz", healthz, methods=["GET"]),
         Mount("/graphiql", StaticFiles(directory=STATIC_DIR), name="graphiql"),
     ]
-    return Starlette(routes=routes, lifespan=lifespan, middleware=_middleware(settings))
+    app = Starlette(routes=routes, lifespan=lifespan, middleware=_middleware(settings))
+    app.state.events = events
+    return app
 
 
 def _middleware(settings: Settings) -> list[Middleware]:

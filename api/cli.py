@@ -213,14 +213,17 @@ def _seed(settings: Settings, args: argparse.Namespace) -> int:
 
 async def _seed_paths(settings: Settings, paths: list[Path], *, only_if_empty: bool) -> int:
     from api.db import create_engine
+    from api.events import create_bus
     from api.seed import database_is_empty, seed_paths
 
     engine = create_engine(settings)
+    events = create_bus(settings)  # on PostgreSQL, live subscribers of every server hear it
     try:
         if only_if_empty and not await database_is_empty(engine):
             return 0
-        report = await seed_paths(engine, paths, progress=_progress)
+        report = await seed_paths(engine, paths, progress=_progress, events=events)
     finally:
+        await events.close()
         await engine.dispose()
     for error in report.errors:
         print(f"error: {error}", file=sys.stderr)
@@ -255,6 +258,7 @@ def _serve(settings: Settings, args: argparse.Namespace) -> int:
         port=args.port,
         workers=args.workers,
         log_level=settings.log_level.lower(),
+        ws_max_size=settings.max_body_bytes,  # a websocket message is held to the body limit
     )
     return 0
 

@@ -10,13 +10,15 @@ from starlette.requests import Request
 from starlette.responses import Response
 from starlette.websockets import WebSocket
 
+from api.events import EventBus
 from api.loaders import Loaders
 
 
 @dataclass
 class Context:
-    """This request's loaders, its id (for logs and masked errors), the debug flag and the
-    cost the limits computed for its operation (0 until they have)."""
+    """This request's loaders, its id (for logs and masked errors), the debug flag, the
+    cost the limits computed for its operation (0 until they have) and the statement
+    events subscriptions listen to (None where nothing publishes them)."""
 
     loaders: Loaders
     debug: bool = False
@@ -24,6 +26,13 @@ class Context:
     response: Response | WebSocket | None = None
     request_id: str = field(default_factory=lambda: uuid.uuid4().hex[:12])
     cost: int = 0
+    events: EventBus | None = None
+
+    def renew_loaders(self) -> Loaders:
+        """Fresh loaders, for a subscription's next event: a websocket's context lives
+        as long as the connection, and cached rows must not outlive one event."""
+        self.loaders = Loaders(self.loaders.engine)
+        return self.loaders
 
 
 def build_context(
@@ -32,6 +41,9 @@ def build_context(
     debug: bool = False,
     request: Request | WebSocket | None = None,
     response: Response | WebSocket | None = None,
+    events: EventBus | None = None,
 ) -> Context:
     """A fresh context with fresh loaders: nothing is shared between requests."""
-    return Context(loaders=Loaders(engine), debug=debug, request=request, response=response)
+    return Context(
+        loaders=Loaders(engine), debug=debug, request=request, response=response, events=events
+    )

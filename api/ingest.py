@@ -19,6 +19,7 @@ from sqlalchemy.ext.asyncio import async_sessionmaker
 from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
+from api.events import EventBus
 from api.extract.results import ActorKind, ActorRef, Extraction, PlaceRef, StatementRef
 from api.models import (
     Actor,
@@ -58,10 +59,14 @@ def name_key(name: str) -> str:
 
 
 class ArticleWriter:
-    """Stores extractions; each `write` is one transaction."""
+    """Stores extractions; each `write` is one transaction, announced on `events` (if
+    given) once it has committed."""
 
-    def __init__(self, sessions: async_sessionmaker[AsyncSession]) -> None:
+    def __init__(
+        self, sessions: async_sessionmaker[AsyncSession], events: EventBus | None = None
+    ) -> None:
         self._sessions = sessions
+        self._events = events
 
     async def write(self, article: ArticleInput, extraction: Extraction) -> tuple[bool, int]:
         """Store the article unless its body is already stored: (created, statements)."""
@@ -70,13 +75,15 @@ class ArticleWriter:
                 await _lock_writers(session)
                 if await _existing_article(session, article.content_hash) is not None:
                     return False, 0
-                await _write(session, article, extraction)
+                statement_ids = await _write(session, article, extraction)
         except IntegrityError:
             # Another loader stored the same body between our check and our insert.
             async with self._sessions() as session:
                 if await _existing_article(session, article.content_hash) is not None:
                     return False, 0
             raise
+        if self._events is not None:
+            await self._events.publish(statement_ids)
         return True, len(extraction.statements)
 
 
@@ -99,15 +106,21 @@ async def _existing_article(session: AsyncSession, content_hash: str) -> int | N
     return found
 
 
-async def _write(session: AsyncSession, article: ArticleInput, extraction: Extraction) -> None:
+async def _write(
+    session: AsyncSession, article: ArticleInput, extraction: Extraction
+) -> list[int]:
+    """Store the article; the ids of its new statements, in reading order."""
     row = _article_row(article, extraction)
     session.add(row)
     await session.flush()
     assert row.id is not None
     actor_ids = await _resolve_actors(session, extraction.actors)
     location_ids = await _resolve_places(session, extraction.places)
-    await _write_statements(session, row, extraction.statements, actor_ids, location_ids)
+    statement_ids = await _write_statements(
+        session, row, extraction.statements, actor_ids, location_ids
+    )
     _link_article(session, row.id, extraction, actor_ids, location_ids)
+    return statement_ids
 
 
 def _article_row(article: ArticleInput, extraction: Extraction) -> Article:
@@ -249,7 +262,7 @@ async def _write_statements(
     refs: Iterable[StatementRef],
     actor_ids: dict[str, int],
     location_ids: dict[str, int],
-) -> None:
+) -> list[int]:
     assert article.id is not None
     pairs = [(ref, _statement_row(article, ref, actor_ids)) for ref in refs]
     session.add_all([row for _, row in pairs])
@@ -260,6 +273,7 @@ async def _write_statements(
             session.add(StatementLocation(statement_id=row.id, location_id=location_id))
         for actor_id in {actor_ids[k] for k in ref.mentions if k in actor_ids}:
             session.add(StatementMention(statement_id=row.id, actor_id=actor_id))
+    return [row.id for _, row in pairs if row.id is not None]
 
 
 def _statement_row(article: Article, ref: StatementRef, actor_ids: dict[str, int]) -> Statement:

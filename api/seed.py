@@ -18,6 +18,7 @@ from sqlmodel import col, select
 
 from api.db import session_factory
 from api.errors import SeedFileError
+from api.events import EventBus
 from api.extract import extract_article
 from api.extract.article import parse_date
 from api.extract.results import Extraction
@@ -149,8 +150,10 @@ async def seed_paths(
     paths: Sequence[Path],
     *,
     progress: Callable[[Iterable[ArticleInput], int], Iterable[ArticleInput]] | None = None,
+    events: EventBus | None = None,
 ) -> SeedReport:
-    """Load every article file under `paths`; bad files are reported, the rest load."""
+    """Load every article file under `paths`; bad files are reported, the rest load, and
+    each stored article's statements are published on `events` (if given)."""
     report = SeedReport()
     inputs: list[ArticleInput] = []
     for path in article_files(paths):
@@ -159,7 +162,7 @@ async def seed_paths(
         except SeedFileError as error:
             report.errors.append(error)
     items: Iterable[ArticleInput] = progress(inputs, len(inputs)) if progress else inputs
-    writer = ArticleWriter(session_factory(engine))
+    writer = ArticleWriter(session_factory(engine), events)
     for article in items:
         try:
             created, statements = await writer.write(article, extract(article))

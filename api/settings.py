@@ -48,6 +48,8 @@ class Settings:
     # Browser pages on these origins may call the API (CORS); none: same origin only.
     cors_origins: tuple[str, ...] = ()
     cors_credentials: bool = False
+    # Statement events a live subscriber may fall behind by before it is dropped.
+    subscription_buffer: int = 100
 
     @classmethod
     def from_env(cls, environ: Mapping[str, str] | None = None) -> Settings:
@@ -74,6 +76,9 @@ class Settings:
             batch_max=_count(env, "QUOTEGRAPH_BATCH_MAX", cls.batch_max),
             cors_origins=(origins := _cors_origins(env.get("QUOTEGRAPH_CORS_ORIGINS", ""))),
             cors_credentials=_cors_credentials(env, origins),
+            subscription_buffer=_count(
+                env, "QUOTEGRAPH_SUBSCRIPTION_BUFFER", cls.subscription_buffer, least=1
+            ),
         )
 
 

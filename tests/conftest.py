@@ -84,6 +84,13 @@ def database_url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str
 
 
 @pytest.fixture
+def postgres_url(tmp_path: Path) -> str:
+    """The wiped PostgreSQL test database alone, for what only PostgreSQL does (LISTEN/NOTIFY
+    across processes); skipped, saying why, without TEST_DATABASE_URL."""
+    return empty_database_url("postgresql", tmp_path)
+
+
+@pytest.fixture
 async def engine(database_url: str) -> AsyncIterator[AsyncEngine]:
     """An async engine on the migrated test database, disposed afterwards."""
     engine = create_engine(database_url)

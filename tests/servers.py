@@ -1,17 +1,21 @@
 """Real server processes for tests that need a socket: `python -m api serve` on a free port."""
 from __future__ import annotations
 
+import asyncio
 import os
 import socket
 import subprocess
 import sys
 import time
-from collections.abc import Iterator
-from contextlib import contextmanager
+from collections.abc import AsyncIterator, Iterator
+from contextlib import asynccontextmanager, contextmanager
 from pathlib import Path
 
+import anyio
 import httpx
 import pytest
+import uvicorn
+from starlette.types import ASGIApp
 
 ROOT = Path(__file__).resolve().parent.parent
 STARTUP_SECONDS = 60
@@ -30,8 +34,20 @@ def serve(database_url: str, workdir: Path, *, workers: int = 1) -> Iterator[str
 
     `serve` migrates and loads `seeds/` into an empty database before it listens.
     """
+    with serve_process(database_url, workdir, workers=workers) as (base, _process):
+        yield base
+
+
+@contextmanager
+def serve_process(
+    database_url: str, workdir: Path, *, workers: int = 1
+) -> Iterator[tuple[str, subprocess.Popen[str]]]:
+    """`serve`, yielding the server process too (its children are the workers)."""
     port = free_port()
-    env = {**os.environ, "DATABASE_URL": database_url, "QUOTEGRAPH_SEEDS_DIR": str(ROOT / "seeds")}
+    env = {
+        **os.environ, "DATABASE_URL": database_url, "QUOTEGRAPH_SEEDS_DIR": str(ROOT / "seeds"),
+        "PYTHONPATH": str(ROOT),  # serve this checkout, whatever the venv has installed
+    }
     process = subprocess.Popen(
         [sys.executable, "-m", "api", "serve", "--port", str(port), "--workers", str(workers)],
         cwd=workdir, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
@@ -39,7 +55,7 @@ def serve(database_url: str, workdir: Path, *, workers: int = 1) -> Iterator[str
     base = f"http://127.0.0.1:{port}"
     try:
         wait_until_up(base, process)
-        yield base
+        yield base, process
     finally:
         process.terminate()
         process.communicate(timeout=20)
@@ -58,3 +74,23 @@ def wait_until_up(base: str, process: subprocess.Popen[str]) -> None:
             pass
         time.sleep(0.2)
     pytest.fail(f"serve did not answer /healthz within {STARTUP_SECONDS} s")
+
+
+@asynccontextmanager
+async def serve_app(app: ASGIApp) -> AsyncIterator[str]:
+    """Serve `app` with uvicorn in this event loop (its lifespan included); yields
+    `127.0.0.1:PORT`. For websocket tests that need the app's objects at hand."""
+    config = uvicorn.Config(app, host="127.0.0.1", port=free_port(), log_level="warning")
+    server = uvicorn.Server(config)
+    task = asyncio.create_task(server.serve())
+    with anyio.fail_after(STARTUP_SECONDS):
+        while not server.started:
+            if task.done():
+                task.result()
+                pytest.fail("uvicorn stopped before it started")
+            await asyncio.sleep(0.01)
+    try:
+        yield f"127.0.0.1:{config.port}"
+    finally:
+        server.should_exit = True
+        await task

@@ -107,6 +107,8 @@ def test_the_rate_limit_can_be_turned_off(value: str) -> None:
         ({"QUOTEGRAPH_RATE_LIMIT": "60 per minute"},
          "QUOTEGRAPH_RATE_LIMIT: '60 per minute' is not a rate; use requests per second, "
          "minute or hour (e.g. 600/minute), or off"),
+        ({"QUOTEGRAPH_SUBSCRIPTION_BUFFER": "0"},
+         "QUOTEGRAPH_SUBSCRIPTION_BUFFER: '0' is not a whole number of at least 1; use e.g. 100"),
         ({"QUOTEGRAPH_CORS_ORIGINS": "app.example.com"},
          "QUOTEGRAPH_CORS_ORIGINS: 'app.example.com' is not an origin; use scheme://host[:port] "
          "such as https://app.example.com, comma-separated"),
@@ -119,3 +121,8 @@ def test_bad_limits_fail_naming_the_variable(environ: dict[str, str], message: s
     with pytest.raises(SettingsError) as caught:
         Settings.from_env(environ)
     assert str(caught.value) == message
+
+
+def test_the_subscription_buffer_defaults_to_100_and_is_read_from_the_environment() -> None:
+    assert Settings.from_env({}).subscription_buffer == 100
+    assert Settings.from_env({"QUOTEGRAPH_SUBSCRIPTION_BUFFER": "5"}).subscription_buffer == 5

@@ -32,6 +32,7 @@ from api.schema.limits import Limits, RequestLimits
 from api.schema.location import Location
 from api.schema.query import Query
 from api.schema.statement import Statement
+from api.schema.subscription import Subscription
 
 __all__ = ["Limits", "create_schema", "is_request_error", "print_schema_sdl", "schema"]
 
@@ -118,6 +119,7 @@ def create_schema(
     limited = [] if limits is None else [lambda: RequestLimits(limits=limits)]
     return _Schema(
         query=Query,
+        subscription=Subscription,
         types=[Article, Actor, Statement, Location],
         extensions=[
             _ErrorCodes,

@@ -15,6 +15,7 @@ UNAUTHENTICATED = "UNAUTHENTICATED"
 FORBIDDEN = "FORBIDDEN"
 QUERY_TOO_COMPLEX = "QUERY_TOO_COMPLEX"
 RATE_LIMITED = "RATE_LIMITED"
+SUBSCRIPTION_ENDED = "SUBSCRIPTION_ENDED"
 INTERNAL_SERVER_ERROR = "INTERNAL_SERVER_ERROR"
 
 
@@ -46,3 +47,10 @@ class Forbidden(ClientError):
     """The credentials do not allow this request."""
 
     code = FORBIDDEN
+
+
+class SubscriptionEnded(ClientError):
+    """The server ended a subscription (the client fell too far behind, or the server
+    lost its event source); subscribing again continues from then on."""
+
+    code = SUBSCRIPTION_ENDED

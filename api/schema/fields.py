@@ -1,4 +1,5 @@
-"""`resolver(...)`: `@strawberry.field(description=...)` as a decorator mypy --strict accepts."""
+"""`resolver(...)` and `subscription(...)`: `@strawberry.field` and `@strawberry.subscription`
+with a description, as decorators mypy --strict accepts."""
 
 from __future__ import annotations
 
@@ -15,5 +16,14 @@ def resolver(description: str, *, name: str | None = None) -> Callable[[R], R]:
 
     def decorate(function: R) -> R:
         return cast(R, strawberry.field(function, description=description, name=name))
+
+    return decorate
+
+
+def subscription(description: str) -> Callable[[R], R]:
+    """A subscription field streamed by the decorated async generator method."""
+
+    def decorate(function: R) -> R:
+        return cast(R, strawberry.subscription(function, description=description))
 
     return decorate

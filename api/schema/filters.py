@@ -71,6 +71,24 @@ class StatementFilter:
         )
 
 
+@strawberry.input(description="Narrows the statements a subscription receives.")
+class StatementAddedFilter:
+    speaker_id: strawberry.ID | None = strawberry.field(
+        default=None, description="Said by this Actor."
+    )
+    location_id: strawberry.ID | None = strawberry.field(
+        default=None, description="Mentions this Location."
+    )
+
+    def criteria(self) -> StatementCriteria:
+        """The criteria to match new statements against; InvalidArgument for an id of
+        the wrong type."""
+        return StatementCriteria(
+            speaker_id=_pk(self.speaker_id, "Actor"),
+            location_id=_pk(self.location_id, "Location"),
+        )
+
+
 @strawberry.input(description="Narrows an article list; every given field must match.")
 class ArticleFilter:
     search: str | None = strawberry.field(

@@ -11,6 +11,7 @@ stopped with a clear error.
 from __future__ import annotations
 
 import asyncio
+from collections.abc import Iterator
 
 from cross_web import AsyncHTTPRequestAdapter, HTTPException
 from graphql import GraphQLError
@@ -22,9 +23,12 @@ from starlette.websockets import WebSocket
 from strawberry.asgi import GraphQL
 from strawberry.extensions import SchemaExtension
 from strawberry.http import GraphQLHTTPResponse, GraphQLRequestData
+from strawberry.subscriptions import GRAPHQL_TRANSPORT_WS_PROTOCOL
 from strawberry.types import ExecutionResult
+from strawberry.types.graphql import OperationType
 
 from api.context import Context, build_context
+from api.events import EventBus
 from api.schema import Limits, create_schema, is_request_error
 from api.schema.errors import BAD_USER_INPUT, QUERY_TOO_COMPLEX
 from api.settings import Settings
@@ -34,11 +38,42 @@ from api.web.responses import JSON, error_response, negotiate
 _MEDIA_TYPE = "quotegraph.media_type"  # where the negotiated type waits in the ASGI scope
 
 
+class OperationsByTransport(SchemaExtension):
+    """Queries and mutations go by HTTP, where the body limit, rate limit and timeout
+    hold; subscriptions go over the websocket (graphql-transport-ws), which alone can
+    stream their results."""
+
+    def on_execute(self) -> Iterator[None]:
+        context = self.execution_context
+        over_websocket = isinstance(context.context, Context) and isinstance(
+            context.context.request, WebSocket
+        )
+        subscription = context.operation_type == OperationType.SUBSCRIPTION
+        if over_websocket and not subscription:
+            raise GraphQLError(
+                "Only subscriptions run over the websocket; send queries and mutations "
+                "by HTTP GET or POST to the same URL.",
+                extensions={"code": BAD_USER_INPUT},
+            )
+        if subscription and not over_websocket:
+            raise GraphQLError(
+                "Subscriptions run over a websocket to this URL with the graphql-transport-ws "
+                "protocol (e.g. the graphql-ws client), not over HTTP.",
+                extensions={"code": BAD_USER_INPUT},
+            )
+        yield
+
+
 class GraphQLView(GraphQL[Context, None]):
-    """/graphql: queries by GET and POST, GraphiQL for browsers, a fresh context per request."""
+    """/graphql: queries by GET and POST, GraphiQL for browsers, subscriptions over
+    websockets (graphql-transport-ws only), a fresh context per request or connection."""
 
     def __init__(
-        self, engine: AsyncEngine, settings: Settings, *extensions: type[SchemaExtension]
+        self,
+        engine: AsyncEngine,
+        settings: Settings,
+        *extensions: type[SchemaExtension],
+        events: EventBus | None = None,
     ) -> None:
         limits = Limits(
             max_depth=settings.max_depth,
@@ -46,9 +81,15 @@ class GraphQLView(GraphQL[Context, None]):
             max_tokens=settings.max_tokens,
             max_cost=settings.max_cost,
         )
-        schema = create_schema(*extensions, limits=limits, batch_max=settings.batch_max)
-        super().__init__(schema, graphql_ide="graphiql", subscription_protocols=())
+        schema = create_schema(
+            OperationsByTransport, *extensions, limits=limits,
+            batch_max=settings.batch_max,
+        )
+        super().__init__(
+            schema, graphql_ide="graphiql", subscription_protocols=(GRAPHQL_TRANSPORT_WS_PROTOCOL,)
+        )
         self._engine = engine
+        self._events = events
         self._debug = settings.debug
         self._timeout = settings.query_timeout_ms / 1000 if settings.query_timeout_ms else None
 
@@ -82,7 +123,10 @@ class GraphQLView(GraphQL[Context, None]):
     async def get_context(
         self, request: Request | WebSocket, response: Response | WebSocket
     ) -> Context:
-        context = build_context(self._engine, debug=self._debug, request=request, response=response)
+        context = build_context(
+            self._engine, debug=self._debug, request=request, response=response,
+            events=self._events,
+        )
         if isinstance(response, Response):
             response.headers["X-Request-ID"] = context.request_id
         return context
