@@ -46,3 +46,17 @@ class Forbidden(ClientError):
     """The credentials do not allow this request."""
 
     code = FORBIDDEN
+
+
+def unauthenticated(tokens_configured: bool) -> Unauthenticated:
+    """The error for a request without a valid token, saying how to get one."""
+    if not tokens_configured:
+        return Unauthenticated(
+            "No API token is configured on this server, so changes are refused; the operator "
+            "sets QUOTEGRAPH_API_TOKENS=name:token, and clients send "
+            "'Authorization: Bearer <token>'."
+        )
+    return Unauthenticated(
+        "Missing or unknown bearer token; send 'Authorization: Bearer <token>' with a token "
+        "listed in the server's QUOTEGRAPH_API_TOKENS."
+    )
