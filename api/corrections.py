@@ -228,7 +228,7 @@ async def merge_actors(sessions: Sessions, source: int, target: int, token: str 
         await _move_members(session, gone, kept)
         await _move_mentions(session, source, target)
         await _move_article_links(session, source, target)
-        await session.execute(
+        await session.exec(
             update(Correction)
             .where(col(Correction.entity_type) == "Actor", col(Correction.entity_id) == source)
             .values(entity_id=target)
@@ -245,7 +245,7 @@ async def _move_statements(session: AsyncSession, source: int, target: int) -> i
         select(func.count()).select_from(Statement).where(col(Statement.speaker_id) == source)
     )
     for column in (Statement.speaker_id, Statement.medium_id):
-        await session.execute(
+        await session.exec(
             update(Statement).where(col(column) == source).values({column: target})
         )
     return int(spoken or 0)
@@ -270,7 +270,7 @@ async def _move_aliases(session: AsyncSession, gone: Actor, target: int) -> None
 
 
 async def _move_members(session: AsyncSession, gone: Actor, kept: Actor) -> None:
-    await session.execute(
+    await session.exec(
         update(Actor)
         .where(col(Actor.affiliation_id) == gone.id, col(Actor.id) != kept.id)
         .values(affiliation_id=kept.id)
@@ -284,12 +284,12 @@ async def _move_members(session: AsyncSession, gone: Actor, kept: Actor) -> None
 
 async def _move_mentions(session: AsyncSession, source: int, target: int) -> None:
     both = select(StatementMention.statement_id).where(StatementMention.actor_id == target)
-    await session.execute(
+    await session.exec(
         delete(StatementMention).where(
             col(StatementMention.actor_id) == source, col(StatementMention.statement_id).in_(both)
         )
     )
-    await session.execute(
+    await session.exec(
         update(StatementMention)
         .where(col(StatementMention.actor_id) == source)
         .values(actor_id=target)

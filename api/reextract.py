@@ -15,7 +15,6 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 from sqlalchemy import delete
-from sqlalchemy import select as sa_select
 from sqlalchemy.ext.asyncio import AsyncEngine
 from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
@@ -119,19 +118,19 @@ def _overlaps(span: tuple[int, int], other: tuple[int, int]) -> bool:
 async def _known(session: AsyncSession, article_id: int) -> KnownActors:
     """The article's actors by (kind, name) and, for names a merge brought, by ("*", name)."""
     linked = select(ArticleActor.actor_id).where(ArticleActor.article_id == article_id)
-    query = (
-        sa_select(
-            col(Actor.id), col(Actor.kind), col(Actor.name_key), col(ActorAlias.alias_key),
-            col(ActorAlias.merged),
+    actors = (await session.exec(select(Actor).where(col(Actor.id).in_(linked)))).all()
+    aliases = await session.exec(
+        select(ActorAlias.actor_id, ActorAlias.alias_key, ActorAlias.merged).where(
+            col(ActorAlias.actor_id).in_(linked)
         )
-        .join(ActorAlias, col(ActorAlias.actor_id) == col(Actor.id), isouter=True)
-        .where(col(Actor.id).in_(linked))
     )
+    kinds = {actor.id: actor.kind for actor in actors}
     known: KnownActors = {}
-    for pk, kind, key, alias, merged in (await session.execute(query)).all():
-        known.setdefault((kind, key), pk)
-        if alias is not None:
-            known.setdefault(("*" if merged else kind, alias), pk)
+    for actor in actors:
+        assert actor.id is not None
+        known.setdefault((actor.kind, actor.name_key), actor.id)
+    for pk, alias, merged in aliases.all():
+        known.setdefault(("*" if merged else kinds[pk], alias), pk)
     return known
 
 
@@ -170,14 +169,14 @@ async def _links(session: AsyncSession, statement_id: int) -> tuple[set[int], se
 
 async def _unlink(session: AsyncSession, statement_ids: Sequence[int]) -> None:
     for link in (StatementLocation, StatementMention):
-        await session.execute(delete(link).where(col(link.statement_id).in_(statement_ids)))
+        await session.exec(delete(link).where(col(link.statement_id).in_(statement_ids)))
 
 
 async def _remove(session: AsyncSession, rows: Sequence[Statement]) -> None:
     ids = [row.id for row in rows if row.id is not None]
     if ids:
         await _unlink(session, ids)
-        await session.execute(delete(Statement).where(col(Statement.id).in_(ids)))
+        await session.exec(delete(Statement).where(col(Statement.id).in_(ids)))
 
 
 async def _link_article(

@@ -259,7 +259,7 @@ class Mutation:
     @resolver(description="Set (or, with null, clear) the organisation an actor belongs to; "
               "extraction never changes it afterwards.")
     async def set_affiliation(
-        self, info: Info, actor_id: strawberry.ID, affiliation_id: strawberry.ID | None
+        self, info: Info, actor_id: strawberry.ID, affiliation_id: strawberry.ID | None = None
     ) -> SetAffiliationResult:
         token = _token(info)
         try:
