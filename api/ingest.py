@@ -186,7 +186,7 @@ async def _resolve_actor(session: AsyncSession, ref: ActorRef, known: KnownActor
         session.add(actor)
         await session.flush()
     else:
-        _enrich(actor, ref)
+        await _enrich(session, actor, ref)
     assert actor.id is not None
     await _add_aliases(session, actor.id, (ref.name, *ref.aliases))
     return actor.id
@@ -224,12 +224,22 @@ async def _find_person_by_surname(session: AsyncSession, key: str) -> Actor | No
     return actor
 
 
-def _enrich(actor: Actor, ref: ActorRef) -> None:
-    """Fill gaps in a stored actor; the longer full name becomes canonical."""
+async def _enrich(session: AsyncSession, actor: Actor, ref: ActorRef) -> None:
+    """Fill gaps in a stored actor; the longer full name becomes canonical, unless it is
+    the name of an actor a person merged into this one."""
     if actor.title is None and ref.title:
         actor.title = ref.title
-    if len(ref.name.split()) > len(actor.name.split()):
+    if len(ref.name.split()) > len(actor.name.split()) and not await _merged_name(
+        session, actor, ref.name
+    ):
         actor.name, actor.name_key = ref.name, name_key(ref.name)
+
+
+async def _merged_name(session: AsyncSession, actor: Actor, name: str) -> bool:
+    query = select(ActorAlias.id).where(
+        ActorAlias.actor_id == actor.id, ActorAlias.alias_key == name_key(name), ActorAlias.merged
+    )
+    return (await session.exec(query.limit(1))).first() is not None
 
 
 async def _add_aliases(session: AsyncSession, actor_id: int, names: Iterable[str]) -> None:
