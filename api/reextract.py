@@ -35,6 +35,7 @@ from api.models import (
     Article,
     ArticleActor,
     ArticleLocation,
+    Correction,
     Statement,
     StatementLocation,
     StatementMention,
@@ -84,7 +85,7 @@ async def _restate(
 ) -> None:
     assert article.id is not None
     rows = (await session.exec(select(Statement).where(Statement.article_id == article.id))).all()
-    protected = [(r.start, r.end) for r in rows if r.edited_at or r.deleted_at]
+    protected = await _protected(session, [r for r in rows if r.edited_at or r.deleted_at])
     replaceable = {(r.start, r.end): r for r in rows if not (r.edited_at or r.deleted_at)}
     actor_ids = await resolve_actors(session, extraction.actors, await _known(session, article.id))
     location_ids = await resolve_places(session, extraction.places)
@@ -109,6 +110,32 @@ async def _restate(
     await _remove(session, gone)
     report.removed += len(gone)
     await _link_article(session, article.id, extraction, actor_ids, location_ids)
+
+
+async def _protected(session: AsyncSession, rows: Sequence[Statement]) -> list[tuple[int, int]]:
+    """The spans new statements must not overlap: every span an edited or deleted statement
+    has held (its corrections, newest first, give the earlier ones), so that moving a
+    statement's span does not free the old one for extraction."""
+    current = {row.id: (row.start, row.end) for row in rows if row.id is not None}
+    if not current:
+        return []
+    query = (
+        select(Correction)
+        .where(Correction.entity_type == "Statement", col(Correction.entity_id).in_(current))
+        .order_by(col(Correction.id).desc())
+    )
+    spans = set(current.values())
+    for correction in (await session.exec(query)).all():
+        start, end = current[correction.entity_id]
+        before = correction.before
+        earlier = (_int(before.get("start"), start), _int(before.get("end"), end))
+        current[correction.entity_id] = earlier
+        spans.add(earlier)
+    return sorted(spans)
+
+
+def _int(value: object, default: int) -> int:
+    return value if isinstance(value, int) else default
 
 
 def _overlaps(span: tuple[int, int], other: tuple[int, int]) -> bool:

@@ -195,3 +195,16 @@ def test_reextract_command_prints_what_changed(
     capsys.readouterr()
     assert main(["reextract"]) == 0
     assert capsys.readouterr().out == "re-extracted 1 article(s): added 0, changed 0, removed 0\n"
+
+
+async def test_a_moved_statement_is_not_extracted_again_where_it_was(
+    editor: httpx.AsyncClient, engine: AsyncEngine
+) -> None:
+    edited = await _statement(editor, EDITED_TEXT)
+    data = await run_query(editor, UPDATE, {"input": {"id": edited["id"], "start": 0, "end": 6}})
+    assert data == {"updateStatement": {"__typename": "UpdateStatementSuccess"}}
+    before = await run_query(editor, STATE)
+    report = await reextract(engine)
+    assert str(report) == "added 0, changed 0, removed 0"
+    assert await run_query(editor, STATE) == before
+    assert not [s for s in before["statements"]["nodes"] if s["text"].startswith(EDITED_TEXT)]
