@@ -555,3 +555,21 @@ async def test_history_times_are_utc(editor: httpx.AsyncClient, graph: Graph) ->
     )
     (entry,) = data["actor"]["history"]
     assert dt.datetime.fromisoformat(entry["at"]).utcoffset() == dt.timedelta(0)
+
+
+async def test_history_is_batched(editor: httpx.AsyncClient, graph: Graph) -> None:
+    for name in ("peace", "aid", "shelled"):
+        await _mutate(editor, UPDATE, {"input": {"id": graph.gid("Statement", name), "kind": "MIXED"}})
+    query = """
+    query ($first: Int!) { statements(first: $first) { nodes {
+      history { action } speaker { history { action } } } } }
+    """
+    counts = []
+    for first in (1, 6):
+        body = await post_query(editor, query, {"first": first})
+        assert "errors" not in body
+        counts.append(body["extensions"]["sqlStatements"])
+    histories = [n["history"] for n in body["data"]["statements"]["nodes"]]
+    assert sorted(len(h) for h in histories) == [0, 0, 0, 1, 1, 1]
+    # the page, its histories, the speakers, their histories: one statement each
+    assert counts[0] == counts[1] == 4
