@@ -1,6 +1,6 @@
 """corrections: the correction table, edit marks and statement tombstones
 
-Revision ID: 0002
+Revision ID: 0002_corrections
 Revises: 0001
 Create Date: 2026-11-24 20:38:35.047566
 """
@@ -12,7 +12,7 @@ import sqlalchemy as sa
 import sqlmodel
 from alembic import op
 
-revision: str = '0002'
+revision: str = '0002_corrections'
 down_revision: str | None = '0001'
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
