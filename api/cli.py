@@ -1,4 +1,5 @@
-"""`python -m api`: serve, migrate, seed, extract, train-model, export-schema, export, import."""
+"""`python -m api`: serve, migrate, seed, reextract, extract, train-model, export-schema,
+export, import."""
 from __future__ import annotations
 
 import argparse
@@ -16,6 +17,8 @@ from api.settings import Settings
 
 if TYPE_CHECKING:
     from sqlalchemy.ext.asyncio import AsyncEngine
+
+    from api.reextract import ReextractReport
 
 T = TypeVar("T")
 _PROGRESS_FROM = 20  # articles; fewer load too fast to need a bar
@@ -48,6 +51,14 @@ def _parser() -> argparse.ArgumentParser:
     migrate = commands.add_parser("migrate", help="apply database migrations (DATABASE_URL)")
     migrate.set_defaults(run=_migrate)
     _add_seed(commands)
+    reextract = commands.add_parser(
+        "reextract",
+        help="re-run extraction over every stored article, keeping human corrections",
+        description="Re-extract every stored article with this version's extractor: statements "
+        "nobody edited are replaced; edited and deleted ones stay as they are and block new "
+        "statements over them. Prints how many statements were added, changed and removed.",
+    )
+    reextract.set_defaults(run=_reextract)
     _add_extract(commands)
     _add_train_model(commands)
     export = commands.add_parser("export-schema", help="print the GraphQL schema (SDL)")
@@ -233,6 +244,26 @@ async def _seed_paths(settings: Settings, paths: list[Path], *, only_if_empty: b
         file=sys.stderr,
     )
     return 0 if report.ok else 1
+
+
+def _reextract(settings: Settings, _args: argparse.Namespace) -> int:
+    from api.db import upgrade
+
+    upgrade(settings.database_url)
+    report = asyncio.run(_reextract_all(settings))
+    print(f"re-extracted {report.articles} article(s): {report}")
+    return 0
+
+
+async def _reextract_all(settings: Settings) -> ReextractReport:
+    from api.db import create_engine
+    from api.reextract import reextract
+
+    engine = create_engine(settings)
+    try:
+        return await reextract(engine)
+    finally:
+        await engine.dispose()
 
 
 def _progress(items: Iterable[T], total: int) -> Iterable[T]:

@@ -17,8 +17,8 @@ from api.loaders import Loaders
 @dataclass
 class Context:
     """This request's loaders, its id (for logs and masked errors), the debug flag, the
-    cost the limits computed for its operation (0 until they have) and the statement
-    events subscriptions listen to (None where nothing publishes them)."""
+    cost the limits computed for its operation (0 until they have), the statement
+    events subscriptions listen to (None where nothing publishes them) and its token's name."""
 
     loaders: Loaders
     debug: bool = False
@@ -33,6 +33,12 @@ class Context:
         as long as the connection, and cached rows must not outlive one event."""
         self.loaders = Loaders(self.loaders.engine)
         return self.loaders
+    # The name of the bearer token the request brought (None: no valid token), and
+    # whether the server has any token at all (for the error message).
+    token_name: str | None = None
+    tokens_configured: bool = False
+    # Queries are private (QUOTEGRAPH_PRIVATE_QUERIES) and this request has no valid token.
+    token_required: bool = False
 
 
 def build_context(
@@ -42,8 +48,18 @@ def build_context(
     request: Request | WebSocket | None = None,
     response: Response | WebSocket | None = None,
     events: EventBus | None = None,
+    token_name: str | None = None,
+    tokens_configured: bool = False,
+    token_required: bool = False,
 ) -> Context:
     """A fresh context with fresh loaders: nothing is shared between requests."""
     return Context(
-        loaders=Loaders(engine), debug=debug, request=request, response=response, events=events
+        loaders=Loaders(engine),
+        debug=debug,
+        request=request,
+        response=response,
+        events=events,
+        token_name=token_name,
+        tokens_configured=tokens_configured,
+        token_required=token_required,
     )

@@ -7,7 +7,7 @@ from contextvars import ContextVar
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from sqlalchemy import event
+from sqlalchemy import event, text
 from sqlalchemy.engine import Connection, make_url
 from sqlalchemy.ext.asyncio import AsyncEngine, async_sessionmaker, create_async_engine
 from sqlmodel.ext.asyncio.session import AsyncSession
@@ -19,6 +19,7 @@ if TYPE_CHECKING:
     from alembic.config import Config
 
 _ASYNC_DRIVERS = {"sqlite": "sqlite+aiosqlite", "postgresql": "postgresql+asyncpg"}
+_WRITER_LOCK = 0x51756F7465  # "Quote": the advisory lock key writers hold while writing
 _statement_count: ContextVar[list[int] | None] = ContextVar("statement_count", default=None)
 
 
@@ -48,6 +49,19 @@ def create_engine(settings: Settings | str) -> AsyncEngine:
 
 def session_factory(engine: AsyncEngine) -> async_sessionmaker[AsyncSession]:
     return async_sessionmaker(engine, class_=AsyncSession, expire_on_commit=False)
+
+
+async def lock_writers(session: AsyncSession) -> None:
+    """One writer at a time, so concurrent loaders never both create the same actor and a
+    correction never interleaves with an ingest.
+
+    Actor identity is read-then-write (surnames, aliases), which no unique
+    constraint can guard. PostgreSQL gets a transaction-scoped advisory lock;
+    SQLite already serialises writers from the first insert on.
+    """
+    if session.get_bind().dialect.name == "postgresql":
+        connection = await session.connection()
+        await connection.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": _WRITER_LOCK})
 
 
 def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:

@@ -7,19 +7,22 @@ are never merged across articles: they are not identifiable entities.
 """
 from __future__ import annotations
 
+import asyncio
 import datetime as dt
 import hashlib
 from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-from sqlalchemy import func, text
+from sqlalchemy import func, or_
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import async_sessionmaker
 from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
+from api.db import lock_writers
 from api.events import EventBus
+from api.extract import extract_article
 from api.extract.results import ActorKind, ActorRef, Extraction, PlaceRef, StatementRef
 from api.models import (
     Actor,
@@ -32,9 +35,21 @@ from api.models import (
     StatementLocation,
     StatementMention,
 )
+from api.names import name_key
+
+__all__ = [
+    "ArticleInput",
+    "ArticleWriter",
+    "KnownActors",
+    "ingest_text",
+    "link_statement",
+    "name_key",
+    "resolve_actors",
+    "resolve_places",
+    "statement_row",
+]
 
 _UNIDENTIFIABLE = {ActorKind.GROUP, ActorKind.UNNAMED}
-_WRITER_LOCK = 0x51756F7465  # "Quote": the advisory lock key ingest holds while writing
 
 
 @dataclass(frozen=True)
@@ -53,11 +68,6 @@ class ArticleInput:
         return hashlib.sha256(self.body.encode("utf-8")).hexdigest()
 
 
-def name_key(name: str) -> str:
-    """The matching form of a name: casefolded, single-spaced."""
-    return " ".join(name.casefold().split())
-
-
 class ArticleWriter:
     """Stores extractions; each `write` is one transaction, announced on `events` (if
     given) once it has committed."""
@@ -72,7 +82,7 @@ class ArticleWriter:
         """Store the article unless its body is already stored: (created, statements)."""
         try:
             async with self._sessions() as session, session.begin():
-                await _lock_writers(session)
+                await lock_writers(session)
                 if await _existing_article(session, article.content_hash) is not None:
                     return False, 0
                 statement_ids = await _write(session, article, extraction)
@@ -85,18 +95,6 @@ class ArticleWriter:
         if self._events is not None:
             await self._events.publish(statement_ids)
         return True, len(extraction.statements)
-
-
-async def _lock_writers(session: AsyncSession) -> None:
-    """One writer at a time, so concurrent loaders never both create the same actor.
-
-    Actor identity is read-then-write (surnames, aliases), which no unique
-    constraint can guard. PostgreSQL gets a transaction-scoped advisory lock;
-    SQLite already serialises writers from the first insert on.
-    """
-    if session.get_bind().dialect.name == "postgresql":
-        connection = await session.connection()
-        await connection.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": _WRITER_LOCK})
 
 
 async def _existing_article(session: AsyncSession, content_hash: str) -> int | None:
@@ -114,13 +112,36 @@ async def _write(
     session.add(row)
     await session.flush()
     assert row.id is not None
-    actor_ids = await _resolve_actors(session, extraction.actors)
-    location_ids = await _resolve_places(session, extraction.places)
+    actor_ids = await resolve_actors(session, extraction.actors)
+    location_ids = await resolve_places(session, extraction.places)
     statement_ids = await _write_statements(
         session, row, extraction.statements, actor_ids, location_ids
     )
     _link_article(session, row.id, extraction, actor_ids, location_ids)
     return statement_ids
+
+
+async def ingest_text(
+    sessions: async_sessionmaker[AsyncSession],
+    article: ArticleInput,
+    events: EventBus | None = None,
+) -> tuple[int, bool]:
+    """Extract and store one article (the ingestArticle mutation): (article id, created).
+
+    A body already stored is not extracted again: its article comes back unchanged,
+    so ingesting twice never undoes a correction. Extraction is CPU-bound and runs
+    in a worker thread, off the event loop.
+    """
+    async with sessions() as session:
+        existing = await _existing_article(session, article.content_hash)
+    if existing is not None:
+        return existing, False
+    extraction = await asyncio.to_thread(extract_article, article.body, title=article.title)
+    created, _ = await ArticleWriter(sessions, events).write(article, extraction)
+    async with sessions() as session:
+        stored = await _existing_article(session, article.content_hash)
+    assert stored is not None
+    return stored, created
 
 
 def _article_row(article: ArticleInput, extraction: Extraction) -> Article:
@@ -144,28 +165,43 @@ def _article_row(article: ArticleInput, extraction: Extraction) -> Article:
     )
 
 
-async def _resolve_actors(session: AsyncSession, refs: Iterable[ActorRef]) -> dict[str, int]:
-    """Actor ids by extraction key; affiliations resolved after every actor has an id."""
+KnownActors = dict[tuple[str, str], int]  # (kind or "*", name key) -> actor id
+
+
+async def resolve_actors(
+    session: AsyncSession, refs: Iterable[ActorRef], known: KnownActors | None = None
+) -> dict[str, int]:
+    """Actor ids by extraction key; affiliations resolved after every actor has an id.
+
+    `known` holds the actors an article already had (re-extraction): unnamed sources
+    and groups are found there rather than created again.
+    """
     refs = list(refs)
     ids: dict[str, int] = {}
     for ref in refs:
-        ids[ref.key] = await _resolve_actor(session, ref)
+        ids[ref.key] = await _resolve_actor(session, ref, known or {})
     for ref in refs:
         if ref.affiliation and ref.affiliation in ids and ids[ref.affiliation] != ids[ref.key]:
             actor = await session.get(Actor, ids[ref.key])
-            if actor is not None and actor.affiliation_id is None:
+            # a person's choice (setAffiliation, even "none") is never overridden
+            if actor is not None and actor.affiliation_id is None and actor.edited_at is None:
                 actor.affiliation_id = ids[ref.affiliation]
     return ids
 
 
-async def _resolve_actor(session: AsyncSession, ref: ActorRef) -> int:
-    actor = None if ref.kind in _UNIDENTIFIABLE else await _find_actor(session, ref)
+async def _resolve_actor(session: AsyncSession, ref: ActorRef, known: KnownActors) -> int:
+    if ref.kind in _UNIDENTIFIABLE:
+        key = name_key(ref.name)
+        pk = known.get((ref.kind, key), known.get(("*", key)))
+        actor = None if pk is None else await session.get(Actor, pk)
+    else:
+        actor = await _find_actor(session, ref)
     if actor is None:
         actor = Actor(name=ref.name, name_key=name_key(ref.name), kind=ref.kind, title=ref.title)
         session.add(actor)
         await session.flush()
     else:
-        _enrich(actor, ref)
+        await _enrich(session, actor, ref)
     assert actor.id is not None
     await _add_aliases(session, actor.id, (ref.name, *ref.aliases))
     return actor.id
@@ -176,8 +212,11 @@ async def _find_actor(session: AsyncSession, ref: ActorRef) -> Actor | None:
     query = (
         select(Actor)
         .join(ActorAlias, col(ActorAlias.actor_id) == col(Actor.id))
-        .where(col(ActorAlias.alias_key).in_(keys), Actor.kind == ref.kind)
-        .order_by(col(Actor.id))
+        .where(
+            col(ActorAlias.alias_key).in_(keys),
+            or_(col(Actor.kind) == ref.kind, col(ActorAlias.merged)),
+        )
+        .order_by(col(ActorAlias.merged).desc(), col(Actor.id))
         .limit(1)
     )
     actor: Actor | None = (await session.exec(query)).first()
@@ -200,12 +239,22 @@ async def _find_person_by_surname(session: AsyncSession, key: str) -> Actor | No
     return actor
 
 
-def _enrich(actor: Actor, ref: ActorRef) -> None:
-    """Fill gaps in a stored actor; the longer full name becomes canonical."""
+async def _enrich(session: AsyncSession, actor: Actor, ref: ActorRef) -> None:
+    """Fill gaps in a stored actor; the longer full name becomes canonical, unless it is
+    the name of an actor a person merged into this one."""
     if actor.title is None and ref.title:
         actor.title = ref.title
-    if len(ref.name.split()) > len(actor.name.split()):
+    if len(ref.name.split()) > len(actor.name.split()) and not await _merged_name(
+        session, actor, ref.name
+    ):
         actor.name, actor.name_key = ref.name, name_key(ref.name)
+
+
+async def _merged_name(session: AsyncSession, actor: Actor, name: str) -> bool:
+    query = select(ActorAlias.id).where(
+        ActorAlias.actor_id == actor.id, ActorAlias.alias_key == name_key(name), ActorAlias.merged
+    )
+    return (await session.exec(query.limit(1))).first() is not None
 
 
 async def _add_aliases(session: AsyncSession, actor_id: int, names: Iterable[str]) -> None:
@@ -219,7 +268,7 @@ async def _add_aliases(session: AsyncSession, actor_id: int, names: Iterable[str
             session.add(ActorAlias(actor_id=actor_id, alias=alias, alias_key=key))
 
 
-async def _resolve_places(session: AsyncSession, places: Iterable[PlaceRef]) -> dict[str, int]:
+async def resolve_places(session: AsyncSession, places: Iterable[PlaceRef]) -> dict[str, int]:
     """Location ids by key, parents stored before their children."""
     by_key = {p.key: p for p in places}
     ids: dict[str, int] = {}
@@ -264,19 +313,30 @@ async def _write_statements(
     location_ids: dict[str, int],
 ) -> list[int]:
     assert article.id is not None
-    pairs = [(ref, _statement_row(article, ref, actor_ids)) for ref in refs]
+    pairs = [(ref, statement_row(article, ref, actor_ids)) for ref in refs]
     session.add_all([row for _, row in pairs])
     await session.flush()
     for ref, row in pairs:
-        assert row.id is not None
-        for location_id in {location_ids[k] for k in ref.locations if k in location_ids}:
-            session.add(StatementLocation(statement_id=row.id, location_id=location_id))
-        for actor_id in {actor_ids[k] for k in ref.mentions if k in actor_ids}:
-            session.add(StatementMention(statement_id=row.id, actor_id=actor_id))
+        link_statement(session, row, ref, actor_ids, location_ids)
     return [row.id for _, row in pairs if row.id is not None]
 
 
-def _statement_row(article: Article, ref: StatementRef, actor_ids: dict[str, int]) -> Statement:
+def link_statement(
+    session: AsyncSession,
+    row: Statement,
+    ref: StatementRef,
+    actor_ids: dict[str, int],
+    location_ids: dict[str, int],
+) -> None:
+    """Add the places and actors a stored statement mentions."""
+    assert row.id is not None
+    for location_id in {location_ids[k] for k in ref.locations if k in location_ids}:
+        session.add(StatementLocation(statement_id=row.id, location_id=location_id))
+    for actor_id in {actor_ids[k] for k in ref.mentions if k in actor_ids}:
+        session.add(StatementMention(statement_id=row.id, actor_id=actor_id))
+
+
+def statement_row(article: Article, ref: StatementRef, actor_ids: dict[str, int]) -> Statement:
     assert article.id is not None
     speaker = ref.speaker_span
     return Statement(

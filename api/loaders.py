@@ -42,6 +42,7 @@ from api.models import (
     Article,
     ArticleActor,
     ArticleLocation,
+    Correction,
     Location,
     Statement,
     StatementLocation,
@@ -216,7 +217,7 @@ def _feed_keys() -> tuple[SortKey, ...]:
 
 
 def _statement_filters(criteria: StatementCriteria) -> list[ColumnElement[bool]]:
-    where: list[ColumnElement[bool]] = []
+    where: list[ColumnElement[bool]] = [col(Statement.deleted_at).is_(None)]  # no tombstones
     if criteria.speaker_id is not None:
         where.append(col(Statement.speaker_id) == criteria.speaker_id)
     if criteria.article_id is not None:
@@ -504,7 +505,7 @@ class Loaders:
         self._sessions = async_sessionmaker(self.engine, expire_on_commit=False)
         self.articles_by_id = self._by_id(Article)
         self.actors_by_id = self._by_id(Actor)
-        self.statements_by_id = self._by_id(Statement)
+        self.statements_by_id = self._by_id(Statement, col(Statement.deleted_at).is_(None))
         self.locations_by_id = self._by_id(Location)
         self.aliases_by_actor: DataLoader[int, list[str]] = _loader(self._aliases)
         self.locations_by_statement: DataLoader[int, list[Location]] = _loader(
@@ -524,6 +525,12 @@ class Loaders:
             )
         )
         self.children_by_location: DataLoader[int, list[Location]] = _loader(self._children)
+        self.corrections_by_statement: DataLoader[int, list[Correction]] = _loader(
+            self._corrections("Statement")
+        )
+        self.corrections_by_actor: DataLoader[int, list[Correction]] = _loader(
+            self._corrections("Actor")
+        )
 
     def page(self, listing: Listing[M, C], criteria: C, window: Window) -> DataLoader[int, Page[M]]:
         """Pages of `listing` by parent id (`ROOT` for a top-level listing)."""
@@ -566,9 +573,9 @@ class Loaders:
             found[parent].append((entity, tuple(values)))
         return [_to_page(found.get(parent, []), window) for parent in parent_ids]
 
-    def _by_id(self, entity: type[M]) -> DataLoader[int, M | None]:
+    def _by_id(self, entity: type[M], *visible: ColumnElement[bool]) -> DataLoader[int, M | None]:
         async def load(ids: list[int]) -> list[M | None]:
-            rows = await self._fetch(select(entity).where(col(entity.id).in_(ids)))
+            rows = await self._fetch(select(entity).where(col(entity.id).in_(ids), *visible))
             found = {row.id: row for (row,) in rows}
             return [found.get(pk) for pk in ids]
 
@@ -603,6 +610,22 @@ class Loaders:
         for actor_id, alias in await self._fetch(query):
             grouped[actor_id].append(alias)
         return [grouped.get(pk, []) for pk in actor_ids]
+
+    def _corrections(self, entity: str) -> Callable[[list[int]], Awaitable[list[list[Correction]]]]:
+        """Loads the corrections recorded on rows of `entity`, oldest first."""
+
+        async def load(ids: list[int]) -> list[list[Correction]]:
+            query = (
+                select(Correction)
+                .where(col(Correction.entity_type) == entity, col(Correction.entity_id).in_(ids))
+                .order_by(col(Correction.entity_id), col(Correction.id))
+            )
+            grouped: dict[int, list[Correction]] = defaultdict(list)
+            for (row,) in await self._fetch(query):
+                grouped[row.entity_id].append(row)
+            return [grouped.get(pk, []) for pk in ids]
+
+        return load
 
     async def _children(self, location_ids: list[int]) -> list[list[Location]]:
         query = (

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from sqlalchemy import JSON, Column, Index, String, Text, UniqueConstraint
+from sqlalchemy import JSON, Column, Index, String, Text, UniqueConstraint, false
 from sqlmodel import Field, SQLModel
 
 from api.kinds import ActorKind, LocationKind, StatementKind
@@ -41,6 +41,8 @@ class Actor(SQLModel, table=True):
     kind: ActorKind = Field(sa_type=String(16), index=True)
     title: str | None = None
     affiliation_id: int | None = Field(default=None, foreign_key="actor.id", index=True)
+    # Set when a person chose the affiliation: extraction never changes it afterwards.
+    edited_at: dt.datetime | None = None
 
 
 class ActorAlias(SQLModel, table=True):
@@ -51,6 +53,8 @@ class ActorAlias(SQLModel, table=True):
     actor_id: int = Field(foreign_key="actor.id", index=True)
     alias: str
     alias_key: str = Field(index=True)  # casefolded alias
+    # Brought by a human merge: matches an extracted actor of any kind, so a merge holds.
+    merged: bool = Field(default=False, sa_column_kwargs={"server_default": false()})
 
 
 class Location(SQLModel, table=True):
@@ -80,6 +84,10 @@ class Statement(SQLModel, table=True):
     speaker_start: int | None = None
     speaker_end: int | None = None
     speaker_text: str | None = None  # the mention as written ("he", "Lavrov")
+    # Set by a human correction: re-extraction leaves the statement (and its span) alone.
+    edited_at: dt.datetime | None = None
+    # A tombstone: hidden from every read, and it keeps extraction from re-creating it.
+    deleted_at: dt.datetime | None = Field(default=None, index=True)
 
 
 class StatementLocation(SQLModel, table=True):
@@ -110,3 +118,18 @@ class ArticleLocation(SQLModel, table=True):
     article_id: int = Field(foreign_key="article.id", primary_key=True)
     location_id: int = Field(foreign_key="location.id", primary_key=True, index=True)
     mentions: int = 1
+
+
+class Correction(SQLModel, table=True):
+    """One human correction: what changed on which row, who (the token's name) and when."""
+
+    __table_args__ = (Index("ix_correction_entity", "entity_type", "entity_id"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    entity_type: str = Field(sa_type=String(16))  # "Statement" or "Actor"
+    entity_id: int
+    action: str = Field(sa_type=String(32))
+    before: dict[str, object] = Field(default_factory=dict, sa_column=Column(JSON))
+    after: dict[str, object] = Field(default_factory=dict, sa_column=Column(JSON))
+    token_name: str | None = None
+    created_at: dt.datetime = Field(default_factory=_utcnow)

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import os
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from api.errors import SettingsError
@@ -50,6 +50,10 @@ class Settings:
     cors_credentials: bool = False
     # Statement events a live subscriber may fall behind by before it is dropped.
     subscription_buffer: int = 100
+    # Bearer tokens that may run mutations, as (name, token); the name is recorded
+    # with every correction. None configured: every mutation is refused.
+    api_tokens: tuple[tuple[str, str], ...] = field(default=(), repr=False)
+    private_queries: bool = False  # queries need a token too
 
     @classmethod
     def from_env(cls, environ: Mapping[str, str] | None = None) -> Settings:
@@ -79,6 +83,8 @@ class Settings:
             subscription_buffer=_count(
                 env, "QUOTEGRAPH_SUBSCRIPTION_BUFFER", cls.subscription_buffer, least=1
             ),
+            api_tokens=_api_tokens(env.get("QUOTEGRAPH_API_TOKENS", "")),
+            private_queries=_flag(env, "QUOTEGRAPH_PRIVATE_QUERIES"),
         )
 
 
@@ -140,6 +146,27 @@ def _cors_credentials(env: Mapping[str, str], origins: tuple[str, ...]) -> bool:
             "list the origins in QUOTEGRAPH_CORS_ORIGINS",
         )
     return credentials
+
+
+def _api_tokens(raw: str) -> tuple[tuple[str, str], ...]:
+    """`name:token,name2:token2` -> ((name, token), ...); names and tokens must be unique."""
+    tokens: list[tuple[str, str]] = []
+    items = [part.strip() for part in raw.split(",") if part.strip()]
+    for number, item in enumerate(items, start=1):
+        name, sep, token = (piece.strip() for piece in item.partition(":"))
+        if not sep or not name or not token or any(c.isspace() for c in token):
+            raise SettingsError(  # never echo the value: it may be a secret
+                "QUOTEGRAPH_API_TOKENS",
+                f"entry {number} is not name:token; use e.g. "
+                "QUOTEGRAPH_API_TOKENS=alice:long-random-secret,bot:another-secret",
+            )
+        if name in (n for n, _ in tokens) or token in (t for _, t in tokens):
+            raise SettingsError(
+                "QUOTEGRAPH_API_TOKENS",
+                f"entry {number} repeats a name or a token; give each its own",
+            )
+        tokens.append((name, token))
+    return tuple(tokens)
 
 
 def _log_level(raw: str) -> str:

@@ -19,6 +19,7 @@ SCORER_KEYS = {"start", "end", "speaker", "speaker_start", "speaker_end", "kind"
         (["serve", "--help"], "--workers WORKERS"),
         (["migrate", "--help"], "usage: python -m api migrate"),
         (["seed", "--help"], "[PATH ...]"),
+        (["reextract", "--help"], "Prints how many statements were added, changed and removed."),
         (["extract", "--help"], "FILE [FILE ...]"),
         (["export-schema", "--help"], "--out OUT"),
     ],

@@ -126,3 +126,37 @@ def test_bad_limits_fail_naming_the_variable(environ: dict[str, str], message: s
 def test_the_subscription_buffer_defaults_to_100_and_is_read_from_the_environment() -> None:
     assert Settings.from_env({}).subscription_buffer == 100
     assert Settings.from_env({"QUOTEGRAPH_SUBSCRIPTION_BUFFER": "5"}).subscription_buffer == 5
+
+
+def test_api_tokens_and_private_queries() -> None:
+    settings = Settings.from_env({
+        "QUOTEGRAPH_API_TOKENS": " alice:s3cret , bot:other-token,",
+        "QUOTEGRAPH_PRIVATE_QUERIES": "1",
+    })
+    assert settings.api_tokens == (("alice", "s3cret"), ("bot", "other-token"))
+    assert settings.private_queries is True
+    assert "s3cret" not in repr(settings)
+    assert (Settings.from_env({}).api_tokens, Settings.from_env({}).private_queries) == ((), False)
+
+
+@pytest.mark.parametrize(
+    ("raw", "message"),
+    [
+        ("just-a-secret", "QUOTEGRAPH_API_TOKENS: entry 1 is not name:token; use e.g. "
+         "QUOTEGRAPH_API_TOKENS=alice:long-random-secret,bot:another-secret"),
+        ("alice:one,:two", "QUOTEGRAPH_API_TOKENS: entry 2 is not name:token; use e.g. "
+         "QUOTEGRAPH_API_TOKENS=alice:long-random-secret,bot:another-secret"),
+        ("alice:has space", "QUOTEGRAPH_API_TOKENS: entry 1 is not name:token; use e.g. "
+         "QUOTEGRAPH_API_TOKENS=alice:long-random-secret,bot:another-secret"),
+        ("alice:one,alice:two", "QUOTEGRAPH_API_TOKENS: entry 2 repeats a name or a token; "
+         "give each its own"),
+        ("alice:one,bob:one", "QUOTEGRAPH_API_TOKENS: entry 2 repeats a name or a token; "
+         "give each its own"),
+    ],
+)
+def test_bad_api_tokens_fail_naming_the_variable_but_not_the_secret(
+    raw: str, message: str
+) -> None:
+    with pytest.raises(SettingsError) as caught:
+        Settings.from_env({"QUOTEGRAPH_API_TOKENS": raw})
+    assert str(caught.value) == message

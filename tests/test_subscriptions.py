@@ -292,3 +292,28 @@ async def test_a_client_that_vanishes_leaves_no_subscriber_behind(database_url: 
             await _until(lambda: events.subscriber_count == 1)
             websocket.transport.abort()
             await _until(lambda: events.subscriber_count == 0)
+
+
+async def test_private_queries_make_subscriptions_need_a_token(database_url: str) -> None:
+    settings = {"private_queries": True, "api_tokens": (("alice", "s3cret-token"),)}
+    async with _live(database_url, **settings) as (url, events):
+        anonymous = WebsocketsTransport(
+            url=url, subprotocols=[WebsocketsTransport.GRAPHQLWS_SUBPROTOCOL]
+        )
+        async with Client(transport=anonymous) as session:
+            with anyio.fail_after(WAIT_SECONDS), pytest.raises(TransportQueryError) as raised:
+                async for _ in session.subscribe(GraphQLRequest(STATEMENT_ADDED)):
+                    pass
+        assert [e["extensions"] for e in raised.value.errors or []] == [
+            {"code": "UNAUTHENTICATED"}
+        ]
+        signed = WebsocketsTransport(
+            url=url,
+            subprotocols=[WebsocketsTransport.GRAPHQLWS_SUBPROTOCOL],
+            headers={"Authorization": "Bearer s3cret-token"},
+        )
+        async with Client(transport=signed) as session:
+            stream = session.subscribe(GraphQLRequest(STATEMENT_ADDED)).__aiter__()
+            first = asyncio.ensure_future(anext(stream))
+            await _until(lambda: events.subscriber_count == 1)
+            first.cancel()

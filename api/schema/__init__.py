@@ -30,6 +30,7 @@ from api.schema.errors import (
 )
 from api.schema.limits import Limits, RequestLimits
 from api.schema.location import Location
+from api.schema.mutations import Mutation
 from api.schema.query import Query
 from api.schema.statement import Statement
 from api.schema.subscription import Subscription
@@ -119,6 +120,7 @@ def create_schema(
     limited = [] if limits is None else [lambda: RequestLimits(limits=limits)]
     return _Schema(
         query=Query,
+        mutation=Mutation,
         subscription=Subscription,
         types=[Article, Actor, Statement, Location],
         extensions=[

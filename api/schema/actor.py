@@ -14,6 +14,7 @@ from api.loaders import (
     STATEMENTS_BY_SPEAKER,
     StatementCriteria,
 )
+from api.schema.correction import Correction
 from api.schema.enums import ActorKind, ArticleOrder
 from api.schema.fields import resolver
 from api.schema.filters import (
@@ -54,6 +55,11 @@ class Actor(Node):
             kind=ActorKind(row.kind),
             title=row.title,
         )
+
+    @resolver(description="Corrections people made to this actor, oldest first.")
+    async def history(self, info: Info) -> list[Correction]:
+        rows = await info.context.loaders.corrections_by_actor.load(self.pk)
+        return [Correction.from_row(row) for row in rows]
 
     @resolver(description="Other names the actor goes by, alphabetically.")
     async def aliases(self, info: Info) -> list[str]:

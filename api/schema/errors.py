@@ -54,3 +54,17 @@ class SubscriptionEnded(ClientError):
     lost its event source); subscribing again continues from then on."""
 
     code = SUBSCRIPTION_ENDED
+
+
+def unauthenticated(tokens_configured: bool) -> Unauthenticated:
+    """The error for a request without a valid token, saying how to get one."""
+    if not tokens_configured:
+        return Unauthenticated(
+            "No API token is configured on this server, so changes are refused; the operator "
+            "sets QUOTEGRAPH_API_TOKENS=name:token, and clients send "
+            "'Authorization: Bearer <token>'."
+        )
+    return Unauthenticated(
+        "Missing or unknown bearer token; send 'Authorization: Bearer <token>' with a token "
+        "listed in the server's QUOTEGRAPH_API_TOKENS."
+    )

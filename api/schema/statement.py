@@ -8,6 +8,7 @@ import strawberry
 
 from api import models
 from api.context import Context
+from api.schema.correction import Correction
 from api.schema.enums import StatementKind
 from api.schema.fields import resolver
 from api.schema.node import Node, to_global_id
@@ -62,6 +63,11 @@ class Statement(Node):
             speaker_span=_speaker_span(row),
             speaker_text=row.speaker_text,
         )
+
+    @resolver(description="Corrections people made to this statement, oldest first.")
+    async def history(self, info: Info) -> list[Correction]:
+        rows = await info.context.loaders.corrections_by_statement.load(self.pk)
+        return [Correction.from_row(row) for row in rows]
 
     @resolver(description="Who said it, when known.")
     async def speaker(

@@ -13,7 +13,7 @@ import strawberry
 from api import events
 from api.context import Context
 from api.loaders import StatementCriteria
-from api.schema.errors import SubscriptionEnded
+from api.schema.errors import SubscriptionEnded, unauthenticated
 from api.schema.fields import subscription
 from api.schema.filters import StatementAddedFilter
 from api.schema.statement import Statement
@@ -30,6 +30,8 @@ class Subscription:
     async def statement_added(
         self, info: Info, filter: StatementAddedFilter | None = None
     ) -> AsyncGenerator[Statement, None]:
+        if info.context.token_required:  # QUOTEGRAPH_PRIVATE_QUERIES and no valid token
+            raise unauthenticated(info.context.tokens_configured)
         criteria = filter.criteria() if filter else StatementCriteria()
         bus = info.context.events
         if bus is None:

@@ -30,10 +30,11 @@ from strawberry.types.graphql import OperationType
 from api.context import Context, build_context
 from api.events import EventBus
 from api.schema import Limits, create_schema, is_request_error
-from api.schema.errors import BAD_USER_INPUT, QUERY_TOO_COMPLEX
+from api.schema.errors import BAD_USER_INPUT, QUERY_TOO_COMPLEX, UNAUTHENTICATED, unauthenticated
 from api.settings import Settings
 from api.web.graphiql import graphiql_page
 from api.web.responses import JSON, error_response, negotiate
+from api.web.tokens import bearer_name
 
 _MEDIA_TYPE = "quotegraph.media_type"  # where the negotiated type waits in the ASGI scope
 
@@ -92,6 +93,8 @@ class GraphQLView(GraphQL[Context, None]):
         self._events = events
         self._debug = settings.debug
         self._timeout = settings.query_timeout_ms / 1000 if settings.query_timeout_ms else None
+        self._tokens = settings.api_tokens
+        self._private = settings.private_queries
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
@@ -123,9 +126,16 @@ class GraphQLView(GraphQL[Context, None]):
     async def get_context(
         self, request: Request | WebSocket, response: Response | WebSocket
     ) -> Context:
+        token_name = bearer_name(request.headers.get("authorization"), self._tokens)
         context = build_context(
-            self._engine, debug=self._debug, request=request, response=response,
+            self._engine,
+            debug=self._debug,
+            request=request,
+            response=response,
             events=self._events,
+            token_name=token_name,
+            tokens_configured=bool(self._tokens),
+            token_required=self._private and token_name is None,
         )
         if isinstance(response, Response):
             response.headers["X-Request-ID"] = context.request_id
@@ -143,7 +153,12 @@ class GraphQLView(GraphQL[Context, None]):
         root_value: None,
         request_data: GraphQLRequestData,
     ) -> ExecutionResult:
-        """The operation, stopped with a QUERY_TOO_COMPLEX error past the timeout."""
+        """The operation, stopped with a QUERY_TOO_COMPLEX error past the timeout; refused
+        with UNAUTHENTICATED when queries are private and the request has no valid token."""
+        if self._private and context.token_name is None:
+            refusal = unauthenticated(bool(self._tokens))
+            error = GraphQLError(str(refusal), extensions={"code": UNAUTHENTICATED})
+            return ExecutionResult(data=None, errors=[error])
         try:
             async with asyncio.timeout(self._timeout):
                 return await super().execute_single(

@@ -341,3 +341,20 @@ async def client(database_url: str) -> AsyncIterator[httpx.AsyncClient]:
         transport = httpx.ASGITransport(app=app)
         async with httpx.AsyncClient(transport=transport, base_url="http://test") as http:
             yield http
+
+
+TOKENS = (("alice", "alice-secret-token"), ("bot", "bot-secret-token"))
+
+
+@pytest.fixture
+async def editor(database_url: str) -> AsyncIterator[httpx.AsyncClient]:
+    """A client on an app with API tokens, sending alice's token."""
+    app = create_app(Settings(database_url=database_url, debug=True, api_tokens=TOKENS))
+    async with app.router.lifespan_context(app):
+        transport = httpx.ASGITransport(app=app)
+        async with httpx.AsyncClient(
+            transport=transport,
+            base_url="http://test",
+            headers={"Authorization": "Bearer alice-secret-token"},
+        ) as http:
+            yield http
