@@ -12,12 +12,15 @@ import pytest
 from sqlalchemy import func, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
+from api import corrections
 from api.app import create_app
 from api.archive import export_database, import_database, tables
 from api.cli import main
-from api.db import create_engine, head_revision, upgrade
+from api.db import create_engine, head_revision, session_factory, upgrade
 from api.errors import ArchiveError
+from api.kinds import StatementKind
 from api.models import Actor, Article
+from api.schema.node import from_global_id
 from api.seed import seed_paths
 from api.settings import Settings
 from tests.conftest import ROOT, empty_database_url
@@ -53,6 +56,7 @@ ARTICLES = """
       medium { id name }
       locations { id name parent { id name parent { id } } }
       mentions { id name }
+      history { action tokenName at before after }
     } }
     actors(first: 100) { totalCount nodes { id name } }
     locations(first: 100) { totalCount nodes {
@@ -65,6 +69,7 @@ ACTORS = """
 { actors(first: 100) { totalCount nodes {
     id name kind title aliases statementCount affiliation { id name }
     members(first: 100) { totalCount nodes { id } }
+    history { action tokenName at before after }
 } } }
 """
 
@@ -169,6 +174,7 @@ async def test_export_writes_a_header_with_counts_then_every_row(database_url: s
     assert {"table": "actor", "row": {
         "id": graph.ids["lavrov"], "name": "Sergei Lavrov", "name_key": "sergei lavrov",
         "kind": "PERSON", "title": "Foreign Minister", "affiliation_id": graph.ids["russia"],
+        "edited_at": None,
     }} in lines
     truce = next(line["row"] for line in lines[1:] if line["table"] == "article")
     assert truce["published_at"] == "2016-10-12"
@@ -190,6 +196,23 @@ async def test_export_pages_through_tables_larger_than_a_batch(
     assert second.read_text(encoding="utf-8") == first.read_text(encoding="utf-8")
 
 
+async def _correct(url: str) -> None:
+    """Human corrections on the first three statements: an edit, a tombstone, an affiliation."""
+    engine = create_engine(url)
+    try:
+        sessions = session_factory(engine)
+        await corrections.update_statement(
+            sessions, 1, corrections.StatementEdit(kind=StatementKind.MIXED), "alice"
+        )
+        await corrections.delete_statement(sessions, 2, "alice")
+        async with AsyncSession(engine) as session:
+            lavrov = await session.scalar(select(Actor.id).where(Actor.name == "Sergei Lavrov"))
+        assert lavrov is not None
+        await corrections.set_affiliation(sessions, lavrov, None, "bot")
+    finally:
+        await engine.dispose()
+
+
 @pytest.mark.parametrize("middle", ["sqlite", "postgresql"])
 async def test_round_trip_gives_identical_answers(middle: str, tmp_path: Path) -> None:
     """SQLite -> `middle` -> SQLite of the seeded database: same answers, same archive."""
@@ -203,6 +226,7 @@ async def test_round_trip_gives_identical_answers(middle: str, tmp_path: Path) -
     finally:
         await engine.dispose()
     assert (report.created, report.errors) == (4, [])
+    await _correct(source)
     first, second, third = (tmp_path / f"{n}.jsonl" for n in ("first", "second", "third"))
     await _export(source, first)
     await _import(middle_url, first)
@@ -216,6 +240,9 @@ async def test_round_trip_gives_identical_answers(middle: str, tmp_path: Path) -
     assert expected[0]["articles"]["totalCount"] == 4
     assert any(s["speaker"] and s["speaker"]["affiliation"] for s in statements)
     assert any(p["parent"] for p in places)
+    assert [h["action"] for s in statements for h in s["history"]] == ["UPDATE_STATEMENT"]
+    assert 2 not in [from_global_id(s["id"])[1] for s in statements]  # the tombstone stays hidden
+    assert [h["tokenName"] for a in expected[1]["actors"]["nodes"] for h in a["history"]] == ["bot"]
     assert await _answers(middle_url) == expected
     assert await _answers(target) == expected
     assert second.read_text(encoding="utf-8") == first.read_text(encoding="utf-8")
