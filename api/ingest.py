@@ -43,6 +43,7 @@ __all__ = [
     "KnownActors",
     "ingest_text",
     "link_statement",
+    "mention_counts",
     "name_key",
     "resolve_actors",
     "resolve_places",
@@ -354,13 +355,10 @@ def statement_row(article: Article, ref: StatementRef, actor_ids: dict[str, int]
     )
 
 
-def _link_article(
-    session: AsyncSession,
-    article_id: int,
-    extraction: Extraction,
-    actor_ids: dict[str, int],
-    location_ids: dict[str, int],
-) -> None:
+def mention_counts(
+    extraction: Extraction, actor_ids: dict[str, int], location_ids: dict[str, int]
+) -> tuple[Counter[int], Counter[int]]:
+    """How often the article mentions each actor and each place, by row id."""
     actors: Counter[int] = Counter()
     for ref in extraction.actors:
         actors[actor_ids[ref.key]] += max(1, len(ref.mentions))
@@ -368,6 +366,17 @@ def _link_article(
     for place in extraction.places:
         if place.mentions:
             places[location_ids[place.key]] += len(place.mentions)
+    return actors, places
+
+
+def _link_article(
+    session: AsyncSession,
+    article_id: int,
+    extraction: Extraction,
+    actor_ids: dict[str, int],
+    location_ids: dict[str, int],
+) -> None:
+    actors, places = mention_counts(extraction, actor_ids, location_ids)
     session.add_all(ArticleActor(article_id=article_id, actor_id=a, mentions=n) for a, n in actors.items())
     session.add_all(
         ArticleLocation(article_id=article_id, location_id=loc, mentions=n) for loc, n in places.items()

@@ -10,7 +10,6 @@ actor's old names find the actor it was merged into.
 from __future__ import annotations
 
 import asyncio
-from collections import Counter
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
@@ -25,6 +24,7 @@ from api.extract.results import Extraction, StatementRef
 from api.ingest import (
     KnownActors,
     link_statement,
+    mention_counts,
     resolve_actors,
     resolve_places,
     statement_row,
@@ -214,10 +214,7 @@ async def _link_article(
     location_ids: dict[str, int],
 ) -> None:
     """Link actors and places the article did not link yet (existing links stay)."""
-    actors: Counter[int] = Counter()
-    for ref in extraction.actors:
-        actors[actor_ids[ref.key]] += max(1, len(ref.mentions))
-    places = Counter(location_ids[p.key] for p in extraction.places if p.mentions)
+    actors, places = mention_counts(extraction, actor_ids, location_ids)
     linked_actors = set(
         (await session.exec(
             select(ArticleActor.actor_id).where(ArticleActor.article_id == article_id)
