@@ -40,13 +40,15 @@ def serve(database_url: str, workdir: Path, *, workers: int = 1) -> Iterator[str
 
 @contextmanager
 def serve_process(
-    database_url: str, workdir: Path, *, workers: int = 1
+    database_url: str, workdir: Path, *, workers: int = 1, env: dict[str, str] | None = None
 ) -> Iterator[tuple[str, subprocess.Popen[str]]]:
-    """`serve`, yielding the server process too (its children are the workers)."""
+    """`serve` (with `env` added to its environment), yielding the server process too
+    (its children are the workers)."""
     port = free_port()
     env = {
         **os.environ, "DATABASE_URL": database_url, "QUOTEGRAPH_SEEDS_DIR": str(ROOT / "seeds"),
         "PYTHONPATH": str(ROOT),  # serve this checkout, whatever the venv has installed
+        **(env or {}),
     }
     process = subprocess.Popen(
         [sys.executable, "-m", "api", "serve", "--port", str(port), "--workers", str(workers)],

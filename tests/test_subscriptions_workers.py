@@ -1,5 +1,6 @@
 """`statementAdded` across processes: two uvicorn workers on PostgreSQL, subscribers on
-both, an article stored by a separate `python -m api seed` process.
+both, an article stored by a separate `python -m api seed` process or by the
+`ingestArticle` mutation, which one of the workers serves.
 
 graphql-transport-ws does not acknowledge a subscription, so before the real
 article the test publishes "canary" events (the seed article's statement ids)
@@ -55,6 +56,12 @@ NEW_STATEMENTS = [
 STATEMENT_ADDED = gql(
     "subscription { statementAdded { id text speaker { name } article { title } } }"
 )
+TOKEN = "wire-service-token-42"
+INGEST = """
+mutation ($body: String!) {
+  ingestArticle(input: {body: $body}) { ... on IngestArticleSuccess { created article { title } } }
+}
+"""
 ARTICLE_STATEMENTS = """
 query ($title: String!) {
   articles(filter: {search: $title}) { nodes { title statements(first: 100) { nodes { id } } } }
@@ -62,17 +69,22 @@ query ($title: String!) {
 """
 
 
-async def test_a_statement_stored_by_another_process_reaches_subscribers_of_both_workers(
-    postgres_url: str, tmp_path: Path
+@pytest.mark.parametrize("store", ["seed process", "ingestArticle"])
+async def test_a_statement_stored_elsewhere_reaches_subscribers_of_both_workers(
+    store: str, postgres_url: str, tmp_path: Path
 ) -> None:
-    with serve_process(postgres_url, tmp_path, workers=2) as (base, server):
+    tokens = {"QUOTEGRAPH_API_TOKENS": f"wire:{TOKEN}"}
+    with serve_process(postgres_url, tmp_path, workers=2, env=tokens) as (base, server):
         port = int(base.rsplit(":", 1)[1])
         received: list[list[dict[str, Any]]] = []
         with anyio.fail_after(WAIT_SECONDS):
             async with anyio.create_task_group() as clients:
                 await _subscribe_on_both_workers(clients, base, received, server.pid, port)
                 await _publish_canaries(postgres_url, base, received)
-                await _seed_in_another_process(postgres_url, tmp_path)
+                if store == "ingestArticle":
+                    await _ingest_through_the_api(base)
+                else:
+                    await _seed_in_another_process(postgres_url, tmp_path)
                 expected = await _statement_ids(base, NEW_TITLE)
                 await _until(lambda: all(len(_new(r)) >= len(expected) for r in received))
                 clients.cancel_scope.cancel()
@@ -133,6 +145,19 @@ async def _seed_in_another_process(url: str, workdir: Path) -> None:
     output = (done.stdout + done.stderr).decode()
     assert done.returncode == 0, output
     assert "seeded 1 new article(s) with 6 statement(s)" in output
+
+
+async def _ingest_through_the_api(base: str) -> None:
+    async with httpx.AsyncClient() as client:
+        response = await client.post(
+            f"{base}/graphql",
+            headers={"Authorization": f"Bearer {TOKEN}"},
+            json={"query": INGEST, "variables": {"body": NEW_ARTICLE}},
+        )
+    assert response.json() == {
+        "data": {"ingestArticle": {"created": True, "article": {"title": NEW_TITLE}}},
+        "extensions": {"cost": response.json()["extensions"]["cost"]},
+    }
 
 
 async def _statement_ids(base: str, title: str) -> list[str]:
