@@ -69,8 +69,10 @@ async def test_graphiql_loads_only_local_assets_and_opens_with_an_example(
         "/graphiql/react-18.3.1.min.js",
         "/graphiql/react-dom-18.3.1.min.js",
         "/graphiql/graphiql-3.9.0.min.js",
+        "/graphiql/graphql-ws-5.16.2.min.js",
     ]
     assert "http://" not in page and "https://" not in page
+    assert "wsClient: graphqlWs.createClient({ url: socket, lazy: true })" in page
     assert "articles(first: 1)" in page and "speaker { name title affiliation { name } }" in page
 
 
@@ -81,6 +83,7 @@ async def test_graphiql_loads_only_local_assets_and_opens_with_an_example(
         ("/graphiql/graphiql-3.9.0.min.css", "text/css; charset=utf-8", 410559),
         ("/graphiql/react-18.3.1.min.js", "text/javascript; charset=utf-8", 10751),
         ("/graphiql/react-dom-18.3.1.min.js", "text/javascript; charset=utf-8", 131835),
+        ("/graphiql/graphql-ws-5.16.2.min.js", "text/javascript; charset=utf-8", 11608),
     ],
 )
 async def test_graphiql_assets_are_served_with_their_types(

@@ -1,8 +1,9 @@
 """GraphiQL served from a pinned copy in `api/static/graphiql/`, never from a CDN.
 
-The files are the minified UMD builds of graphiql 3.9.0, react 18.3.1 and
-react-dom 18.3.1 from their npm tarballs (checksums in LICENSES.txt there); to
-update, replace them and the names in ASSETS.
+The files are the minified UMD builds of graphiql 3.9.0, react 18.3.1,
+react-dom 18.3.1 and graphql-ws 5.16.2 (the graphql-transport-ws client GraphiQL
+runs subscriptions with) from their npm tarballs (checksums in LICENSES.txt
+there); to update, replace them and the names in ASSETS.
 """
 
 from __future__ import annotations
@@ -16,6 +17,7 @@ ASSETS = {
     "react": "react-18.3.1.min.js",
     "react_dom": "react-dom-18.3.1.min.js",
     "graphiql": "graphiql-3.9.0.min.js",
+    "graphql_ws": "graphql-ws-5.16.2.min.js",
 }
 EXAMPLE_QUERY = """\
 # Welcome to Quotegraph: who said what, where, in the news.
@@ -54,8 +56,14 @@ _PAGE = """<!doctype html>
 <script src="{base}{react}"></script>
 <script src="{base}{react_dom}"></script>
 <script src="{base}{graphiql}"></script>
+<script src="{base}{graphql_ws}"></script>
 <script>
-const fetcher = GraphiQL.createFetcher({{ url: window.location.pathname }});
+// Queries and mutations over HTTP; subscriptions over this URL's websocket.
+const socket = (location.protocol === "https:" ? "wss://" : "ws://") + location.host + location.pathname;
+const fetcher = GraphiQL.createFetcher({{
+  url: location.pathname,
+  wsClient: graphqlWs.createClient({{ url: socket, lazy: true }}),
+}});
 ReactDOM.createRoot(document.getElementById("graphiql")).render(
   React.createElement(GraphiQL, {{ fetcher: fetcher, defaultQuery: {query} }})
 );
