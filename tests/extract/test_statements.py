@@ -407,3 +407,21 @@ def test_the_object_of_a_verb_of_blame_is_never_its_inverted_speaker() -> None:
     assert _rows(text) == [
         ("MIXED", "Chris Christie", "blasted", None, 'Clinton as a "disgrace."'),
     ]
+
+
+def test_attribution_in_mid_sentence_reports_the_whole_sentence() -> None:
+    text = "If the vote fails again, Jane Roe said, the council will have to resign."
+    assert _rows(text) == [
+        ("INDIRECT", "Jane Roe", "said", None,
+         "If the vote fails again, Jane Roe said, the council will have to resign"),
+    ]
+
+
+def test_object_content_stops_before_its_date() -> None:
+    assert _rows("The union endorsed the mayor in late March.") == [
+        ("INDIRECT", "The union", "endorsed", None, "the mayor"),
+    ]
+    # A reported clause keeps its date: it may be part of what was said.
+    assert _rows("The mayor said she would resign in March.") == [
+        ("INDIRECT", "The mayor", "said", None, "she would resign in March"),
+    ]
