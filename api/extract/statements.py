@@ -551,6 +551,8 @@ def _clause(
 _SIDE_CLAUSE = re.compile(
     r",\s+(?:which|who|while|though|although|whereas)\s|;\s|"
     r",\s+but\s+(?=(?:he|she|they|it|we|I|the|a|an|this|there|[A-Z])\b)"
+    # ", and she ...": a clause of the reporter's own, with its own subject.
+    r"|,\s+and\s+(?=(?:he|she|they|we|I)\s)"
 )
 
 
@@ -615,9 +617,25 @@ def _before_time_tail(text: str, start: int, end: int) -> int:
 
 def _before_side_clause(text: str, start: int, end: int, quotes: Sequence[Quote]) -> int:
     for match in _SIDE_CLAUSE.finditer(text, start, end):
-        if quote_at(quotes, match.start()) is None:
+        if quote_at(quotes, match.start()) is None and not _embedded_relative(text, match, end):
             return match.start()
     return end
+
+
+# The verb a subject takes up again after its relative clause closes.
+_RESUMED = re.compile(
+    r",\s+(?:is|are|was|were|has|have|had|will|would|could|can|may|might|must|should|"
+    r"did|does|do|remains|remained)\b"
+)
+
+
+def _embedded_relative(text: str, match: re.Match[str], end: int) -> bool:
+    """ "said the pipeline, which Congress backs, is stalled": the relative clause
+    sits inside the reported subject, whose verb follows its closing comma."""
+    if not re.match(r",\s+(?:which|who)\s", match.group()):
+        return False
+    comma = text.find(",", match.end(), end)
+    return comma >= 0 and _RESUMED.match(text, comma) is not None
 
 
 def _before_tail_attribution(text: str, start: int, end: int) -> int:

@@ -425,3 +425,17 @@ def test_object_content_stops_before_its_date() -> None:
     assert _rows("The mayor said she would resign in March.") == [
         ("INDIRECT", "The mayor", "said", None, "she would resign in March"),
     ]
+
+
+def test_relative_clause_inside_the_reported_subject_does_not_end_it() -> None:
+    text = "Aides said the bridge, which the council funded, is unsafe."
+    assert _rows(text) == [
+        ("INDIRECT", "Aides", "said", None, "the bridge, which the council funded, is unsafe"),
+    ]
+
+
+def test_reported_clause_stops_before_and_with_a_new_subject() -> None:
+    text = "The mayor said the budget was balanced, and she left the room."
+    assert _rows(text) == [
+        ("INDIRECT", "The mayor", "said", None, "the budget was balanced"),
+    ]
