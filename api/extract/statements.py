@@ -282,7 +282,7 @@ def _reported_content(
     return None if content is None else (content, statement_kind(content, quotes))
 
 
-# "..., Rubio said, ...": an attribution set off by commas inside the sentence it reports.
+# "..., the mayor said, ...": an attribution set off by commas inside the sentence it reports.
 _PARENTHETICAL_LEAD = re.compile(r"\S+(?:\s+\S+){2,}\s*,\s*$")
 _PARENTHETICAL_REST = re.compile(r"\s*,\s+(?=[a-z])")
 
@@ -290,14 +290,16 @@ _PARENTHETICAL_REST = re.compile(r"\s*,\s+(?=[a-z])")
 def _around_parenthetical(
     text: str, sentence: Span, cue: Cue, speaker: Mention, quotes: Sequence[Quote]
 ) -> Span | None:
-    """ "If the law conflicts, Rubio said, Christians must obey": the attribution
+    """ "If the vote fails, the mayor said, taxes will rise": the attribution
     interrupts one reported sentence, which runs from its start to its end (the
     attribution inside it is a few words of a longer span)."""
     phrase = speaker.phrase or speaker.span
     first, last = min(phrase.start, cue.span.start), max(phrase.end, cue.span.end)
-    lead = text[sentence.start : first]
     rest = _PARENTHETICAL_REST.match(text, last, sentence.end)
-    if rest is None or not _PARENTHETICAL_LEAD.fullmatch(lead) or '"' in lead:
+    if rest is None:
+        return None
+    lead = text[sentence.start : first]
+    if not _PARENTHETICAL_LEAD.fullmatch(lead) or '"' in lead:
         return None
     if any(sentence.start <= q.span.start < sentence.end for q in quotes):
         return None  # a quotation split by its attribution is read as quotes
@@ -595,7 +597,7 @@ _MONTH = (
     r"December|Jan\.|Feb\.|Aug\.|Sept\.|Oct\.|Nov\.|Dec\.)"
 )
 _WEEKDAY = r"(?:Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday)"
-# A date closing the clause: "endorsed Smith in late May", "praised her on Tuesday".
+# A date closing the clause: "endorsed the mayor in March", "praised her on Tuesday".
 _TIME_TAIL = re.compile(
     r",?\s+(?:"
     rf"(?:in|on|since|during)\s+(?:(?:late|early|mid)[\s-]+)?(?:{_MONTH}|{_WEEKDAY}|\d{{4}})"
@@ -630,7 +632,7 @@ _RESUMED = re.compile(
 
 
 def _embedded_relative(text: str, match: re.Match[str], end: int) -> bool:
-    """ "said the pipeline, which Congress backs, is stalled": the relative clause
+    """ "said the bridge, which the council funded, is unsafe": the relative clause
     sits inside the reported subject, whose verb follows its closing comma."""
     if not re.match(r",\s+(?:which|who)\s", match.group()):
         return False
