@@ -269,6 +269,9 @@ def _reported_content(
 ) -> tuple[Span, StatementKind] | None:
     """What follows the cue, or the clause before a closing attribution."""
     inverted = speaker.span.start > cue.span.start and not shared
+    around = None if shared else _around_parenthetical(text, sentence, cue, speaker, quotes)
+    if around is not None:
+        return around, statement_kind(around, quotes)
     content = None if inverted else _content_after(text, sentence, cue, quotes, later_cues)
     if cue.lemma in QUOTE_ONLY_VERBS and not _is_quote(content, quotes):
         return None
@@ -277,6 +280,30 @@ def _reported_content(
     if content is None:
         content = _content_before(text, sentence, cue, speaker, inverted)
     return None if content is None else (content, statement_kind(content, quotes))
+
+
+# "..., the mayor said, ...": an attribution set off by commas inside the sentence it reports.
+_PARENTHETICAL_LEAD = re.compile(r"\S+(?:\s+\S+){2,}\s*,\s*$")
+_PARENTHETICAL_REST = re.compile(r"\s*,\s+(?=[a-z])")
+
+
+def _around_parenthetical(
+    text: str, sentence: Span, cue: Cue, speaker: Mention, quotes: Sequence[Quote]
+) -> Span | None:
+    """ "If the vote fails, the mayor said, taxes will rise": the attribution
+    interrupts one reported sentence, which runs from its start to its end (the
+    attribution inside it is a few words of a longer span)."""
+    phrase = speaker.phrase or speaker.span
+    first, last = min(phrase.start, cue.span.start), max(phrase.end, cue.span.end)
+    rest = _PARENTHETICAL_REST.match(text, last, sentence.end)
+    if rest is None:
+        return None
+    lead = text[sentence.start : first]
+    if not _PARENTHETICAL_LEAD.fullmatch(lead) or '"' in lead:
+        return None
+    if any(sentence.start <= q.span.start < sentence.end for q in quotes):
+        return None  # a quotation split by its attribution is read as quotes
+    return _trimmed(text, sentence.start, _before_side_clause(text, rest.end(), sentence.end, quotes))
 
 
 def _is_quote(content: Span | None, quotes: Sequence[Quote]) -> bool:
@@ -515,6 +542,7 @@ def _clause(
     end = _before_side_clause(text, start, end, quotes)
     if cue.lemma in _OBJECT_VERBS:
         end = _before_second_predicate(text, start, end, quotes)
+        end = _before_time_tail(text, start, end)
     content = _trimmed(text, start, end)
     if content is None or not _substantial(text[content.start : content.end]):
         return None
@@ -525,6 +553,8 @@ def _clause(
 _SIDE_CLAUSE = re.compile(
     r",\s+(?:which|who|while|though|although|whereas)\s|;\s|"
     r",\s+but\s+(?=(?:he|she|they|it|we|I|the|a|an|this|there|[A-Z])\b)"
+    # ", and she ...": a clause of the reporter's own, with its own subject.
+    r"|,\s+and\s+(?=(?:he|she|they|we|I)\s)"
 )
 
 
@@ -562,11 +592,52 @@ def _before_second_predicate(text: str, start: int, end: int, quotes: Sequence[Q
     return end
 
 
+_MONTH = (
+    r"(?:January|February|March|April|May|June|July|August|September|October|November|"
+    r"December|Jan\.|Feb\.|Aug\.|Sept\.|Oct\.|Nov\.|Dec\.)"
+)
+_WEEKDAY = r"(?:Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday)"
+# A date closing the clause: "endorsed the mayor in March", "praised her on Tuesday".
+_TIME_TAIL = re.compile(
+    r",?\s+(?:"
+    rf"(?:in|on|since|during)\s+(?:(?:late|early|mid)[\s-]+)?(?:{_MONTH}|{_WEEKDAY}|\d{{4}})"
+    r"(?:\s+\d{1,2})?(?:,?\s+\d{4})?"
+    rf"|last\s+(?:week|month|year|{_MONTH}|{_WEEKDAY})"
+    r"|earlier\s+this\s+(?:week|month|year)"
+    rf"|(?:on\s+)?{_WEEKDAY}(?:\s+(?:night|morning|afternoon|evening))?"
+    r")[\s.,;:!?]*$"
+)
+
+
+def _before_time_tail(text: str, start: int, end: int) -> int:
+    """An object's content stops before the date closing it: the date says when
+    the speaker praised or endorsed, not what (a reported clause keeps its dates,
+    which may belong to what was said: "said she would leave in May")."""
+    tail = _TIME_TAIL.search(text, start, end)
+    return end if tail is None else tail.start()
+
+
 def _before_side_clause(text: str, start: int, end: int, quotes: Sequence[Quote]) -> int:
     for match in _SIDE_CLAUSE.finditer(text, start, end):
-        if quote_at(quotes, match.start()) is None:
+        if quote_at(quotes, match.start()) is None and not _embedded_relative(text, match, end):
             return match.start()
     return end
+
+
+# The verb a subject takes up again after its relative clause closes.
+_RESUMED = re.compile(
+    r",\s+(?:is|are|was|were|has|have|had|will|would|could|can|may|might|must|should|"
+    r"did|does|do|remains|remained)\b"
+)
+
+
+def _embedded_relative(text: str, match: re.Match[str], end: int) -> bool:
+    """ "said the bridge, which the council funded, is unsafe": the relative clause
+    sits inside the reported subject, whose verb follows its closing comma."""
+    if not re.match(r",\s+(?:which|who)\s", match.group()):
+        return False
+    comma = text.find(",", match.end(), end)
+    return comma >= 0 and _RESUMED.match(text, comma) is not None
 
 
 def _before_tail_attribution(text: str, start: int, end: int) -> int:

@@ -407,3 +407,35 @@ def test_the_object_of_a_verb_of_blame_is_never_its_inverted_speaker() -> None:
     assert _rows(text) == [
         ("MIXED", "Chris Christie", "blasted", None, 'Clinton as a "disgrace."'),
     ]
+
+
+def test_attribution_in_mid_sentence_reports_the_whole_sentence() -> None:
+    text = "If the vote fails again, Jane Roe said, the council will have to resign."
+    assert _rows(text) == [
+        ("INDIRECT", "Jane Roe", "said", None,
+         "If the vote fails again, Jane Roe said, the council will have to resign"),
+    ]
+
+
+def test_object_content_stops_before_its_date() -> None:
+    assert _rows("The union endorsed the mayor in late March.") == [
+        ("INDIRECT", "The union", "endorsed", None, "the mayor"),
+    ]
+    # A reported clause keeps its date: it may be part of what was said.
+    assert _rows("The mayor said she would resign in March.") == [
+        ("INDIRECT", "The mayor", "said", None, "she would resign in March"),
+    ]
+
+
+def test_relative_clause_inside_the_reported_subject_does_not_end_it() -> None:
+    text = "Aides said the bridge, which the council funded, is unsafe."
+    assert _rows(text) == [
+        ("INDIRECT", "Aides", "said", None, "the bridge, which the council funded, is unsafe"),
+    ]
+
+
+def test_reported_clause_stops_before_and_with_a_new_subject() -> None:
+    text = "The mayor said the budget was balanced, and she left the room."
+    assert _rows(text) == [
+        ("INDIRECT", "The mayor", "said", None, "the budget was balanced"),
+    ]
