@@ -121,3 +121,22 @@ def test_asked_before_a_question_is_a_cue_when_passive_or_opening() -> None:
         ("Asked", "ask", CueKind.ASKED),
         ("was asked", "ask", CueKind.ASKED),
     ]
+
+
+def test_derived_verbs_report_and_their_noun_forms_need_a_verb_context() -> None:
+    text = "The mayor reaffirmed his support. A reference to the plan. She references it."
+    assert _cues(text) == [
+        ("reaffirmed", "reaffirm", CueKind.VERB),
+        ("references", "reference", CueKind.VERB),
+    ]
+
+
+def test_derive_cues_counts_lemmas_inside_cue_spans() -> None:
+    from collections import Counter
+
+    from api.extract.data.derive_cues import cue_lemmas
+
+    cue = Counter({"vouched": 4, "vouches": 2, "table": 9})
+    total = Counter({"vouch": 3, "vouched": 5, "vouches": 2, "table": 9})
+    # "table" never shows a past or -ing form as a cue: not a verb.
+    assert cue_lemmas(cue, total) == [("vouch", 6, 10)]
