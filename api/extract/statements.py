@@ -21,7 +21,6 @@ from api.extract.speakers import (
     according_source,
     colon_speaker,
     find_speaker,
-    possessive_speaker,
     possessor,
     resolve_pronoun,
     resolve_role,
@@ -310,7 +309,7 @@ def _from_noun_cue(
     that = re.match(r"\s+that\s+", text[cue.span.end : sentence.span.end])
     if that is None:
         return None
-    speaker = possessive_speaker(text, sentence.span, cue)
+    speaker = possessor(text, sentence.span, cue)
     if speaker is None:
         return None
     start = cue.span.end + that.end()

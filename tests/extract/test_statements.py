@@ -115,6 +115,13 @@ def test_noun_cue_with_possessive() -> None:
     ]
 
 
+def test_noun_cue_with_possessive_pronoun() -> None:
+    text = "Jane Roe spoke. Nobody missed her warning that taxes would rise."
+    assert _rows(text) == [
+        ("INDIRECT", "Jane Roe", "warning", None, "taxes would rise"),
+    ]
+
+
 def test_nickname_and_title_quotes_are_not_statements() -> None:
     assert _rows('Donald "The Donald" Trump read "Stealing America" on Monday.') == []
 
