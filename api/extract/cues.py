@@ -174,6 +174,14 @@ def _form_table() -> dict[str, str]:
 
 
 @cache
+def that_words() -> frozenset[str]:
+    """Nouns and adjectives that train's Cue spans show reporting before "that"
+    ("concern that", "confident that"): data/cue_that_words.txt."""
+    lines = (_DATA / "cue_that_words.txt").read_text(encoding="utf-8").splitlines()
+    return frozenset(line.split("\t")[0] for line in lines if line and not line.startswith("#"))
+
+
+@cache
 def _derived_ambiguous() -> frozenset[str]:
     """Base and third-person forms of derived verbs, which may as well be nouns
     ("a reference", "remembers"): like `_AMBIGUOUS`, they need a verb context."""
@@ -254,6 +262,8 @@ def _cue_at(text: str, match: re.Match[str], previous: str | None) -> Cue | None
             return noun
     if lower in NOUN_CUES and (after_determiner or _possessive_before(text, match.start())):
         return Cue(head, lower, CueKind.NOUN, head)
+    if lower in that_words() and _THAT_AFTER.match(text, match.end()):
+        return _that_word_cue(text, head, lower, after_determiner)
     lemma = lemma_of(lower)
     if lemma is None or word[0].isupper() and previous is not None:
         return None
@@ -269,6 +279,30 @@ def _cue_at(text: str, match: re.Match[str], previous: str | None) -> Cue | None
     elif lemma in _PARTICLE_ONLY:
         return None
     return Cue(span, lemma, CueKind.VERB, head, lower.endswith("ing"))
+
+
+_THAT_AFTER = re.compile(r"\s+that\s")
+# "is confident", "was not even aware", "remains hopeful": the copula before an adjective.
+_COPULA_BEFORE = re.compile(
+    r"\b(?:is|are|was|were|be|been|am|remain|remains|remained|seemed|seems|sounded|"
+    r"appeared|'s|'re|’s|’re)(?:\s+(?:not|n't|also|very|so|quite|more|less|still|now|"
+    r"even|fully|[a-z]+ly))*\s+$"
+)
+
+
+def _that_word_cue(text: str, head: Span, word: str, after_determiner: bool) -> Cue | None:
+    """A derived that-word: a noun after a determiner or possessive ("the concern
+    that"), an adjective after a copula ("is confident that"), or a verb form
+    the verb list lacks ("ruled that"); its subject is the speaker."""
+    if after_determiner or _possessive_before(text, head.start):
+        return Cue(head, word, CueKind.NOUN, head)
+    copula = _COPULA_BEFORE.search(text, max(0, head.start - 40), head.start)
+    if copula is not None:
+        span = _with_auxiliaries(text, Span(copula.start(), head.end))
+        return Cue(span, word, CueKind.VERB, head)
+    if word.endswith("ed"):
+        return Cue(_with_auxiliaries(text, head), word, CueKind.VERB, head)
+    return None
 
 
 _PARTICLE = re.compile(r"\s+([a-z]+)\b")

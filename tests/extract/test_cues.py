@@ -140,3 +140,25 @@ def test_derive_cues_counts_lemmas_inside_cue_spans() -> None:
     total = Counter({"vouch": 3, "vouched": 5, "vouches": 2, "table": 9})
     # "table" never shows a past or -ing form as a cue: not a verb.
     assert cue_lemmas(cue, total) == [("vouch", 6, 10)]
+
+
+def test_that_words_as_adjective_noun_or_verb_before_that() -> None:
+    text = (
+        "Roe is not confident that it works. Lee shared the concern that it fails. "
+        "A court ruled that it stands. Roe is confident."
+    )
+    assert _cues(text) == [
+        ("is not confident", "confident", CueKind.VERB),
+        ("concern", "concern", CueKind.NOUN),
+        ("ruled", "ruled", CueKind.VERB),
+    ]
+
+
+def test_derive_that_words_skips_verb_forms_and_adverbs() -> None:
+    from collections import Counter
+
+    from api.extract.data.derive_cues import that_words
+
+    cue = Counter({"hopeful": 4, "said": 9, "publicly": 5, "idea": 3})
+    total = Counter({"hopeful": 6, "said": 9, "publicly": 5, "idea": 30})
+    assert that_words(cue, total) == [("hopeful", 4, 6)]

@@ -414,3 +414,9 @@ def test_the_object_of_a_verb_of_blame_is_never_its_inverted_speaker() -> None:
     assert _rows(text) == [
         ("MIXED", "Chris Christie", "blasted", None, 'Clinton as a "disgrace."'),
     ]
+
+
+def test_adjective_cue_before_that_clause() -> None:
+    assert _rows("Jane Roe is confident that the bill will pass.") == [
+        ("INDIRECT", "Jane Roe", "is confident", None, "the bill will pass"),
+    ]

@@ -1,11 +1,15 @@
-"""Derive `cue_verbs.txt` from the Cue spans of an attribution corpus's train split.
+"""Derive the cue word lists from the Cue spans of an attribution corpus's train split.
 
-A verb lemma is listed when its forms sit inside annotated Cue spans often
-enough (support) and make up a large enough share of all its occurrences
-(precision). Only lemmas are written, never article text. Regenerate with:
+`cue_verbs.txt`: a verb lemma is listed when its forms sit inside annotated
+Cue spans often enough (support) and make up a large enough share of all its
+occurrences (precision). `cue_that_words.txt`: nouns and adjectives that,
+right before "that", are a Cue often enough ("concern that", "confident
+that"). Only words are written, never article text. Regenerate with:
 
-    python api/extract/data/derive_cues.py ../shared/corpora/polnear/train \
+    python api/extract/data/derive_cues.py ../shared/corpora/polnear/train verbs \
         > api/extract/data/cue_verbs.txt
+    python api/extract/data/derive_cues.py ../shared/corpora/polnear/train that \
+        > api/extract/data/cue_that_words.txt
 
 The corpus folder holds text/NAME.txt, attributions/NAME_ANNOTATOR.ann (brat
 standoff) and metadata.tsv naming each article's annotators, first canonical.
@@ -17,10 +21,12 @@ import sys
 from collections import Counter
 from pathlib import Path
 
-from api.extract.cues import inflections
+from api.extract.cues import inflections, lemma_of
 
 MIN_SUPPORT = 5  # cue occurrences over all forms of the lemma
 MIN_PRECISION = 0.3  # share of the lemma's occurrences that are cues
+THAT_SUPPORT = 3  # "word that" inside a Cue span
+THAT_PRECISION = 0.4
 _WORD = re.compile(r"[A-Za-z]+(?:[-'’][A-Za-z]+)*")
 
 
@@ -52,13 +58,13 @@ def _cue_chars(ann: Path) -> set[int]:
     return chars
 
 
-def count_forms(corpus: Path) -> tuple[Counter[str], Counter[str]]:
+def count_forms(corpus: Path, pattern: re.Pattern[str] = _WORD) -> tuple[Counter[str], Counter[str]]:
     """Per lower-cased word: occurrences inside Cue spans, and in all the text."""
     cue: Counter[str] = Counter()
     total: Counter[str] = Counter()
     for text_path, ann in _canonical_annotations(corpus):
         chars = _cue_chars(ann)
-        for match in _WORD.finditer(text_path.read_text(encoding="utf-8")):
+        for match in pattern.finditer(text_path.read_text(encoding="utf-8")):
             word = match.group().lower()
             total[word] += 1
             if match.start() in chars:
@@ -96,7 +102,29 @@ def cue_lemmas(cue: Counter[str], total: Counter[str]) -> list[tuple[str, int, i
     return chosen
 
 
+# A lower-case word right before "that" (names and weekdays are capitalised).
+_BEFORE_THAT = re.compile(r"\b[a-z]+(?=\s+that\b)")
+
+
+def that_words(cue: Counter[str], total: Counter[str]) -> list[tuple[str, int, int]]:
+    """(word, cue count, total count) of nouns and adjectives cueing a that-clause;
+    verb forms are the verb list's, and "-ly" adverbs only modify a cue."""
+    return [
+        (word, hits, total[word])
+        for word, hits in sorted(cue.items())
+        if hits >= THAT_SUPPORT and hits / total[word] >= THAT_PRECISION
+        and lemma_of(word) is None and not word.endswith("ly")
+    ]
+
+
 def main(argv: list[str]) -> None:
+    if argv[2:] == ["that"]:
+        cue, total = count_forms(Path(argv[1]), _BEFORE_THAT)
+        print(f"# derived by api/extract/data/derive_cues.py: before \"that\", support >= "
+              f"{THAT_SUPPORT}, precision >= {THAT_PRECISION}; word, cue count, occurrences")
+        for word, hits, seen in that_words(cue, total):
+            print(f"{word}\t{hits}\t{seen}")
+        return
     cue, total = count_forms(Path(argv[1]))
     print(f"# derived by api/extract/data/derive_cues.py: support >= {MIN_SUPPORT}, "
           f"precision >= {MIN_PRECISION}; lemma, cue count, occurrences")
