@@ -124,6 +124,8 @@ _IRREGULAR: dict[str, tuple[str, ...]] = {
     "speak": ("speak", "speaks", "spoke", "spoken", "speaking"),
 }
 _DOUBLING = frozenset("admit plan regret refer prefer commit omit stop quip".split())
+# One syllable closed by one consonant doubles it: "slam" -> "slammed", "brag" -> "bragging".
+_SHORT_CLOSED = re.compile(r"[^aeiou]*[aeiou][^aeiouwxy]")
 _AUX = frozenset(
     """has have had will would could should may might must did does do is was
     were are be been being am 's 've 'd shall can ca wo""".split()
@@ -143,7 +145,7 @@ def inflections(lemma: str) -> tuple[str, ...]:
         return (lemma, lemma + "s", lemma + "d", lemma[:-1] + "ing")
     if lemma.endswith("y") and lemma[-2] not in "aeiou":
         return (lemma, lemma[:-1] + "ies", lemma[:-1] + "ied", lemma + "ing")
-    if lemma in _DOUBLING:
+    if lemma in _DOUBLING or _SHORT_CLOSED.fullmatch(lemma):
         return (lemma, lemma + "s", lemma + lemma[-1] + "ed", lemma + lemma[-1] + "ing")
     third = lemma + "es" if lemma.endswith(("s", "sh", "ch", "x", "z")) else lemma + "s"
     return (lemma, third, lemma + "ed", lemma + "ing")

@@ -19,6 +19,7 @@ def _cues(text: str) -> list[tuple[str, str, CueKind]]:
         ("argue", ("argue", "argues", "argued", "arguing")),
         ("admit", ("admit", "admits", "admitted", "admitting")),
         ("stress", ("stress", "stresses", "stressed", "stressing")),
+        ("slam", ("slam", "slams", "slammed", "slamming")),
     ],
 )
 def test_inflections(lemma: str, forms: tuple[str, ...]) -> None:
