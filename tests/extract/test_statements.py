@@ -420,3 +420,10 @@ def test_adjective_cue_before_that_clause() -> None:
     assert _rows("Jane Roe is confident that the bill will pass.") == [
         ("INDIRECT", "Jane Roe", "is confident", None, "the bill will pass"),
     ]
+
+
+def test_verb_after_comma_and_shares_the_sentence_subject() -> None:
+    text = "Jane Roe visited the plant on Monday, and criticized the plan to close it."
+    assert _rows(text) == [
+        ("INDIRECT", "Jane Roe", "criticized", None, "the plan to close it"),
+    ]
