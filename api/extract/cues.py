@@ -347,6 +347,10 @@ _SUBJECT_PRONOUNS = frozenset("i you he she it we they who".split())
 _PLAIN_VERBS = frozenset("show shows find finds want wants".split())
 
 
+# A capitalised plural of a people or party ("Democrats", "Americans"), not "Texas".
+_PLURAL_NAME = re.compile(r"[A-Z][a-z]+[^su]s")
+
+
 def _verb_context(text: str, match: re.Match[str], previous: str | None) -> bool:
     """An ambiguous form ("plans", "report") reads as a verb after a pronoun
     or auxiliary, or before "to"/"that" ("Trump plans to", "claims that")."""
@@ -358,6 +362,8 @@ def _verb_context(text: str, match: re.Match[str], previous: str | None) -> bool
     base = lemma_of(word) == word
     # "Polls show", "Democrats plan": a plural subject; "The poll shows": a singular one.
     if not base and previous[0].isupper():  # "Bivens hopes", "Trump claims"
+        return True
+    if base and _PLURAL_NAME.fullmatch(previous):  # "Democrats want", "Republicans hope"
         return True
     if word in _PLAIN_VERBS and previous.islower():
         if base and previous.endswith("s") and not previous.endswith("ss"):

@@ -163,3 +163,9 @@ def test_derive_that_words_skips_verb_forms_and_adverbs() -> None:
     cue = Counter({"hopeful": 4, "said": 9, "publicly": 5, "idea": 3})
     total = Counter({"hopeful": 6, "said": 9, "publicly": 5, "idea": 30})
     assert that_words(cue, total) == [("hopeful", 4, 6)]
+
+
+def test_ambiguous_base_form_is_a_verb_after_a_capitalised_plural() -> None:
+    assert _cues("Democrats want more money. The Texas plan failed.") == [
+        ("want", "want", CueKind.VERB),
+    ]
