@@ -348,7 +348,7 @@ _PLAIN_VERBS = frozenset("show shows find finds want wants".split())
 
 
 # A capitalised plural of a people or party ("Democrats", "Americans"), not "Texas".
-_PLURAL_NAME = re.compile(r"[A-Z][a-z]+[^su]s")
+_PLURAL_NAME = re.compile(r"[A-Z][a-z]+[^aiosu]s")
 
 
 def _verb_context(text: str, match: re.Match[str], previous: str | None) -> bool:
@@ -363,7 +363,8 @@ def _verb_context(text: str, match: re.Match[str], previous: str | None) -> bool
     # "Polls show", "Democrats plan": a plural subject; "The poll shows": a singular one.
     if not base and previous[0].isupper():  # "Bivens hopes", "Trump claims"
         return True
-    if base and _PLURAL_NAME.fullmatch(previous):  # "Democrats want", "Republicans hope"
+    # "Democrats want", "Republicans hope": a group's wishes and beliefs.
+    if base and word in THOUGHT_VERBS and _PLURAL_NAME.fullmatch(previous):
         return True
     if word in _PLAIN_VERBS and previous.islower():
         if base and previous.endswith("s") and not previous.endswith("ss"):
