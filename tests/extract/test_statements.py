@@ -427,3 +427,10 @@ def test_verb_after_comma_and_shares_the_sentence_subject() -> None:
     assert _rows(text) == [
         ("INDIRECT", "Jane Roe", "criticized", None, "the plan to close it"),
     ]
+
+
+def test_a_named_poll_reports_the_standings() -> None:
+    text = "Jane Roe led by ten points in a Gallup poll. Roe surged in the polls."
+    assert _rows(text) == [
+        ("INDIRECT", "a Gallup poll", "in", None, "Jane Roe led by ten points"),
+    ]
