@@ -344,7 +344,7 @@ _SUBJECT_PRONOUNS = frozenset("i you he she it we they who".split())
 
 
 # Ambiguous forms that read as verbs after any plain noun ("the poll shows").
-_PLAIN_VERBS = frozenset("show shows find finds want wants".split())
+_PLAIN_VERBS = frozenset("show shows find finds want wants see sees".split())
 
 
 # A capitalised plural of a people or party ("Democrats", "Americans"), not "Texas".

@@ -169,3 +169,7 @@ def test_ambiguous_base_form_is_a_verb_after_a_capitalised_plural() -> None:
     assert _cues("Democrats want more money. The Texas plan failed.") == [
         ("want", "want", CueKind.VERB),
     ]
+
+
+def test_see_reads_as_a_verb_after_a_plain_plural_noun() -> None:
+    assert _cues("Most voters see the plan as a threat.") == [("see", "see", CueKind.VERB)]
