@@ -172,4 +172,4 @@ def test_ambiguous_base_form_is_a_verb_after_a_capitalised_plural() -> None:
 
 
 def test_see_reads_as_a_verb_after_a_plain_plural_noun() -> None:
-    assert _cues("Most voters see the plan as a threat.") == [("see", "see", CueKind.VERB)]
+    assert _cues("Most voters see the plan as a failure.") == [("see", "see", CueKind.VERB)]
