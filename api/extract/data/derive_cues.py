@@ -4,11 +4,12 @@
 Cue spans often enough (support) and make up a large enough share of all its
 occurrences (precision). `cue_that_words.txt`: nouns and adjectives that,
 right before "that", are a Cue often enough ("concern that", "confident
-that"). Only words are written, never article text. Regenerate with:
+that"). Only words are written, never article text. Regenerate from the
+repository root, verbs first (the "that" list leaves out words the verb list reads):
 
-    python api/extract/data/derive_cues.py ../shared/corpora/polnear/train verbs \
+    PYTHONPATH=. python api/extract/data/derive_cues.py ../shared/corpora/polnear/train verbs \
         > api/extract/data/cue_verbs.txt
-    python api/extract/data/derive_cues.py ../shared/corpora/polnear/train that \
+    PYTHONPATH=. python api/extract/data/derive_cues.py ../shared/corpora/polnear/train that \
         > api/extract/data/cue_that_words.txt
 
 The corpus folder holds text/NAME.txt, attributions/NAME_ANNOTATOR.ann (brat
