@@ -143,7 +143,7 @@ def test_derive_cues_counts_lemmas_inside_cue_spans() -> None:
     assert cue_lemmas(cue, total) == [("vouch", 6, 10)]
 
 
-def test_that_words_as_adjective_noun_or_verb_before_that() -> None:
+def test_that_words_as_adjective_or_noun_before_that() -> None:
     text = (
         "Roe is not confident that it works. Lee shared the concern that it fails. "
         "A court ruled that it stands. Roe is confident."
@@ -151,7 +151,6 @@ def test_that_words_as_adjective_noun_or_verb_before_that() -> None:
     assert _cues(text) == [
         ("is not confident", "confident", CueKind.VERB),
         ("concern", "concern", CueKind.NOUN),
-        ("ruled", "ruled", CueKind.VERB),
     ]
 
 
