@@ -104,6 +104,9 @@ def _with_appositive(text: str, end: int, limit: int) -> int:
     return end + match.end() if match else end
 
 
+_AND_BEFORE = re.compile(r",\s+(?:and|but)\s*$")
+
+
 def speaker_before(
     text: str, sentence: Span, cue: Cue, quotes: Sequence[Quote]
 ) -> Mention | None:
@@ -118,7 +121,10 @@ def speaker_before(
     left = _left_edge(text, sentence, cue, quotes)
     start, end = left, cue.span.start
     segment = text[start:end]
-    if re.search(r"\b(?:and|but)\s*$", segment):
+    # "X did A, and criticized B": nothing between ", and" and the cue, so the
+    # verbs share the sentence's subject (", and he said" brings its own).
+    shared = not segment.strip() and _AND_BEFORE.search(text, sentence.start, end)
+    if shared or re.search(r"\b(?:and|but)\s*$", segment):
         return _coordinated_subject(text, Span(sentence.start, end))
     relative = _relative_speaker(text, start, end)
     if relative is not None:

@@ -21,7 +21,6 @@ from api.extract.speakers import (
     according_source,
     colon_speaker,
     find_speaker,
-    possessive_speaker,
     possessor,
     resolve_pronoun,
     resolve_role,
@@ -211,7 +210,31 @@ def _sentence_statements(
     for cue in cues:
         if cue.kind == CueKind.ACCORDING:
             found = _apply_according(text, sentence, cue, found, quotes)
-    return found
+    return found or _poll_result(text, sentence, quotes)
+
+
+# "In a CNN poll last week," / "in national polls": a poll reports the standings.
+_IN_POLL = re.compile(
+    r"\b[Ii]n\s+((?:a|an|the)\s+(?:[\w-]+\s+){0,3}?[A-Z][\w.&'’-]*\s+(?:[\w.&'’-]+\s+){0,3}?"
+    r"(?:poll|survey))\b"
+)
+
+
+def _poll_result(text: str, sentence: _Sentence, quotes: Sequence[Quote]) -> list[Draft]:
+    """ "Clinton led by five points in a CNN poll": PolNeAR counts a poll's
+    finding as its statement; the rest of the sentence is the content."""
+    match = _IN_POLL.search(text, sentence.span.start, sentence.span.end)
+    if match is None:
+        return []
+    phrase = Span(match.start(), match.end())
+    content = _around_phrase(text, sentence.span, phrase)
+    if content is None:
+        return []
+    source = parse_mention(text, Span(match.start(1), match.end(1)))
+    head = Span(match.start(), match.start() + 2)
+    cue = Cue(head, "in", CueKind.ACCORDING, head)
+    kind = statement_kind(content, quotes)
+    return [Draft(content, kind, sentence.paragraph, cue, source)]
 
 
 def _from_cue(
@@ -337,7 +360,7 @@ def _from_noun_cue(
     that = re.match(r"\s+that\s+", text[cue.span.end : sentence.span.end])
     if that is None:
         return None
-    speaker = possessive_speaker(text, sentence.span, cue)
+    speaker = possessor(text, sentence.span, cue)
     if speaker is None:
         return None
     start = cue.span.end + that.end()

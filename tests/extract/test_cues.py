@@ -19,6 +19,7 @@ def _cues(text: str) -> list[tuple[str, str, CueKind]]:
         ("argue", ("argue", "argues", "argued", "arguing")),
         ("admit", ("admit", "admits", "admitted", "admitting")),
         ("stress", ("stress", "stresses", "stressed", "stressing")),
+        ("slam", ("slam", "slams", "slammed", "slamming")),
     ],
 )
 def test_inflections(lemma: str, forms: tuple[str, ...]) -> None:
@@ -121,3 +122,53 @@ def test_asked_before_a_question_is_a_cue_when_passive_or_opening() -> None:
         ("Asked", "ask", CueKind.ASKED),
         ("was asked", "ask", CueKind.ASKED),
     ]
+
+
+def test_derived_verbs_report_and_their_noun_forms_need_a_verb_context() -> None:
+    text = "The mayor reaffirmed his support. A reference to the plan. She references it."
+    assert _cues(text) == [
+        ("reaffirmed", "reaffirm", CueKind.VERB),
+        ("references", "reference", CueKind.VERB),
+    ]
+
+
+def test_derive_cues_counts_lemmas_inside_cue_spans() -> None:
+    from collections import Counter
+
+    from api.extract.data.derive_cues import cue_lemmas
+
+    cue = Counter({"vouched": 4, "vouches": 2, "table": 9})
+    total = Counter({"vouch": 3, "vouched": 5, "vouches": 2, "table": 9})
+    # "table" never shows a past or -ing form as a cue: not a verb.
+    assert cue_lemmas(cue, total) == [("vouch", 6, 10)]
+
+
+def test_that_words_as_adjective_or_noun_before_that() -> None:
+    text = (
+        "Roe is not confident that it works. Lee shared the concern that it fails. "
+        "A court ruled that it stands. Roe is confident."
+    )
+    assert _cues(text) == [
+        ("is not confident", "confident", CueKind.VERB),
+        ("concern", "concern", CueKind.NOUN),
+    ]
+
+
+def test_derive_that_words_skips_verb_forms_and_adverbs() -> None:
+    from collections import Counter
+
+    from api.extract.data.derive_cues import that_words
+
+    cue = Counter({"hopeful": 4, "said": 9, "publicly": 5, "idea": 3})
+    total = Counter({"hopeful": 6, "said": 9, "publicly": 5, "idea": 30})
+    assert that_words(cue, total) == [("hopeful", 4, 6)]
+
+
+def test_ambiguous_base_form_is_a_verb_after_a_capitalised_plural() -> None:
+    assert _cues("Democrats want more money. The Texas plan failed.") == [
+        ("want", "want", CueKind.VERB),
+    ]
+
+
+def test_see_reads_as_a_verb_after_a_plain_plural_noun() -> None:
+    assert _cues("Most voters see the plan as a failure.") == [("see", "see", CueKind.VERB)]

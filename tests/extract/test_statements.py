@@ -115,6 +115,13 @@ def test_noun_cue_with_possessive() -> None:
     ]
 
 
+def test_noun_cue_with_possessive_pronoun() -> None:
+    text = "Jane Roe spoke. Nobody missed her warning that taxes would rise."
+    assert _rows(text) == [
+        ("INDIRECT", "Jane Roe", "warning", None, "taxes would rise"),
+    ]
+
+
 def test_nickname_and_title_quotes_are_not_statements() -> None:
     assert _rows('Donald "The Donald" Trump read "Stealing America" on Monday.') == []
 
@@ -438,4 +445,23 @@ def test_reported_clause_stops_before_and_with_a_new_subject() -> None:
     text = "The mayor said the budget was balanced, and she left the room."
     assert _rows(text) == [
         ("INDIRECT", "The mayor", "said", None, "the budget was balanced"),
+
+
+def test_adjective_cue_before_that_clause() -> None:
+    assert _rows("Jane Roe is confident that the bill will pass.") == [
+        ("INDIRECT", "Jane Roe", "is confident", None, "the bill will pass"),
+    ]
+
+
+def test_verb_after_comma_and_shares_the_sentence_subject() -> None:
+    text = "Jane Roe visited the plant on Monday, and criticized the plan to close it."
+    assert _rows(text) == [
+        ("INDIRECT", "Jane Roe", "criticized", None, "the plan to close it"),
+    ]
+
+
+def test_a_named_poll_reports_the_standings() -> None:
+    text = "Jane Roe led by ten points in a Gallup poll. Roe surged in the polls."
+    assert _rows(text) == [
+        ("INDIRECT", "a Gallup poll", "in", None, "Jane Roe led by ten points"),
     ]
