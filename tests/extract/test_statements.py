@@ -445,6 +445,7 @@ def test_reported_clause_stops_before_and_with_a_new_subject() -> None:
     text = "The mayor said the budget was balanced, and she left the room."
     assert _rows(text) == [
         ("INDIRECT", "The mayor", "said", None, "the budget was balanced"),
+    ]
 
 
 def test_adjective_cue_before_that_clause() -> None:
