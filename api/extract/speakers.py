@@ -197,17 +197,54 @@ def _after_last_clause_comma(text: str, start: int, end: int) -> int:
         return start
     if not segment.endswith(","):
         return start + segment.rindex(",") + 1
-    # "NAME, APPOSITIVE, said": start at the last piece that opens with a name.
+    # "NAME, APPOSITIVE, said": the subject is the first piece that opens with a
+    # name; the appositives after it may name places and papers ("Jo Roe, 22, of
+    # Flint, Mich., said"; "Al Vian, editor of the paper, La Stampa, said").
     pieces = segment.split(",")[:-1]
     offsets = [sum(len(p) + 1 for p in pieces[:i]) for i in range(len(pieces))]
     named = [
-        offset for piece, offset in zip(pieces, offsets, strict=True)
-        if re.match(r"\s*[A-Z]", piece) and not _ADVERBIAL.match(piece.strip())
+        offset for i, (piece, offset) in enumerate(zip(pieces, offsets, strict=True))
+        if _opens_with_name(piece) and not (i and _place_qualifier(pieces[i - 1], piece))
     ]
-    if named:
-        return start + named[-1]
+    # "The French interior minister, Jean Roe, said": the name over its description.
+    people = [o for o in named if _names_person(text, start + o, end)]
+    if people or named:
+        return start + (people or named)[0]
     plain = [o for p, o in zip(pieces, offsets, strict=True) if not _ADVERBIAL.match(p.strip())]
     return start + (plain[0] if plain else 0)
+
+
+def _names_person(text: str, start: int, end: int) -> bool:
+    """Whether the piece starting at `start` (up to its comma) opens with a
+    person's name and title ("Senator Jo Roe"; not "A pastor backing Roe")."""
+    comma = text.find(",", start, end)
+    mention = parse_mention(text, Span(start, comma if comma >= 0 else end))
+    if mention is None or mention.kind != ActorKind.PERSON or mention.pronoun:
+        return False
+    lead = text[start : mention.span.start].split()
+    return all(w[0].isupper() or w in ("former", "then") for w in lead)
+
+
+def _place_qualifier(previous: str, piece: str) -> bool:
+    """ "in Flint, Mich.": one word after a place named by a preposition."""
+    place = re.search(r"\b(?:in|of|from|near|at)\s+[A-Z][\w.'’-]*\s*$", previous)
+    return place is not None and len(piece.split()) == 1
+
+
+def _opens_with_name(piece: str) -> bool:
+    """ "But Jo Roe" does, after its connector; "In Iowa" and "Monday" do not."""
+    piece = piece.strip()
+    lead = _CONNECTORS.match(piece)
+    piece = piece[lead.end() :] if lead else piece
+    return (
+        re.match(r"[A-Z]", piece) is not None
+        and not _ADVERBIAL.match(piece)
+        and not _PARTICIPLE_OPENER.match(piece)
+    )
+
+
+# "Alarmed by the unrest, Jo Roe said": a participle phrase, not the subject.
+_PARTICIPLE_OPENER = re.compile(r"[A-Z][a-z]+ed\s+(?:by|on|about|with|at|in|for|to|over)\b")
 
 
 # Pieces that open a sentence without being its subject ("In a statement,").
@@ -215,7 +252,12 @@ _ADVERBIAL = re.compile(
     r"(?:[Ii]n|[Oo]n|[Aa]t|[Ff]or|[Aa]fter|[Bb]efore|[Dd]uring|[Ll]ast|[Ee]arlier|[Ll]ater|"
     r"[Mm]eanwhile|[Hh]owever|[Ss]till|[Yy]et|[Bb]ut|[Aa]nd|[Ss]o|[Ii]ndeed|[Ii]nstead|"
     r"[Nn]ow|[Tt]hen|[Ss]eparately|[Mm]oreover|[Aa]lso|[Tt]oday|[Yy]esterday|[Ff]inally|"
-    r"[Aa]sked|[Ss]peaking|[Ww]riting|[Ii]ronically|[Ll]ikewise|[A-Z][a-z]+ly|[A-Z][a-z]+ing)\b"
+    r"[Aa]sked|[Ss]peaking|[Ww]riting|[Ii]ronically|[Ll]ikewise|[A-Z][a-z]+ly|[A-Z][a-z]+ing|"
+    r"[Ll]ike|[Uu]nlike|[Ww]ith|[Ww]ithout|[Ff]rom|[Bb]y|[Dd]espite|[Aa]mid|[Uu]nder|[Aa]mong|"
+    r"[Aa]s|[Ii]f|[Ww]hen|[Ww]hile|[Ss]ince|[Bb]ecause|[Tt]hough|[Aa]lthough|[Uu]ntil|"
+    r"[Tt]o|[Oo]f|[Oo]ver|[Tt]his|[Tt]hat|[Nn]ext|[Tt]hroughout|[Tt]here|[Hh]ere|"
+    r"(?:Mon|Tues|Wednes|Thurs|Fri|Satur|Sun)day|January|February|March|April|June|July|"
+    r"August|September|October|November|December|(?:Jan|Feb|Aug|Sept|Oct|Nov|Dec)\.)\b"
 )
 
 

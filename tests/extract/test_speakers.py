@@ -157,3 +157,28 @@ def test_role_resolves_to_a_person_with_that_title() -> None:
     assert resolve_role(the_senator, [senator, governor]) == senator
     assert resolve_role(the_mayor, [senator, governor]) is None
     assert resolve_role(the_mayor, [senator, governor], lambda m: "Mayor") == governor
+
+
+def test_subject_is_the_first_name_before_its_appositives() -> None:
+    assert _speaker("Jo Roe, 22, of Flint, Mich., said she would vote.") == ("Jo Roe", "Jo Roe")
+    assert _speaker("Al Vian, editor of the paper, La Stampa, said it was over.") == (
+        "Al Vian", "Al Vian"
+    )
+    assert _speaker("But Ann Lee, head of the group, which ran the poll, said no.") == (
+        "Ann Lee", "Ann Lee"
+    )
+
+
+def test_a_name_is_preferred_over_its_description() -> None:
+    assert _speaker("The interior minister, Jean Roux, said it was calm.") == (
+        "Jean Roux", "Jean Roux"
+    )
+
+
+def test_openers_before_the_subject_are_skipped() -> None:
+    assert _speaker("Alarmed by the unrest in Ohio, Senator Tom Hale said he spoke.") == (
+        "Tom Hale", "Tom Hale"
+    )
+    assert _speaker("In a court in Salem, Ore., Dale Fry, in a grey suit, said little.") == (
+        "Dale Fry", "Dale Fry"
+    )
