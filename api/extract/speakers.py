@@ -261,6 +261,14 @@ _ADVERBIAL = re.compile(
 )
 
 
+# What opens a subordinate clause before its subject: "although he thanked",
+# "in which she said" (the subject is the pronoun after it).
+_SUBORDINATE_OPENER = re.compile(
+    r"(?:(?:[Aa]lthough|[Tt]hough|[Ww]hile|[Bb]ecause|[Ww]hen|[Ii]f|[Ss]ince|[Oo]nce|[Uu]nless|"
+    r"[Ww]hereas|(?:in|during|at|for|by|with|from|under|through|after|before)\s+which)\s+)+"
+)
+
+
 def _strip_edges(text: str, start: int, end: int) -> tuple[int, int]:
     aside = re.search(r"\s*\([^()]*\)\s*$", text[start:end])  # "Rep. Issa (R-Calif.)"
     if aside is not None:
@@ -268,6 +276,9 @@ def _strip_edges(text: str, start: int, end: int) -> tuple[int, int]:
     segment = text[start:end]
     lead = _CONNECTORS.match(segment.lstrip())
     start += len(segment) - len(segment.lstrip()) + (lead.end() if lead else 0)
+    opener = _SUBORDINATE_OPENER.match(text, start, end)
+    if opener is not None and opener.end() < end:
+        start = opener.end()
     segment = text[start:end]
     trail = _TRAILING.search(segment)
     if trail is not None:

@@ -182,3 +182,9 @@ def test_openers_before_the_subject_are_skipped() -> None:
     assert _speaker("In a court in Salem, Ore., Dale Fry, in a grey suit, said little.") == (
         "Dale Fry", "Dale Fry"
     )
+
+
+def test_subordinator_before_a_subject_is_no_part_of_it() -> None:
+    text = "He gave talks, in which he could tell stories."
+    assert _speaker(text, "tell") == ("he", "he")
+    assert _speaker("Although she said no, Roe came.") == ("she", "she")
