@@ -171,8 +171,13 @@ def _left_edge(text: str, sentence: Span, cue: Cue, quotes: Sequence[Quote]) -> 
     for quote in quotes:
         if sentence.start <= quote.span.end <= cue.span.start:
             left = max(left, quote.span.end)
+    # Before "..., said" a clause between commas is an appositive: its "that",
+    # "whose" or "which" opens no subject ("Jo Roe, clad in a cape that named
+    # Lee, said"; "Jo Roe, whose firm makes tools, said").
+    closed = text[left : cue.span.start].rstrip().endswith(",")
     for match in _BOUNDARY.finditer(text, left, cue.span.start):
-        left = max(left, match.end())
+        inside = closed and match.group()[0].isalpha() and "," in text[left : match.start()]
+        left = left if inside else max(left, match.end())
     return left
 
 

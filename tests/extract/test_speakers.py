@@ -188,3 +188,10 @@ def test_subordinator_before_a_subject_is_no_part_of_it() -> None:
     text = "He gave talks, in which he could tell stories."
     assert _speaker(text, "tell") == ("he", "he")
     assert _speaker("Although she said no, Roe came.") == ("she", "she")
+
+
+def test_relative_clause_inside_an_appositive_opens_no_subject() -> None:
+    assert _speaker("Mary Sue, clad in a cape that formed the name Lee, said no.") == (
+        "Mary Sue", "Mary Sue"
+    )
+    assert _speaker("Jo Roe, whose firm, Acme, makes tools, said no.") == ("Jo Roe", "Jo Roe")
