@@ -121,3 +121,8 @@ def test_asked_before_a_question_is_a_cue_when_passive_or_opening() -> None:
         ("Asked", "ask", CueKind.ASKED),
         ("was asked", "ask", CueKind.ASKED),
     ]
+
+
+def test_a_modal_before_a_past_form_is_a_name() -> None:
+    text = "In particular, Will wrote that he won. He will say that it works."
+    assert [c.span.text(text) for c in find_cues(text)] == ["wrote", "will say"]
