@@ -28,7 +28,8 @@ _CONNECTORS = re.compile(
     re.IGNORECASE,
 )
 _TRAILING = re.compile(
-    r"(?:\s+(?:also|earlier|later|then|again|previously|once|too|had|has|have|"
+    r"(?:\s+(?:also|earlier|later|then|again|previously|once|too|had|has|have|first|never|"
+    r"often|always|already|still|even|just|seldom|soon|long|"
     r"on\s+\w+day|this\s+week|last\s+\w+|\w+ly|(?:in|on|at|during|through|via)\s+"
     r"(?:a|an|the|his|her|their|its)\s+[\w'’ -]{1,30}?))+\s*$"
 )
@@ -123,6 +124,9 @@ def speaker_before(
     relative = _relative_speaker(text, start, end)
     if relative is not None:
         return relative
+    # "Jo Roe, a lawyer, first pointed out": the adverb is no piece of its own.
+    trail = _TRAILING.search(text, start, end)
+    end = trail.start() if trail is not None else end
     start = _after_last_clause_comma(text, start, end)
     start, end = _strip_edges(text, start, end)
     if start >= end or len(text[start:end].split(",")[0].split()) > _MAX_WORDS:

@@ -195,3 +195,8 @@ def test_relative_clause_inside_an_appositive_opens_no_subject() -> None:
         "Mary Sue", "Mary Sue"
     )
     assert _speaker("Jo Roe, whose firm, Acme, makes tools, said no.") == ("Jo Roe", "Jo Roe")
+
+
+def test_adverb_before_the_cue_is_no_piece_of_the_subject() -> None:
+    text = "Bo Roe, author of a book, a lively read, first pointed out that he won."
+    assert _speaker(text, "pointed out") == ("Bo Roe", "Bo Roe")
