@@ -30,7 +30,7 @@ _CONNECTORS = re.compile(
 _TRAILING = re.compile(
     r"(?:\s+(?:also|earlier|later|then|again|previously|once|too|had|has|have|first|never|"
     r"often|always|already|still|even|just|seldom|soon|long|"
-    r"on\s+\w+day|this\s+week|last\s+\w+|\w+ly|(?:in|on|at|during|through|via)\s+"
+    r"on\s+\w+day|this\s+week|last\s+\w+|[a-z]\w*ly|(?:in|on|at|during|through|via)\s+"
     r"(?:a|an|the|his|her|their|its)\s+[\w'’ -]{1,30}?))+\s*$"
 )
 _VERBISH = frozenset(

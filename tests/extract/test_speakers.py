@@ -200,3 +200,9 @@ def test_relative_clause_inside_an_appositive_opens_no_subject() -> None:
 def test_adverb_before_the_cue_is_no_piece_of_the_subject() -> None:
     text = "Bo Roe, author of a book, a lively read, first pointed out that he won."
     assert _speaker(text, "pointed out") == ("Bo Roe", "Bo Roe")
+
+
+def test_a_capitalised_word_in_ly_is_a_name_not_an_adverb() -> None:
+    assert _speaker("Told of the poll, Early described it as news.", "described") == (
+        "Early", "Early"
+    )
