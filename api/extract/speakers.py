@@ -55,9 +55,11 @@ _OBJECT_FIRST = frozenset(
     condemn rebuke hail laud tout question order instruct dub favor favour reject
     request consider discuss echo highlight offer express""".split()
 )
+# ..., said pollster Jo Roe": lower-case role words may come before the name.
 _INVERTED_START = re.compile(
     r"\s+(?:[A-Z]|(?:former|then|the|a|an|its|his|her|their|one|two|several)\b|"
-    r"(?:he|she|they|it)\s*$)"
+    r"(?:he|she|they|it)\s*$|(?:(?!(?:by|that|to|of|in|on|at|with|for|from|as|and|or|but|"
+    r"about|which|who|when|if|because|so|while|after|before|is|was)\b)[a-z][\w-]*\s+){1,3}[A-Z])"
 )
 
 

@@ -206,3 +206,8 @@ def test_a_capitalised_word_in_ly_is_a_name_not_an_adverb() -> None:
     assert _speaker("Told of the poll, Early described it as news.", "described") == (
         "Early", "Early"
     )
+
+
+def test_inverted_speaker_after_lower_case_role_words() -> None:
+    assert _speaker('"We will win," said pollster Jo Roe.') == ("Jo Roe", "Jo Roe")
+    assert _speaker('"It was shown," said by a troupe from Lima.') is None
