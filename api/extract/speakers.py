@@ -120,8 +120,8 @@ def speaker_before(
             return mention
     left = _left_edge(text, sentence, cue, quotes)
     start, end = left, cue.span.start
-    segment = text[start:end]
-    if re.search(r"\b(?:and|but)\s*$", segment):
+    # "Roe praised the plan, and later called": the boundary ate the "and".
+    if _COORDINATED_VERB.search(text, max(sentence.start, start - 12), end):
         return _coordinated_subject(text, Span(sentence.start, end))
     relative = _relative_speaker(text, start, end)
     if relative is not None:
@@ -134,6 +134,11 @@ def speaker_before(
     if start >= end or len(text[start:end].split(",")[0].split()) > _MAX_WORDS:
         return None
     return _checked(parse_mention(text, Span(start, end)))
+
+
+_COORDINATED_VERB = re.compile(
+    r"\b(?:and|but)\s+(?:(?:[a-z]+ly|even|also|then|later|again|still)\s+)?$"
+)
 
 
 def _relative_speaker(text: str, start: int, end: int) -> Mention | None:

@@ -211,3 +211,8 @@ def test_a_capitalised_word_in_ly_is_a_name_not_an_adverb() -> None:
 def test_inverted_speaker_after_lower_case_role_words() -> None:
     assert _speaker('"We will win," said pollster Jo Roe.') == ("Jo Roe", "Jo Roe")
     assert _speaker('"It was shown," said by a troupe from Lima.') is None
+
+
+def test_subject_of_a_verb_coordinated_after_a_comma() -> None:
+    text = "On Monday, Jo Roe praised the plan, and later suggested that it would pass."
+    assert _speaker(text, "suggested") == ("Jo Roe", "Jo Roe")
