@@ -229,7 +229,9 @@ def _from_cue(
     if cue.kind == CueKind.ASKED:
         return _from_question(text, sentence, cue, quotes)
     shared = _participle_speaker(text, cue, earlier)
-    if shared is None and _after_comma(text, cue) and cue.participle:
+    if shared is None and cue.participle and (
+        _after_comma(text, cue) or _after_preposition(text, sentence.span, cue)
+    ):
         shared = sentence_subject(text, _after_quotes(sentence.span, cue, quotes), cue)
     speaker = shared or find_speaker(text, sentence.span, cue, quotes)
     if speaker is None:
@@ -295,6 +297,17 @@ def _participle_speaker(text: str, cue: Cue, earlier: Sequence[Draft]) -> Mentio
 def _after_quotes(sentence: Span, cue: Cue, quotes: Sequence[Quote]) -> Span:
     ends = [q.span.end for q in quotes if sentence.start <= q.span.end <= cue.span.start]
     return Span(max([sentence.start, *ends]), sentence.end)
+
+
+_GERUND_PREPOSITION = re.compile(
+    r"\b(?:by|in|after|before|while|when|without|since|through|upon)\s+$", re.IGNORECASE
+)
+
+
+def _after_preposition(text: str, sentence: Span, cue: Cue) -> bool:
+    """ "Roe ended the debate by saying ...": the gerund's subject is the clause's."""
+    return _GERUND_PREPOSITION.search(text, max(sentence.start, cue.span.start - 12),
+                                      cue.span.start) is not None
 
 
 def _after_comma(text: str, cue: Cue) -> bool:

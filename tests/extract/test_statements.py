@@ -407,3 +407,9 @@ def test_the_object_of_a_verb_of_blame_is_never_its_inverted_speaker() -> None:
     assert _rows(text) == [
         ("MIXED", "Chris Christie", "blasted", None, 'Clinton as a "disgrace."'),
     ]
+
+
+def test_gerund_after_a_preposition_shares_the_clause_subject() -> None:
+    assert _rows("Jo Roe ended the debate by saying that taxes would fall.") == [
+        ("INDIRECT", "Jo Roe", "saying", None, "taxes would fall"),
+    ]
