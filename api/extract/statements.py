@@ -233,6 +233,9 @@ def _from_cue(
         _after_comma(text, cue) or _after_preposition(text, sentence.span, cue)
     ):
         shared = sentence_subject(text, _after_quotes(sentence.span, cue, quotes), cue)
+        if shared is None and _after_quoted_comma(text, cue):
+            # "Roe touted her "big plan," promising": a quoted term, no speech.
+            shared = sentence_subject(text, sentence.span, cue)
     speaker = shared or find_speaker(text, sentence.span, cue, quotes)
     if speaker is None:
         return None
@@ -311,7 +314,15 @@ def _after_preposition(text: str, sentence: Span, cue: Cue) -> bool:
 
 
 def _after_comma(text: str, cue: Cue) -> bool:
-    return text[max(0, cue.span.start - 3) : cue.span.start].rstrip().endswith(",")
+    return text[max(0, cue.span.start - 3) : cue.span.start].rstrip().endswith(",") or (
+        _after_quoted_comma(text, cue)
+    )
+
+
+def _after_quoted_comma(text: str, cue: Cue) -> bool:
+    return text[max(0, cue.span.start - 4) : cue.span.start].rstrip().endswith(
+        (',"', ",\u201d", ",''", ",\u2019")
+    )
 
 
 def _from_noun_cue(
