@@ -118,8 +118,9 @@ def speaker_before(
         mention = _checked(parse_mention(text, Span(clause.start(1), clause.end(1))))
         if mention is not None and not mention.pronoun:
             return mention
-    left = _left_edge(text, sentence, cue, quotes)
-    start, end = left, cue.span.start
+    end = _before_dash_aside(text, sentence.start, cue.span.start)
+    left = _left_edge(text, sentence, end, quotes)
+    start = left
     # "Roe praised the plan, and later called": the boundary ate the "and".
     if _COORDINATED_VERB.search(text, max(sentence.start, start - 12), end):
         return _coordinated_subject(text, Span(sentence.start, end))
@@ -177,16 +178,26 @@ def signature_speaker(text: str, position: int, limit: int) -> Mention | None:
     return mention if mention is not None and not mention.pronoun else None
 
 
-def _left_edge(text: str, sentence: Span, cue: Cue, quotes: Sequence[Quote]) -> int:
+# "Roe — after a pause — said": an aside between dashes right before the cue.
+_DASH_ASIDE = re.compile(r"\s*(?:[\u2014\u2013]|\s-)[^\u2014\u2013;:]{1,120}(?:[\u2014\u2013]|\s-)\s*$")
+
+
+def _before_dash_aside(text: str, start: int, end: int) -> int:
+    """Where the subject ends when an aside between dashes precedes the cue."""
+    aside = _DASH_ASIDE.search(text, start, end)
+    return aside.start() if aside is not None and aside.start() > start else end
+
+
+def _left_edge(text: str, sentence: Span, end: int, quotes: Sequence[Quote]) -> int:
     left = sentence.start
     for quote in quotes:
-        if sentence.start <= quote.span.end <= cue.span.start:
+        if sentence.start <= quote.span.end <= end:
             left = max(left, quote.span.end)
     # Before "..., said" a clause between commas is an appositive: its "that",
     # "whose" or "which" opens no subject ("Jo Roe, clad in a cape that named
     # Lee, said"; "Jo Roe, whose firm makes tools, said").
-    closed = text[left : cue.span.start].rstrip().endswith(",")
-    for match in _BOUNDARY.finditer(text, left, cue.span.start):
+    closed = text[left:end].rstrip().endswith(",")
+    for match in _BOUNDARY.finditer(text, left, end):
         inside = closed and match.group()[0].isalpha() and "," in text[left : match.start()]
         left = left if inside else max(left, match.end())
     return left

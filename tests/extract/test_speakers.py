@@ -216,3 +216,11 @@ def test_inverted_speaker_after_lower_case_role_words() -> None:
 def test_subject_of_a_verb_coordinated_after_a_comma() -> None:
     text = "On Monday, Jo Roe praised the plan, and later suggested that it would pass."
     assert _speaker(text, "suggested") == ("Jo Roe", "Jo Roe")
+
+
+def test_aside_between_dashes_before_the_cue() -> None:
+    assert _speaker("Jo Roe \u2014 after a long pause \u2014 said that taxes fell.") == (
+        "Jo Roe", "Jo Roe"
+    )
+    assert _speaker("The mayor and others - including many experts - want more police.",
+                    "want") == ("The mayor and others", "The mayor and others")
