@@ -15,9 +15,11 @@ from api.extract.quotes import Quote
 from api.extract.results import ActorKind, Span
 from api.extract.sentences import after_abbreviation
 
-# Where a subject phrase can begin: clause punctuation and subordinators.
+# Where a subject phrase can begin: clause punctuation and subordinators, and
+# "and" before a pronoun that ends the phrase ("... and she accused").
 _BOUNDARY = re.compile(
-    r"[;:\u2014\u2013]|\s-\s|,\s+(?:and|but|or)\b|\b(?:[Tt]hat|despite|after|because|while|as|"
+    r"[;:\u2014\u2013]|\s-\s|,\s+(?:and|but|or)\b|\b(?:and|but)\s(?=(?:he|she|they|we|I)\s+$)|"
+    r"\b(?:[Tt]hat|despite|after|because|while|as|"
     r"since|when|although|though|if|whether|where|before|until|unless|amid|"
     r"once|because|than|whereas|whose|what|how|why|[Uu]nless|[Ss]ince|[Bb]ecause|"
     r"[Ww]hen|[Aa]s|[Ww]hile|[Aa]fter|[Ii]f|[Ss]o)\s"

@@ -224,3 +224,8 @@ def test_aside_between_dashes_before_the_cue() -> None:
     )
     assert _speaker("The mayor and others - including many experts - want more police.",
                     "want") == ("The mayor and others", "The mayor and others")
+
+
+def test_pronoun_after_and_is_the_subject() -> None:
+    text = "Roe said the spies hacked the party and she accused Moscow of lying."
+    assert _speaker(text, "accused") == ("she", "she")
