@@ -21,7 +21,7 @@ _BOUNDARY = re.compile(
     r"[;:\u2014\u2013]|\s-\s|,\s+(?:and|but|or)\b|\b(?:and|but)\s(?=(?:he|she|they|we|I)\s+$)|"
     r"\b(?:[Tt]hat|despite|after|because|while|as|"
     r"since|when|although|though|if|whether|where|before|until|unless|amid|"
-    r"once|because|than|whereas|whose|what|how|why|[Uu]nless|[Ss]ince|[Bb]ecause|"
+    r"because|than|whereas|whose|what|how|why|[Uu]nless|[Ss]ince|[Bb]ecause|"
     r"[Ww]hen|[Aa]s|[Ww]hile|[Aa]fter|[Ii]f|[Ss]o)\s"
 )
 _CONNECTORS = re.compile(
@@ -31,7 +31,8 @@ _CONNECTORS = re.compile(
 )
 _TRAILING = re.compile(
     r"(?:\s+(?:also|earlier|later|then|again|previously|once|too|had|has|have|first|never|"
-    r"often|always|already|still|even|just|seldom|soon|long|"
+    r"often|always|already|still|even|just|seldom|soon|long|ever|not|would|will|could|can|"
+    r"should|may|might|must|did|does|do|"
     r"on\s+\w+day|this\s+week|last\s+\w+|[a-z]\w*ly|(?:in|on|at|during|through|via)\s+"
     r"(?:a|an|the|his|her|their|its)\s+[\w'’ -]{1,30}?))+\s*$"
 )

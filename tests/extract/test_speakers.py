@@ -229,3 +229,10 @@ def test_aside_between_dashes_before_the_cue() -> None:
 def test_pronoun_after_and_is_the_subject() -> None:
     text = "Roe said the spies hacked the party and she accused Moscow of lying."
     assert _speaker(text, "accused") == ("she", "she")
+
+
+def test_adverbs_and_auxiliaries_left_of_the_cue() -> None:
+    assert _speaker("Jo Roe once defended the plan as fair.", "defended") == ("Jo Roe", "Jo Roe")
+    assert _speaker("Few voters would ever admit that they lost.", "admit") == (
+        "Few voters", "Few voters"
+    )
