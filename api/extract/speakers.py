@@ -131,7 +131,7 @@ def speaker_before(
     if relative is not None:
         return relative
     # "Jo Roe, a lawyer, first pointed out": the adverb is no piece of its own.
-    trail = _TRAILING.search(text, start, end)
+    trail = _TRAILING.search(text, max(start, end - 80), end)
     end = trail.start() if trail is not None else end
     start = _after_last_clause_comma(text, start, end)
     start, end = _strip_edges(text, start, end)
@@ -187,6 +187,8 @@ _DASH_ASIDE = re.compile(r"\s*(?:[\u2014\u2013]|\s-)[^\u2014\u2013;:]{1,120}(?:[
 
 def _before_dash_aside(text: str, start: int, end: int) -> int:
     """Where the subject ends when an aside between dashes precedes the cue."""
+    if not text[max(start, end - 3) : end].rstrip().endswith(("\u2014", "\u2013", "-")):
+        return end  # the common case, checked cheaply
     aside = _DASH_ASIDE.search(text, start, end)
     return aside.start() if aside is not None and aside.start() > start else end
 
