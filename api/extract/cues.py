@@ -383,6 +383,15 @@ def _possessive_before(text: str, at: int) -> bool:
     return _POSSESSIVE_END.search(before) is not None
 
 
+_MODALS = frozenset("will would could should may might must can".split())
+
+
+def _base_form(verb: str) -> bool:
+    """Whether a verb's first word is its lemma ("say", "warn of"; not "said")."""
+    word = verb.split()[0].lower() if verb.split() else ""
+    return lemma_of(word) in (None, word)
+
+
 def _with_auxiliaries(text: str, head: Span) -> Span:
     """Extend a verb's span left over auxiliaries, negation and adverbs."""
     start = head.start
@@ -396,6 +405,8 @@ def _with_auxiliaries(text: str, head: Span) -> Span:
             word = word[:-3]
         if word not in _AUX and word not in _NEGATION_OR_ADVERB and not word.endswith("ly"):
             break
+        if cursor == head.start and word in _MODALS and not _base_form(text[head.start : head.end]):
+            break  # "Will wrote": a modal takes the base form, so "Will" is a name
         cursor = cursor - len(match.group())
         if word in _AUX or word in {"not", "n't", "never"}:
             start = cursor

@@ -15,11 +15,13 @@ from api.extract.quotes import Quote
 from api.extract.results import ActorKind, Span
 from api.extract.sentences import after_abbreviation
 
-# Where a subject phrase can begin: clause punctuation and subordinators.
+# Where a subject phrase can begin: clause punctuation and subordinators, and
+# "and" before a pronoun that ends the phrase ("... and she accused").
 _BOUNDARY = re.compile(
-    r"[;:\u2014\u2013]|\s-\s|,\s+(?:and|but|or)\b|\b(?:[Tt]hat|despite|after|because|while|as|"
+    r"[;:\u2014\u2013]|\s-\s|,\s+(?:and|but|or)\b|\b(?:and|but)\s(?=(?:he|she|they|we|I)\s+$)|"
+    r"\b(?:[Tt]hat|despite|after|because|while|as|"
     r"since|when|although|though|if|whether|where|before|until|unless|amid|"
-    r"once|because|than|whereas|whose|what|how|why|[Uu]nless|[Ss]ince|[Bb]ecause|"
+    r"because|than|whereas|whose|what|how|why|[Uu]nless|[Ss]ince|[Bb]ecause|"
     r"[Ww]hen|[Aa]s|[Ww]hile|[Aa]fter|[Ii]f|[Ss]o)\s"
 )
 _CONNECTORS = re.compile(
@@ -28,8 +30,10 @@ _CONNECTORS = re.compile(
     re.IGNORECASE,
 )
 _TRAILING = re.compile(
-    r"(?:\s+(?:also|earlier|later|then|again|previously|once|too|had|has|have|"
-    r"on\s+\w+day|this\s+week|last\s+\w+|\w+ly|(?:in|on|at|during|through|via)\s+"
+    r"(?:\s+(?:also|earlier|later|then|again|previously|once|too|had|has|have|first|never|"
+    r"often|always|already|still|even|just|seldom|soon|long|ever|not|would|will|could|can|"
+    r"should|may|might|must|did|does|do|"
+    r"on\s+\w+day|this\s+week|last\s+\w+|[a-z]\w*ly|(?:in|on|at|during|through|via)\s+"
     r"(?:a|an|the|his|her|their|its)\s+[\w'’ -]{1,30}?))+\s*$"
 )
 _VERBISH = frozenset(
@@ -54,9 +58,11 @@ _OBJECT_FIRST = frozenset(
     condemn rebuke hail laud tout question order instruct dub favor favour reject
     request consider discuss echo highlight offer express""".split()
 )
+# ..., said pollster Jo Roe": lower-case role words may come before the name.
 _INVERTED_START = re.compile(
     r"\s+(?:[A-Z]|(?:former|then|the|a|an|its|his|her|their|one|two|several)\b|"
-    r"(?:he|she|they|it)\s*$)"
+    r"(?:he|she|they|it)\s*$|(?:(?!(?:by|that|to|of|in|on|at|with|for|from|as|and|or|but|"
+    r"about|which|who|when|if|because|so|while|after|before|is|was)\b)[a-z][\w-]*\s+){1,3}[A-Z])"
 )
 
 
@@ -118,22 +124,32 @@ def speaker_before(
         mention = _checked(parse_mention(text, Span(clause.start(1), clause.end(1))))
         if mention is not None and not mention.pronoun:
             return mention
-    left = _left_edge(text, sentence, cue, quotes)
-    start, end = left, cue.span.start
+    end = _before_dash_aside(text, sentence.start, cue.span.start)
+    left = _left_edge(text, sentence, end, quotes)
+    start = left
     segment = text[start:end]
     # "X did A, and criticized B": nothing between ", and" and the cue, so the
-    # verbs share the sentence's subject (", and he said" brings its own).
+    # verbs share the sentence's subject (", and he said" brings its own); likewise
+    # "Roe praised the plan, and later called" (the boundary ate the "and").
     shared = not segment.strip() and _AND_BEFORE.search(text, sentence.start, end)
-    if shared or re.search(r"\b(?:and|but)\s*$", segment):
+    if shared or _COORDINATED_VERB.search(text, max(sentence.start, start - 12), end):
         return _coordinated_subject(text, Span(sentence.start, end))
     relative = _relative_speaker(text, start, end)
     if relative is not None:
         return relative
+    # "Jo Roe, a lawyer, first pointed out": the adverb is no piece of its own.
+    trail = _TRAILING.search(text, max(start, end - 80), end)
+    end = trail.start() if trail is not None else end
     start = _after_last_clause_comma(text, start, end)
     start, end = _strip_edges(text, start, end)
     if start >= end or len(text[start:end].split(",")[0].split()) > _MAX_WORDS:
         return None
     return _checked(parse_mention(text, Span(start, end)))
+
+
+_COORDINATED_VERB = re.compile(
+    r"\b(?:and|but)\s+(?:(?:[a-z]+ly|even|also|then|later|again|still)\s+)?$"
+)
 
 
 def _relative_speaker(text: str, start: int, end: int) -> Mention | None:
@@ -172,13 +188,30 @@ def signature_speaker(text: str, position: int, limit: int) -> Mention | None:
     return mention if mention is not None and not mention.pronoun else None
 
 
-def _left_edge(text: str, sentence: Span, cue: Cue, quotes: Sequence[Quote]) -> int:
+# "Roe — after a pause — said": an aside between dashes right before the cue.
+_DASH_ASIDE = re.compile(r"\s*(?:[\u2014\u2013]|\s-)[^\u2014\u2013;:]{1,120}(?:[\u2014\u2013]|\s-)\s*$")
+
+
+def _before_dash_aside(text: str, start: int, end: int) -> int:
+    """Where the subject ends when an aside between dashes precedes the cue."""
+    if not text[max(start, end - 3) : end].rstrip().endswith(("\u2014", "\u2013", "-")):
+        return end  # the common case, checked cheaply
+    aside = _DASH_ASIDE.search(text, start, end)
+    return aside.start() if aside is not None and aside.start() > start else end
+
+
+def _left_edge(text: str, sentence: Span, end: int, quotes: Sequence[Quote]) -> int:
     left = sentence.start
     for quote in quotes:
-        if sentence.start <= quote.span.end <= cue.span.start:
+        if sentence.start <= quote.span.end <= end:
             left = max(left, quote.span.end)
-    for match in _BOUNDARY.finditer(text, left, cue.span.start):
-        left = max(left, match.end())
+    # Before "..., said" a clause between commas is an appositive: its "that",
+    # "whose" or "which" opens no subject ("Jo Roe, clad in a cape that named
+    # Lee, said"; "Jo Roe, whose firm makes tools, said").
+    closed = text[left:end].rstrip().endswith(",")
+    for match in _BOUNDARY.finditer(text, left, end):
+        inside = closed and match.group()[0].isalpha() and "," in text[left : match.start()]
+        left = left if inside else max(left, match.end())
     return left
 
 
@@ -203,17 +236,54 @@ def _after_last_clause_comma(text: str, start: int, end: int) -> int:
         return start
     if not segment.endswith(","):
         return start + segment.rindex(",") + 1
-    # "NAME, APPOSITIVE, said": start at the last piece that opens with a name.
+    # "NAME, APPOSITIVE, said": the subject is the first piece that opens with a
+    # name; the appositives after it may name places and papers ("Jo Roe, 22, of
+    # Flint, Mich., said"; "Al Vian, editor of the paper, La Stampa, said").
     pieces = segment.split(",")[:-1]
     offsets = [sum(len(p) + 1 for p in pieces[:i]) for i in range(len(pieces))]
     named = [
-        offset for piece, offset in zip(pieces, offsets, strict=True)
-        if re.match(r"\s*[A-Z]", piece) and not _ADVERBIAL.match(piece.strip())
+        offset for i, (piece, offset) in enumerate(zip(pieces, offsets, strict=True))
+        if _opens_with_name(piece) and not (i and _place_qualifier(pieces[i - 1], piece))
     ]
-    if named:
-        return start + named[-1]
+    # "The French interior minister, Jean Roe, said": the name over its description.
+    people = [o for o in named if _names_person(text, start + o, end)]
+    if people or named:
+        return start + (people or named)[0]
     plain = [o for p, o in zip(pieces, offsets, strict=True) if not _ADVERBIAL.match(p.strip())]
     return start + (plain[0] if plain else 0)
+
+
+def _names_person(text: str, start: int, end: int) -> bool:
+    """Whether the piece starting at `start` (up to its comma) opens with a
+    person's name and title ("Senator Jo Roe"; not "A pastor backing Roe")."""
+    comma = text.find(",", start, end)
+    mention = parse_mention(text, Span(start, comma if comma >= 0 else end))
+    if mention is None or mention.kind != ActorKind.PERSON or mention.pronoun:
+        return False
+    lead = text[start : mention.span.start].split()
+    return all(w[0].isupper() or w in ("former", "then") for w in lead)
+
+
+def _place_qualifier(previous: str, piece: str) -> bool:
+    """ "in Flint, Mich.": one word after a place named by a preposition."""
+    place = re.search(r"\b(?:in|of|from|near|at)\s+[A-Z][\w.'’-]*\s*$", previous)
+    return place is not None and len(piece.split()) == 1
+
+
+def _opens_with_name(piece: str) -> bool:
+    """ "But Jo Roe" does, after its connector; "In Iowa" and "Monday" do not."""
+    piece = piece.strip()
+    lead = _CONNECTORS.match(piece)
+    piece = piece[lead.end() :] if lead else piece
+    return (
+        re.match(r"[A-Z]", piece) is not None
+        and not _ADVERBIAL.match(piece)
+        and not _PARTICIPLE_OPENER.match(piece)
+    )
+
+
+# "Alarmed by the unrest, Jo Roe said": a participle phrase, not the subject.
+_PARTICIPLE_OPENER = re.compile(r"[A-Z][a-z]+ed\s+(?:by|on|about|with|at|in|for|to|over)\b")
 
 
 # Pieces that open a sentence without being its subject ("In a statement,").
@@ -221,7 +291,20 @@ _ADVERBIAL = re.compile(
     r"(?:[Ii]n|[Oo]n|[Aa]t|[Ff]or|[Aa]fter|[Bb]efore|[Dd]uring|[Ll]ast|[Ee]arlier|[Ll]ater|"
     r"[Mm]eanwhile|[Hh]owever|[Ss]till|[Yy]et|[Bb]ut|[Aa]nd|[Ss]o|[Ii]ndeed|[Ii]nstead|"
     r"[Nn]ow|[Tt]hen|[Ss]eparately|[Mm]oreover|[Aa]lso|[Tt]oday|[Yy]esterday|[Ff]inally|"
-    r"[Aa]sked|[Ss]peaking|[Ww]riting|[Ii]ronically|[Ll]ikewise|[A-Z][a-z]+ly|[A-Z][a-z]+ing)\b"
+    r"[Aa]sked|[Ss]peaking|[Ww]riting|[Ii]ronically|[Ll]ikewise|[A-Z][a-z]+ly|[A-Z][a-z]+ing|"
+    r"[Ll]ike|[Uu]nlike|[Ww]ith|[Ww]ithout|[Ff]rom|[Bb]y|[Dd]espite|[Aa]mid|[Uu]nder|[Aa]mong|"
+    r"[Aa]s|[Ii]f|[Ww]hen|[Ww]hile|[Ss]ince|[Bb]ecause|[Tt]hough|[Aa]lthough|[Uu]ntil|"
+    r"[Tt]o|[Oo]f|[Oo]ver|[Tt]his|[Tt]hat|[Nn]ext|[Tt]hroughout|[Tt]here|[Hh]ere|"
+    r"(?:Mon|Tues|Wednes|Thurs|Fri|Satur|Sun)day|January|February|March|April|June|July|"
+    r"August|September|October|November|December|(?:Jan|Feb|Aug|Sept|Oct|Nov|Dec)\.)\b"
+)
+
+
+# What opens a subordinate clause before its subject: "although he thanked",
+# "in which she said" (the subject is the pronoun after it).
+_SUBORDINATE_OPENER = re.compile(
+    r"(?:(?:[Aa]lthough|[Tt]hough|[Ww]hile|[Bb]ecause|[Ww]hen|[Ii]f|[Ss]ince|[Oo]nce|[Uu]nless|"
+    r"[Ww]hereas|(?:in|during|at|for|by|with|from|under|through|after|before)\s+which)\s+)+"
 )
 
 
@@ -232,6 +315,9 @@ def _strip_edges(text: str, start: int, end: int) -> tuple[int, int]:
     segment = text[start:end]
     lead = _CONNECTORS.match(segment.lstrip())
     start += len(segment) - len(segment.lstrip()) + (lead.end() if lead else 0)
+    opener = _SUBORDINATE_OPENER.match(text, start, end)
+    if opener is not None and opener.end() < end:
+        start = opener.end()
     segment = text[start:end]
     trail = _TRAILING.search(segment)
     if trail is not None:

@@ -252,8 +252,13 @@ def _from_cue(
     if cue.kind == CueKind.ASKED:
         return _from_question(text, sentence, cue, quotes)
     shared = _participle_speaker(text, cue, earlier)
-    if shared is None and _after_comma(text, cue) and cue.participle:
+    if shared is None and cue.participle and (
+        _after_comma(text, cue) or _after_preposition(text, sentence.span, cue)
+    ):
         shared = sentence_subject(text, _after_quotes(sentence.span, cue, quotes), cue)
+        if shared is None and _after_quoted_comma(text, cue):
+            # "Roe touted her "big plan," promising": a quoted term, no speech.
+            shared = sentence_subject(text, sentence.span, cue)
     speaker = shared or find_speaker(text, sentence.span, cue, quotes)
     if speaker is None:
         return None
@@ -347,8 +352,27 @@ def _after_quotes(sentence: Span, cue: Cue, quotes: Sequence[Quote]) -> Span:
     return Span(max([sentence.start, *ends]), sentence.end)
 
 
+_GERUND_PREPOSITION = re.compile(
+    r"\b(?:by|in|after|before|while|when|without|since|through|upon)\s+$", re.IGNORECASE
+)
+
+
+def _after_preposition(text: str, sentence: Span, cue: Cue) -> bool:
+    """ "Roe ended the debate by saying ...": the gerund's subject is the clause's."""
+    return _GERUND_PREPOSITION.search(text, max(sentence.start, cue.span.start - 12),
+                                      cue.span.start) is not None
+
+
 def _after_comma(text: str, cue: Cue) -> bool:
-    return text[max(0, cue.span.start - 3) : cue.span.start].rstrip().endswith(",")
+    return text[max(0, cue.span.start - 3) : cue.span.start].rstrip().endswith(",") or (
+        _after_quoted_comma(text, cue)
+    )
+
+
+def _after_quoted_comma(text: str, cue: Cue) -> bool:
+    return text[max(0, cue.span.start - 4) : cue.span.start].rstrip().endswith(
+        (',"', ",\u201d", ",''", ",\u2019")
+    )
 
 
 def _from_noun_cue(

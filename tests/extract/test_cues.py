@@ -172,3 +172,8 @@ def test_ambiguous_base_form_is_a_verb_after_a_capitalised_plural() -> None:
 
 def test_see_reads_as_a_verb_after_a_plain_plural_noun() -> None:
     assert _cues("Most voters see the plan as a failure.") == [("see", "see", CueKind.VERB)]
+
+
+def test_a_modal_before_a_past_form_is_a_name() -> None:
+    text = "In particular, Will wrote that he won. He will say that it works."
+    assert [c.span.text(text) for c in find_cues(text)] == ["wrote", "will say"]

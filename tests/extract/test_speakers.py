@@ -157,3 +157,82 @@ def test_role_resolves_to_a_person_with_that_title() -> None:
     assert resolve_role(the_senator, [senator, governor]) == senator
     assert resolve_role(the_mayor, [senator, governor]) is None
     assert resolve_role(the_mayor, [senator, governor], lambda m: "Mayor") == governor
+
+
+def test_subject_is_the_first_name_before_its_appositives() -> None:
+    assert _speaker("Jo Roe, 22, of Flint, Mich., said she would vote.") == ("Jo Roe", "Jo Roe")
+    assert _speaker("Al Vian, editor of the paper, La Stampa, said it was over.") == (
+        "Al Vian", "Al Vian"
+    )
+    assert _speaker("But Ann Lee, head of the group, which ran the poll, said no.") == (
+        "Ann Lee", "Ann Lee"
+    )
+
+
+def test_a_name_is_preferred_over_its_description() -> None:
+    assert _speaker("The interior minister, Jean Roux, said it was calm.") == (
+        "Jean Roux", "Jean Roux"
+    )
+
+
+def test_openers_before_the_subject_are_skipped() -> None:
+    assert _speaker("Alarmed by the unrest in Ohio, Senator Tom Hale said he spoke.") == (
+        "Tom Hale", "Tom Hale"
+    )
+    assert _speaker("In a court in Salem, Ore., Dale Fry, in a grey suit, said little.") == (
+        "Dale Fry", "Dale Fry"
+    )
+
+
+def test_subordinator_before_a_subject_is_no_part_of_it() -> None:
+    text = "He gave talks, in which he could tell stories."
+    assert _speaker(text, "tell") == ("he", "he")
+    assert _speaker("Although she said no, Roe came.") == ("she", "she")
+
+
+def test_relative_clause_inside_an_appositive_opens_no_subject() -> None:
+    assert _speaker("Mary Sue, clad in a cape that formed the name Lee, said no.") == (
+        "Mary Sue", "Mary Sue"
+    )
+    assert _speaker("Jo Roe, whose firm, Acme, makes tools, said no.") == ("Jo Roe", "Jo Roe")
+
+
+def test_adverb_before_the_cue_is_no_piece_of_the_subject() -> None:
+    text = "Bo Roe, author of a book, a lively read, first pointed out that he won."
+    assert _speaker(text, "pointed out") == ("Bo Roe", "Bo Roe")
+
+
+def test_a_capitalised_word_in_ly_is_a_name_not_an_adverb() -> None:
+    assert _speaker("Told of the poll, Early described it as news.", "described") == (
+        "Early", "Early"
+    )
+
+
+def test_inverted_speaker_after_lower_case_role_words() -> None:
+    assert _speaker('"We will win," said pollster Jo Roe.') == ("Jo Roe", "Jo Roe")
+    assert _speaker('"It was shown," said by a troupe from Lima.') is None
+
+
+def test_subject_of_a_verb_coordinated_after_a_comma() -> None:
+    text = "On Monday, Jo Roe praised the plan, and later suggested that it would pass."
+    assert _speaker(text, "suggested") == ("Jo Roe", "Jo Roe")
+
+
+def test_aside_between_dashes_before_the_cue() -> None:
+    assert _speaker("Jo Roe \u2014 after a long pause \u2014 said that taxes fell.") == (
+        "Jo Roe", "Jo Roe"
+    )
+    assert _speaker("The mayor and others - including many experts - want more police.",
+                    "want") == ("The mayor and others", "The mayor and others")
+
+
+def test_pronoun_after_and_is_the_subject() -> None:
+    text = "Roe said the spies hacked the party and she accused Moscow of lying."
+    assert _speaker(text, "accused") == ("she", "she")
+
+
+def test_adverbs_and_auxiliaries_left_of_the_cue() -> None:
+    assert _speaker("Jo Roe once defended the plan as fair.", "defended") == ("Jo Roe", "Jo Roe")
+    assert _speaker("Few voters would ever admit that they lost.", "admit") == (
+        "Few voters", "Few voters"
+    )

@@ -466,3 +466,14 @@ def test_a_named_poll_reports_the_standings() -> None:
     assert _rows(text) == [
         ("INDIRECT", "a Gallup poll", "in", None, "Jane Roe led by ten points"),
     ]
+
+
+def test_gerund_after_a_preposition_shares_the_clause_subject() -> None:
+    assert _rows("Jo Roe ended the debate by saying that taxes would fall.") == [
+        ("INDIRECT", "Jo Roe", "saying", None, "taxes would fall"),
+    ]
+
+
+def test_participle_after_a_comma_inside_a_quoted_term() -> None:
+    text = "Jo Roe touted her \u201cbig plan,\u201d promising to cut taxes for everyone."
+    assert _rows(text)[-1] == ("INDIRECT", "Jo Roe", "promising", None, "to cut taxes for everyone")
