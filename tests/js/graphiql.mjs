@@ -4,18 +4,10 @@
 // waits until the result pane shows a statement the API serves, saves a screenshot.
 // Usage: node tests/js/graphiql.mjs http://HOST:PORT/graphql SCREENSHOT.png [CHROMIUM]
 // Prints a JSON summary on stdout; exits non-zero with the reason otherwise.
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { chromium } from 'playwright-core';
+import { withPage } from './chromium.mjs';
 
 const FALLBACK_QUERY = '{ statements(first: 5) { nodes { text speaker { name } } } }';
 const STATEMENTS = '{ statements(first: 100) { nodes { text } } }';
-// Without the background-networking flags chromium keeps dialling Google on a closed network.
-const ARGS = [
-  '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
-  '--disable-background-networking', '--disable-component-update', '--disable-sync',
-];
 const TIMEOUT_MS = 20_000;
 
 async function seedNeedles(url) {
@@ -69,13 +61,8 @@ async function waitForStatement(page, needles) {
 
 async function main(url, screenshot, executablePath) {
   const needles = await seedNeedles(url);
-  const profile = mkdtempSync(join(tmpdir(), 'quotegraph-chromium-'));
   const failed = [];
-  const context = await chromium.launchPersistentContext(profile, {
-    executablePath, headless: true, args: ARGS, viewport: { width: 1280, height: 800 },
-  });
-  try {
-    const page = context.pages()[0] ?? (await context.newPage());
+  return withPage(executablePath, async (page) => {
     page.on('requestfailed', (request) => failed.push(request.url()));
     await page.goto(url, { waitUntil: 'load' });
     try {
@@ -90,10 +77,7 @@ async function main(url, screenshot, executablePath) {
     const found = await waitForStatement(page, needles);
     await page.screenshot({ path: screenshot });
     return { found, typed, failedRequests: failed };
-  } finally {
-    await context.close();
-    rmSync(profile, { recursive: true, force: true });
-  }
+  });
 }
 
 const [url, screenshot, executablePath = '/usr/bin/chromium'] = process.argv.slice(2);

@@ -5,17 +5,10 @@
 // of their statements (graphql-transport-ws gives no sign that a subscription started).
 // Usage: node tests/js/graphiql_subscription.mjs URL/graphql TOKEN SCREENSHOT.png [CHROMIUM]
 // Prints a JSON summary on stdout; exits non-zero with the reason otherwise.
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { chromium } from 'playwright-core';
+import { withPage } from './chromium.mjs';
 
 const SUBSCRIPTION = 'subscription { statementAdded { text speaker { name } } }';
 const INGEST = 'mutation ($body: String!) { ingestArticle(input: {body: $body}) { __typename } }';
-const ARGS = [
-  '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
-  '--disable-background-networking', '--disable-component-update', '--disable-sync',
-];
 const TIMEOUT_MS = 30_000;
 
 async function ingest(url, token, n) {
@@ -32,12 +25,7 @@ async function ingest(url, token, n) {
 }
 
 async function main(url, token, screenshot, executablePath) {
-  const profile = mkdtempSync(join(tmpdir(), 'quotegraph-chromium-'));
-  const context = await chromium.launchPersistentContext(profile, {
-    executablePath, headless: true, args: ARGS, viewport: { width: 1280, height: 800 },
-  });
-  try {
-    const page = context.pages()[0] ?? (await context.newPage());
+  return withPage(executablePath, async (page) => {
     await page.goto(url, { waitUntil: 'load' });
     const editor = page.locator('.graphiql-query-editor').first();
     await editor.waitFor({ timeout: TIMEOUT_MS });
@@ -62,12 +50,9 @@ async function main(url, token, screenshot, executablePath) {
       }
     }
     await page.screenshot({ path: screenshot });
-    const last = (await pane.innerText().catch(() => "")).slice(0, 400);
+    const last = (await pane.innerText().catch(() => '')).slice(0, 400);
     throw new Error(`no new statement reached GraphiQL within ${TIMEOUT_MS} ms; the result pane shows:\n${last}`);
-  } finally {
-    await context.close();
-    rmSync(profile, { recursive: true, force: true });
-  }
+  });
 }
 
 const [url, token, screenshot, executablePath = '/usr/bin/chromium'] = process.argv.slice(2);
