@@ -30,6 +30,7 @@ from api.ingest import ArticleInput, ArticleWriter
 from api.schema.node import from_global_id
 from api.seed import extract
 from api.settings import Settings
+from tests.articles import CEASEFIRE
 from tests.conftest import SEED_FILE
 from tests.servers import serve_app
 
@@ -37,16 +38,6 @@ pytestmark = pytest.mark.anyio
 
 WAIT_SECONDS = 30  # every wait below fails loudly after this long
 
-ARTICLE_B = """Lavrov rejects ceasefire call as fighting spreads in Aleppo
-Russia's foreign minister dismissed a new call for a truce.
-06 December, 2016
-"There will be no pause while the armed groups stay in Aleppo," Russian Foreign Minister \
-Sergei Lavrov told reporters in Moscow on Tuesday.
-Aid workers said food was running out in eastern Aleppo.
-"We have nothing left to give the families in Damascus," said Omar Haddad, a spokesman for \
-the Syrian Red Crescent.
-Lavrov said Russia would keep talking to Washington.
-"""
 # Matches every filter below; its arrival tells a subscriber that article B is complete.
 ARTICLE_C = """Lavrov says talks on Aleppo will continue
 The minister spoke after meeting his counterpart.
@@ -146,7 +137,7 @@ async def test_subscribers_receive_exactly_the_new_statements_that_match(
                 for name, given in filters.items():
                     clients.start_soon(_collect_until_c, url, given, received[name])
                 await _until(lambda: events.subscriber_count == 3)
-                await _store(engine, events, ARTICLE_B, "b.txt")
+                await _store(engine, events, CEASEFIRE, "b.txt")
                 await _store(engine, events, ARTICLE_C, "c.txt")
         stored = await _query(url, ARTICLE_STATEMENTS, title="ceasefire")
     new = next(a for a in stored["articles"]["nodes"] if a["title"] == TITLE_B)

@@ -24,6 +24,7 @@ from gql.transport.websockets import WebsocketsTransport
 
 from api.events import PostgresBus, libpq_dsn
 from api.schema.node import from_global_id
+from tests.articles import CEASEFIRE, CEASEFIRE_TITLE
 from tests.conftest import ROOT
 from tests.servers import serve_process
 
@@ -33,17 +34,6 @@ WAIT_SECONDS = 60  # every wait below fails loudly after this long
 FIRST_CLIENTS = 4
 MOST_CLIENTS = 16  # connections opened, at most, until both workers hold one
 SEED_TITLE = "Syrian rebels reject withdrawal plan amid Russia's chilling warnings"
-NEW_ARTICLE = """Lavrov rejects ceasefire call as fighting spreads in Aleppo
-Russia's foreign minister dismissed a new call for a truce.
-06 December, 2016
-"There will be no pause while the armed groups stay in Aleppo," Russian Foreign Minister \
-Sergei Lavrov told reporters in Moscow on Tuesday.
-Aid workers said food was running out in eastern Aleppo.
-"We have nothing left to give the families in Damascus," said Omar Haddad, a spokesman for \
-the Syrian Red Crescent.
-Lavrov said Russia would keep talking to Washington.
-"""
-NEW_TITLE = "Lavrov rejects ceasefire call as fighting spreads in Aleppo"
 NEW_STATEMENTS = [
     ("Sergei Lavrov", "ceasefire call as fighting spreads in Aleppo"),
     ("Russia's foreign minister", "a new call for a truce"),
@@ -85,7 +75,7 @@ async def test_a_statement_stored_elsewhere_reaches_subscribers_of_both_workers(
                     await _ingest_through_the_api(base)
                 else:
                     await _seed_in_another_process(postgres_url, tmp_path)
-                expected = await _statement_ids(base, NEW_TITLE)
+                expected = await _statement_ids(base, CEASEFIRE_TITLE)
                 await _until(lambda: all(len(_new(r)) >= len(expected) for r in received))
                 clients.cancel_scope.cancel()
     assert len(received) >= 2
@@ -95,7 +85,7 @@ async def test_a_statement_stored_elsewhere_reaches_subscribers_of_both_workers(
 
 
 def _new(statements: list[dict[str, Any]]) -> list[dict[str, Any]]:
-    return [s for s in statements if s["article"]["title"] == NEW_TITLE]
+    return [s for s in statements if s["article"]["title"] == CEASEFIRE_TITLE]
 
 
 async def _subscribe_on_both_workers(
@@ -137,7 +127,7 @@ async def _publish_canaries(url: str, base: str, received: list[list[dict[str, A
 
 async def _seed_in_another_process(url: str, workdir: Path) -> None:
     path = workdir / "new.txt"
-    path.write_text(NEW_ARTICLE, encoding="utf-8")
+    path.write_text(CEASEFIRE, encoding="utf-8")
     env = {**os.environ, "DATABASE_URL": url}
     done = await anyio.run_process(
         [sys.executable, "-m", "api", "seed", str(path)], cwd=ROOT, env=env, check=False
@@ -152,10 +142,10 @@ async def _ingest_through_the_api(base: str) -> None:
         response = await client.post(
             f"{base}/graphql",
             headers={"Authorization": f"Bearer {TOKEN}"},
-            json={"query": INGEST, "variables": {"body": NEW_ARTICLE}},
+            json={"query": INGEST, "variables": {"body": CEASEFIRE}},
         )
     assert response.json() == {
-        "data": {"ingestArticle": {"created": True, "article": {"title": NEW_TITLE}}},
+        "data": {"ingestArticle": {"created": True, "article": {"title": CEASEFIRE_TITLE}}},
         "extensions": {"cost": response.json()["extensions"]["cost"]},
     }
 
