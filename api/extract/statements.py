@@ -844,10 +844,13 @@ def _reach_quotes(
             continue
         start = cue.span.end + len(gap) - len(gap.lstrip())
         content = Span(start, quote.span.end)
-        speaker = own[0].speaker if own else find_speaker(text, sentence.span, cue, quotes)
-        if speaker is None or speaker.span.start > cue.span.start:
-            speaker = subject_before(text, sentence.span, cue.span.start) if not own else speaker
-        medium = own[0].medium if own else _medium(text, sentence.span, cue)
+        if own:
+            speaker, medium = own[0].speaker, own[0].medium
+        else:
+            speaker = find_speaker(text, sentence.span, cue, quotes)
+            if speaker is None or speaker.span.start > cue.span.start:
+                speaker = subject_before(text, sentence.span, cue.span.start)
+            medium = _medium(text, sentence.span, cue)
         draft = Draft(content, statement_kind(content, quotes), sentence.paragraph, cue,
                       speaker, None, medium)
         result = [d for d in result if d not in own] + [draft]
