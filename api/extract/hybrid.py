@@ -119,8 +119,7 @@ def _quote_speaker(
     if signed is not None:
         return signed
     sentences = split_sentences(text, paragraph, quotes)
-    sentence = next((s for s in sentences if s.start <= span.start < s.end), paragraph)
-    return subject_before(text, sentence, span.start)
+    return subject_before(text, _sentence_at(sentences, paragraph, span.start), span.start)
 
 
 def _tagged_source(
@@ -134,6 +133,11 @@ def _tagged_source(
     best = min(near, key=lambda s: _distance(s, span))
     name = text[best.start : best.end]
     return Mention(best, name, classify_name(name), pronoun=name.lower() in _PRONOUNS)
+
+
+def _sentence_at(sentences: Sequence[Span], paragraph: Span, position: int) -> Span:
+    """The sentence holding `position`, else the whole paragraph."""
+    return next((s for s in sentences if s.start <= position < s.end), paragraph)
 
 
 def _distance(a: Span, b: Span) -> int:
@@ -151,8 +155,7 @@ def _nearest_speaker(
     cues.sort(key=lambda c: _distance(c.span, span))
     sentences = split_sentences(text, paragraph, quotes)
     for cue in cues:
-        sentence = next((s for s in sentences if s.start <= cue.span.start < s.end), paragraph)
-        speaker = find_speaker(text, sentence, cue, quotes)
+        speaker = find_speaker(text, _sentence_at(sentences, paragraph, cue.span.start), cue, quotes)
         if speaker is not None:
             return cue, speaker
     return None, None
