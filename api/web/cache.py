@@ -131,7 +131,10 @@ class Store(Protocol):
         """Keep `answer`, unless the data changed since `generation` was read."""
 
     def changed(self) -> None:
-        """Forget every entry."""
+        """Forget every entry (lazily, where forgetting needs a round trip)."""
+
+    async def invalidate(self) -> None:
+        """Forget every entry now: this process just wrote."""
 
 
 class MemoryStore:
@@ -162,6 +165,9 @@ class MemoryStore:
     def changed(self) -> None:
         self._entries.clear()
         self._generation += 1
+
+    async def invalidate(self) -> None:
+        self.changed()
 
 
 class RedisStore:
@@ -203,6 +209,18 @@ class RedisStore:
 
     def changed(self) -> None:
         self._bump = True
+
+    async def invalidate(self) -> None:
+        """INCR before the mutation is answered, so no worker serves what it changed."""
+        self._bump = True
+        if self._outage.skipping:
+            return
+        try:
+            await self._client.incr(f"{PREFIX}generation")
+        except (RedisError, OSError) as error:
+            self._unreachable(error)
+            return
+        self._bump = False
 
     def _unreachable(self, error: Exception) -> None:
         self._bump = True  # changes may have been missed meanwhile
@@ -281,7 +299,7 @@ class ResponseCache:
         """Keep the answer of a query without errors; after a mutation, forget everything."""
         operation = scope.get(_OPERATION)
         if operation == "mutation":
-            self.store.changed()  # read-your-writes here, before the notification arrives
+            await self.store.invalidate()  # read-your-writes before the notification arrives
             return
         pending = scope.get(_PENDING)
         if pending is None or operation != "query" or scope.get(_FAILED):
