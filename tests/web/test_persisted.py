@@ -5,6 +5,8 @@ from __future__ import annotations
 
 import hashlib
 import json
+import shutil
+import subprocess
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from typing import Any
@@ -15,6 +17,7 @@ from redis.asyncio import Redis
 
 from api.app import create_app
 from api.settings import Settings
+from tests.conftest import ROOT
 from tests.web.conftest import REDIS_URL, SEED_TITLE
 
 pytestmark = pytest.mark.anyio
@@ -22,6 +25,7 @@ pytestmark = pytest.mark.anyio
 TITLES = "query Titles($first: Int!) { articles(first: $first) { nodes { title } } }"
 TITLES_HASH = hashlib.sha256(TITLES.encode()).hexdigest()
 ANSWER = {"data": {"articles": {"nodes": [{"title": SEED_TITLE}]}}}
+APOLLO_SCRIPT = ROOT / "tests" / "js" / "apollo_persisted.mjs"
 NOT_FOUND = {"errors": [{"message": "PersistedQueryNotFound",
                          "extensions": {"code": "PERSISTED_QUERY_NOT_FOUND"}}]}
 
@@ -144,3 +148,34 @@ async def test_persisted_queries_work_with_the_response_cache_off(seeded: str) -
         await client.post("/graphql", json=_with_query())
         by_hash = await client.post("/graphql", json=_hashed())
     assert _data(by_hash) == ANSWER
+
+
+def _node_problem() -> str | None:
+    if shutil.which("node") is None:
+        return "node is not installed; the Apollo client check needs Node.js"
+    if not (ROOT / "node_modules" / "@apollo" / "client").is_dir():
+        return "node_modules/@apollo/client is missing; run `make install` (npm install)"
+    return None
+
+
+def test_apollo_clients_register_a_query_once_and_then_send_its_hash_by_get(
+    seeded_server: str,
+) -> None:
+    """@apollo/client's createPersistedQueryLink (useGETForHashedQueries) on a real server."""
+    problem = _node_problem()
+    if problem:
+        pytest.skip(problem)
+    run = subprocess.run(
+        ["node", str(APOLLO_SCRIPT), f"{seeded_server}/graphql"],
+        cwd=ROOT, capture_output=True, text=True, timeout=60, check=False,
+    )
+    assert run.returncode == 0, run.stderr
+    hashed_get = {"method": "GET", "query": False, "hash": True, "status": 200, "etag": True}
+    assert json.loads(run.stdout) == {
+        "actors": [{"__typename": "Actor", "name": "Sergei Lavrov", "title": "Foreign Minister"}],
+        "sent": [
+            hashed_get,  # PersistedQueryNotFound
+            {"method": "POST", "query": True, "hash": True, "status": 200, "etag": False},
+            hashed_get,  # a second browser: the hash alone is enough now
+        ],
+    }
