@@ -15,14 +15,17 @@ from contextlib import asynccontextmanager
 from pathlib import Path
 from typing import Any
 
+import asyncpg
 import httpx
 import pytest
 from redis.asyncio import Redis
+from starlette.applications import Starlette
 
 from api.app import create_app
 from api.context import build_context
-from api.db import create_engine, upgrade
+from api.db import DATA_CHANNEL, create_engine, upgrade
 from api.errors import SettingsError
+from api.events import PostgresBus, libpq_dsn
 from api.seed import seed_paths
 from api.settings import Settings
 from tests.articles import CEASEFIRE, CEASEFIRE_TITLE
@@ -43,7 +46,12 @@ WAIT_SECONDS = 30  # a change another connection made must be seen within this (
 
 @asynccontextmanager
 async def _client(settings: Settings) -> AsyncIterator[httpx.AsyncClient]:
-    app = create_app(settings)
+    async with _served_app(create_app(settings)) as client:
+        yield client
+
+
+@asynccontextmanager
+async def _served_app(app: Starlette) -> AsyncIterator[httpx.AsyncClient]:
     async with app.router.lifespan_context(app):
         transport = httpx.ASGITransport(app=app)
         async with httpx.AsyncClient(transport=transport, base_url="http://test") as http:
@@ -354,3 +362,47 @@ def test_an_in_memory_sqlite_database_cannot_be_cached() -> None:
         "QUOTEGRAPH_RESPONSE_CACHE: an in-memory SQLite database cannot tell the cache of "
         "changes; use a file or set QUOTEGRAPH_RESPONSE_CACHE=off"
     )
+
+
+# --- the PostgreSQL listener -------------------------------------------------------------
+
+
+async def test_the_cache_hears_commits_goes_blind_when_its_listener_dies_and_recovers(
+    postgres_url: str,
+) -> None:
+    dsn = libpq_dsn(postgres_url)
+    bus = PostgresBus(dsn, buffer=1)
+    heard: list[str] = []
+    await bus.watch_data(lambda: heard.append("changed"), lambda: heard.append("blind"))
+    other = await asyncpg.connect(dsn)
+    try:
+        await other.execute(f"SELECT pg_notify('{DATA_CHANNEL}', '')")
+        await _until(lambda: _settled(heard, ["changed", "changed"]))
+        await other.execute(  # what a database restart or a dropped connection does
+            "SELECT pg_terminate_backend(pid) FROM pg_stat_activity "
+            f"WHERE query = 'LISTEN \"{DATA_CHANNEL}\"' AND pid <> pg_backend_pid()"
+        )
+        await _until(lambda: _settled(heard, ["changed", "changed", "blind", "changed"]))
+        await other.execute(f"SELECT pg_notify('{DATA_CHANNEL}', '')")  # listening again
+        await _until(lambda: _settled(heard, ["changed"] * 2 + ["blind"] + ["changed"] * 2))
+    finally:
+        await other.close()
+        await bus.close()
+
+
+async def _settled(heard: list[str], expected: list[str]) -> bool:
+    assert heard == expected[: len(heard)], heard  # never more, nor in another order
+    return heard == expected
+
+
+async def test_a_blind_cache_serves_nothing_until_it_hears_again(seeded: str) -> None:
+    app = create_app(_settings(seeded))
+    cache = app.state.cache
+    async with _served_app(app) as client:
+        await _post(client, TITLES, first=3)
+        cache.blind()
+        blind = await _post(client, TITLES, first=3)
+        cache.changed()
+        await _post(client, TITLES, first=3)
+        again = await _post(client, TITLES, first=3)
+    assert (_served(blind), _served(again)) == ((1, None), (0, "hit"))
