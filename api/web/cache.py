@@ -29,6 +29,7 @@ from collections import OrderedDict
 from collections.abc import MutableMapping
 from dataclasses import dataclass
 from typing import Any, Protocol
+from urllib.parse import quote
 
 import orjson
 from redis.asyncio import Redis
@@ -245,18 +246,30 @@ class DataVersion:
     hop would cost more than the read."""
 
     def __init__(self, path: str) -> None:
-        self._connection = sqlite3.connect(path, isolation_level=None, check_same_thread=False)
+        self._path = path
+        self._connection: sqlite3.Connection | None = None  # opened at first use, in the worker
         self._seen: int | None = None
 
     def moved(self) -> bool:
-        """Whether anything committed since the last call (True on the first)."""
-        (version,) = self._connection.execute("PRAGMA data_version").fetchone()
+        """Whether anything committed since the last call (True on the first, and when
+        the file cannot be read: then nothing cached is trusted)."""
+        try:
+            if self._connection is None:  # mode=rw: never create the database file
+                self._connection = sqlite3.connect(f"file:{quote(self._path)}?mode=rw", uri=True,
+                                                   isolation_level=None, check_same_thread=False)
+            (version,) = self._connection.execute("PRAGMA data_version").fetchone()
+        except sqlite3.Error:
+            log.exception("cannot read PRAGMA data_version of %s", self._path)
+            self.close()
+            return True
         moved: bool = version != self._seen
         self._seen = version
         return moved
 
     def close(self) -> None:
-        self._connection.close()
+        if self._connection is not None:
+            self._connection.close()
+            self._connection = None
 
 
 class ResponseCache:

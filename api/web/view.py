@@ -67,11 +67,22 @@ class OperationsByTransport(SchemaExtension):
                 "protocol (e.g. the graphql-ws client), not over HTTP.",
                 extensions={"code": BAD_USER_INPUT},
             )
-        if isinstance(context.context, Context):
-            if context.operation_type != OperationType.QUERY:
-                context.context.use_primary()
-            if context.context.request is not None:
-                note_operation(context.context.request.scope, context.operation_type.value)
+        yield
+
+
+class OperationRouting(SchemaExtension):
+    """Mutations and subscriptions read from the primary database (a replica may lag
+    behind what they wrote or were told of); the operation type is noted in the
+    request's scope, where the response cache reads it."""
+
+    def on_execute(self) -> Iterator[None]:
+        context = self.execution_context.context
+        if isinstance(context, Context):
+            operation = self.execution_context.operation_type
+            if operation != OperationType.QUERY:
+                context.use_primary()
+            if context.request is not None:
+                note_operation(context.request.scope, operation.value)
         yield
 
 
@@ -96,7 +107,7 @@ class GraphQLView(GraphQL[Context, None]):
             max_cost=settings.max_cost,
         )
         schema = create_schema(
-            OperationsByTransport, *extensions, limits=limits,
+            OperationsByTransport, OperationRouting, *extensions, limits=limits,
             batch_max=settings.batch_max,
         )
         super().__init__(
