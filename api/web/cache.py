@@ -270,6 +270,7 @@ class DataVersion:
         if self._connection is not None:
             self._connection.close()
             self._connection = None
+        self._seen = None  # versions are per connection: a new one's cannot be compared
 
 
 class ResponseCache:
