@@ -8,6 +8,7 @@ rate limit on /graphql, and the request body limit.
 from __future__ import annotations
 
 import logging
+import os
 import time
 from collections.abc import AsyncIterator, Iterator
 from contextlib import asynccontextmanager
@@ -28,15 +29,18 @@ from api.context import Context
 from api.db import count_statements, create_engine
 from api.events import create_bus
 from api.settings import Settings
+from api.web.cache import connect_redis, create_cache
 from api.web.graphiql import STATIC_DIR
 from api.web.limits import BodyLimit, RateLimiter
+from api.web.persisted import PersistedQueries
 from api.web.view import GraphQLView
 
 log = logging.getLogger("quotegraph.app")
 
 
 class QueryMetrics(SchemaExtension):
-    """In debug mode, adds `sqlStatements` and `timeMs` to every response's extensions."""
+    """In debug mode, adds `sqlStatements`, `timeMs` and `worker` (the serving process's
+    pid) to every response's extensions."""
 
     def __init__(self, *, execution_context: ExecutionContext | None = None) -> None:
         self._statements = [0]
@@ -54,22 +58,39 @@ class QueryMetrics(SchemaExtension):
         context = self.execution_context.context
         if not (isinstance(context, Context) and context.debug):
             return {}
-        return {"sqlStatements": self._statements[0], "timeMs": round(self._elapsed_ms, 2)}
+        return {
+            "sqlStatements": self._statements[0],
+            "timeMs": round(self._elapsed_ms, 2),
+            "worker": os.getpid(),
+        }
 
 
 def create_app(settings: Settings) -> Starlette:
-    """The app for `settings`; its engine and statement event bus (`app.state.events`)
-    are created here and closed at shutdown."""
+    """The app for `settings`; its engines (the primary, and the replica queries read
+    from if DATABASE_READ_URL is set), statement event bus (`app.state.events`),
+    response cache (`app.state.cache`) and Redis client are created here and closed
+    at shutdown."""
     engine = create_engine(settings)
+    read_engine = create_engine(settings.database_read_url) if settings.database_read_url else None
     events = create_bus(settings)
+    redis = connect_redis(settings) if settings.response_cache == "redis" else None
+    cache = create_cache(settings, redis)
 
     @asynccontextmanager
     async def lifespan(_app: Starlette) -> AsyncIterator[None]:
+        if cache is not None:
+            await events.watch_data(cache.changed, cache.blind)
         try:
             yield
         finally:
             await events.close()
-            await engine.dispose()
+            if cache is not None:
+                cache.close()
+            if redis is not None:
+                await redis.aclose()
+            for each in (engine, read_engine):
+                if each is not None:
+                    await each.dispose()
 
     async def healthz(_request: Request) -> Response:
         try:
@@ -80,7 +101,10 @@ def create_app(settings: Settings) -> Starlette:
             return PlainTextResponse("database unavailable", status_code=503)
         return PlainTextResponse("ok")
 
-    view = GraphQLView(engine, settings, QueryMetrics, events=events)
+    view = GraphQLView(
+        engine, settings, QueryMetrics, events=events, read_engine=read_engine, cache=cache,
+        persisted=PersistedQueries(settings.response_cache_size, redis),
+    )
     routes = [
         Route("/graphql", view),
         WebSocketRoute("/graphql", view),
@@ -89,6 +113,7 @@ def create_app(settings: Settings) -> Starlette:
     ]
     app = Starlette(routes=routes, lifespan=lifespan, middleware=_middleware(settings))
     app.state.events = events
+    app.state.cache = cache
     return app
 
 

@@ -23,7 +23,7 @@ from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
 from sqlalchemy.types import Date, DateTime, TypeEngine
 from sqlmodel import SQLModel
 
-from api.db import current_revision, known_revisions
+from api.db import current_revision, known_revisions, lock_writers
 from api.errors import ArchiveError
 
 FORMAT = "quotegraph"
@@ -116,6 +116,7 @@ async def import_database(engine: AsyncEngine, path: Path) -> dict[str, int]:
         lines = _numbered(path, stream)
         header = _read_header(path, next(lines, None))
         async with engine.begin() as connection:
+            await lock_writers(connection)
             await _require_empty(connection, path)
             loader = _Loader(connection, path)
             for number, line in lines:

@@ -27,6 +27,15 @@ class Context:
     request_id: str = field(default_factory=lambda: uuid.uuid4().hex[:12])
     cost: int = 0
     events: EventBus | None = None
+    # The primary database, where writes go; `loaders` read from the replica
+    # (DATABASE_READ_URL) until `use_primary`. None: loaders already read the primary.
+    primary: AsyncEngine | None = None
+
+    def use_primary(self) -> None:
+        """Read from the primary from now on: a mutation reads back what it wrote, and a
+        subscription reads statements as soon as they committed (a replica may lag)."""
+        if self.primary is not None and self.loaders.engine is not self.primary:
+            self.loaders = Loaders(self.primary)
 
     def renew_loaders(self) -> Loaders:
         """Fresh loaders, for a subscription's next event: a websocket's context lives
@@ -51,10 +60,13 @@ def build_context(
     token_name: str | None = None,
     tokens_configured: bool = False,
     token_required: bool = False,
+    read_engine: AsyncEngine | None = None,
 ) -> Context:
-    """A fresh context with fresh loaders: nothing is shared between requests."""
+    """A fresh context with fresh loaders: nothing is shared between requests. With a
+    `read_engine` (a replica) the loaders read from it until `use_primary`."""
     return Context(
-        loaders=Loaders(engine),
+        loaders=Loaders(read_engine or engine),
+        primary=engine if read_engine is not None else None,
         debug=debug,
         request=request,
         response=response,

@@ -9,7 +9,12 @@ from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import event, text
 from sqlalchemy.engine import Connection, make_url
-from sqlalchemy.ext.asyncio import AsyncEngine, async_sessionmaker, create_async_engine
+from sqlalchemy.ext.asyncio import (
+    AsyncConnection,
+    AsyncEngine,
+    async_sessionmaker,
+    create_async_engine,
+)
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 import api.models  # noqa: F401  (registers the tables on SQLModel.metadata)
@@ -20,6 +25,9 @@ if TYPE_CHECKING:
 
 _ASYNC_DRIVERS = {"sqlite": "sqlite+aiosqlite", "postgresql": "postgresql+asyncpg"}
 _WRITER_LOCK = 0x51756F7465  # "Quote": the advisory lock key writers hold while writing
+# Every writer notifies this channel inside its transaction (delivered at commit only), so
+# each server process drops the answers its response cache holds (api/web/cache.py).
+DATA_CHANNEL = "quotegraph_data"
 _statement_count: ContextVar[list[int] | None] = ContextVar("statement_count", default=None)
 
 
@@ -51,17 +59,27 @@ def session_factory(engine: AsyncEngine) -> async_sessionmaker[AsyncSession]:
     return async_sessionmaker(engine, class_=AsyncSession, expire_on_commit=False)
 
 
-async def lock_writers(session: AsyncSession) -> None:
+async def lock_writers(writer: AsyncSession | AsyncConnection) -> None:
     """One writer at a time, so concurrent loaders never both create the same actor and a
-    correction never interleaves with an ingest.
+    correction never interleaves with an ingest; and the change is announced.
 
     Actor identity is read-then-write (surnames, aliases), which no unique
     constraint can guard. PostgreSQL gets a transaction-scoped advisory lock;
-    SQLite already serialises writers from the first insert on.
+    SQLite already serialises writers from the first insert on. On PostgreSQL the
+    same statement NOTIFYs DATA_CHANNEL, which PostgreSQL delivers only if the
+    transaction commits; SQLite servers see commits through `PRAGMA data_version`.
     """
-    if session.get_bind().dialect.name == "postgresql":
-        connection = await session.connection()
-        await connection.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": _WRITER_LOCK})
+    if isinstance(writer, AsyncSession):
+        if writer.get_bind().dialect.name != "postgresql":
+            return
+        connection = await writer.connection()
+    else:
+        connection = writer
+    if connection.dialect.name == "postgresql":
+        await connection.execute(
+            text("SELECT pg_advisory_xact_lock(:key), pg_notify(:channel, '')"),
+            {"key": _WRITER_LOCK, "channel": DATA_CHANNEL},
+        )
 
 
 def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:

@@ -9,6 +9,11 @@ subscriber then finds those ids in its own bounded queue. Two buses:
   subscribers of every worker. Each process holds one listening connection, opened
   with its first subscriber, and fans each notification out in-process.
 
+The same listening connection hears `quotegraph_data` (api.db.DATA_CHANNEL), which
+every writer notifies inside its transaction: `watch_data` tells the response cache
+of each process that the data changed, and that it went blind (listener lost; it
+reconnects by itself and reports a change once it hears again).
+
 A subscriber that falls `buffer` events behind is dropped rather than buffered
 forever: its queue is emptied and its iteration ends with `SubscriptionEnded`.
 """
@@ -18,13 +23,13 @@ from __future__ import annotations
 import asyncio
 import json
 import logging
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from types import TracebackType
 
 import asyncpg
 from sqlalchemy.engine import make_url
 
-from api.db import is_sqlite
+from api.db import DATA_CHANNEL, is_sqlite
 from api.errors import QuotegraphError
 from api.settings import Settings
 
@@ -33,6 +38,7 @@ log = logging.getLogger("quotegraph.events")
 CHANNEL = "quotegraph_statements"
 # NOTIFY payloads must stay under 8000 bytes; 500 ids of up to 12 digits fit.
 _IDS_PER_NOTIFY = 500
+_RECONNECT_SECONDS = 1.0  # between attempts to listen again after the connection was lost
 
 
 class SubscriptionEnded(QuotegraphError):
@@ -142,6 +148,11 @@ class EventBus:
         if statement_ids:
             self._hub.deliver(tuple(statement_ids))
 
+    async def watch_data(self, changed: Callable[[], None], blind: Callable[[], None]) -> None:
+        """Call `changed` when another process may have changed the data, `blind` while
+        changes cannot be heard. In-process: nothing to hear (SQLite servers read
+        `PRAGMA data_version` instead)."""
+
     async def close(self) -> None:
         """End every subscription (the server is stopping)."""
         self._hub.end_all(SubscriptionEnded("the server is shutting down; subscribe again"))
@@ -160,6 +171,8 @@ class PostgresBus(EventBus):
         self._lock = asyncio.Lock()
         self._listener: asyncpg.Connection | None = None
         self._publisher: asyncpg.Connection | None = None
+        self._watchers: list[tuple[Callable[[], None], Callable[[], None]]] = []
+        self._reconnecting: asyncio.Task[None] | None = None
 
     async def subscribe(self) -> Subscription:
         await self._listen()
@@ -177,8 +190,21 @@ class PostgresBus(EventBus):
                 payload = json.dumps(ids[start : start + _IDS_PER_NOTIFY])
                 await self._publisher.execute("SELECT pg_notify($1, $2)", CHANNEL, payload)
 
+    async def watch_data(self, changed: Callable[[], None], blind: Callable[[], None]) -> None:
+        """Listen now (not with the first subscriber); if the database is down, `blind`
+        holds until a reconnection succeeds."""
+        self._watchers.append((changed, blind))
+        try:
+            await self._listen()
+        except (OSError, asyncpg.PostgresError):
+            log.exception("cannot listen for %s; retrying", DATA_CHANNEL)
+            blind()
+            self._reconnect_later()
+
     async def close(self) -> None:
         await super().close()
+        if self._reconnecting is not None:
+            self._reconnecting.cancel()
         async with self._lock:
             if self._listener is not None:
                 self._listener.remove_termination_listener(self._on_lost)  # not lost: closed
@@ -194,7 +220,31 @@ class PostgresBus(EventBus):
             connection = await asyncpg.connect(self._dsn)
             connection.add_termination_listener(self._on_lost)
             await connection.add_listener(CHANNEL, self._on_notify)
+            await connection.add_listener(DATA_CHANNEL, self._on_data)
             self._listener = connection
+        for changed, _blind in self._watchers:
+            changed()  # whatever happened before we listened is unknown: forget it
+
+    def _on_data(
+        self, _connection: asyncpg.Connection, _pid: int, _channel: str, _payload: str
+    ) -> None:
+        for changed, _blind in self._watchers:
+            changed()
+
+    def _reconnect_later(self) -> None:
+        if self._reconnecting is None or self._reconnecting.done():
+            self._reconnecting = asyncio.get_running_loop().create_task(self._reconnect())
+
+    async def _reconnect(self) -> None:
+        while True:
+            await asyncio.sleep(_RECONNECT_SECONDS)
+            try:
+                await self._listen()
+            except (OSError, asyncpg.PostgresError) as error:
+                log.warning("still cannot listen for %s: %s", DATA_CHANNEL, error)
+                continue
+            log.info("listening for %s again", DATA_CHANNEL)
+            return
 
     def _on_notify(
         self, _connection: asyncpg.Connection, _pid: int, _channel: str, payload: str
@@ -211,6 +261,10 @@ class PostgresBus(EventBus):
         """The listening connection died: its subscribers would wait forever, so end them."""
         log.error("the %s listener lost its database connection", CHANNEL)
         self._listener = None
+        if self._watchers:
+            for _changed, blind in self._watchers:
+                blind()
+            self._reconnect_later()
         self._hub.end_all(SubscriptionEnded(
             "the server lost its database connection and may have missed statements; "
             "subscribe again"

@@ -9,6 +9,8 @@ from pathlib import Path
 from api.errors import SettingsError
 
 DEFAULT_DATABASE_URL = "sqlite:///./quotegraph.db"
+DEFAULT_REDIS_URL = "redis://127.0.0.1:6379/0"
+RESPONSE_CACHES = ("memory", "redis", "off")
 _TRUE = {"1", "true", "yes", "on"}
 _FALSE = {"0", "false", "no", "off", ""}
 _PERIODS = {"second": 1.0, "minute": 60.0, "hour": 3600.0}
@@ -54,6 +56,13 @@ class Settings:
     # with every correction. None configured: every mutation is refused.
     api_tokens: tuple[tuple[str, str], ...] = field(default=(), repr=False)
     private_queries: bool = False  # queries need a token too
+    # Where queries read from (a replica); None: DATABASE_URL. Mutations always use the primary.
+    database_read_url: str | None = None
+    # Answers to identical queries, kept until the data changes (README: "Response cache").
+    response_cache: str = "memory"  # one of RESPONSE_CACHES
+    redis_url: str = field(default=DEFAULT_REDIS_URL, repr=False)  # may hold a password
+    response_cache_size: int = 1000  # answers (and persisted queries) kept in memory
+    response_cache_ttl: int = 300  # seconds an answer lives in Redis
 
     @classmethod
     def from_env(cls, environ: Mapping[str, str] | None = None) -> Settings:
@@ -64,6 +73,9 @@ class Settings:
         test_url = env.get("TEST_DATABASE_URL", "").strip() or None
         if test_url is not None:
             _check_url("TEST_DATABASE_URL", test_url)
+        read_url = env.get("DATABASE_READ_URL", "").strip() or None
+        if read_url is not None:
+            _check_url("DATABASE_READ_URL", read_url)
         return cls(
             database_url=url,
             debug=_flag(env, "QUOTEGRAPH_DEBUG"),
@@ -85,6 +97,15 @@ class Settings:
             ),
             api_tokens=_api_tokens(env.get("QUOTEGRAPH_API_TOKENS", "")),
             private_queries=_flag(env, "QUOTEGRAPH_PRIVATE_QUERIES"),
+            database_read_url=read_url,
+            response_cache=_response_cache(env.get("QUOTEGRAPH_RESPONSE_CACHE", "")),
+            redis_url=_redis_url(env.get("REDIS_URL", "")),
+            response_cache_size=_count(
+                env, "QUOTEGRAPH_RESPONSE_CACHE_SIZE", cls.response_cache_size, least=1
+            ),
+            response_cache_ttl=_count(
+                env, "QUOTEGRAPH_RESPONSE_CACHE_TTL", cls.response_cache_ttl, least=1
+            ),
         )
 
 
@@ -167,6 +188,27 @@ def _api_tokens(raw: str) -> tuple[tuple[str, str], ...]:
             )
         tokens.append((name, token))
     return tuple(tokens)
+
+
+def _response_cache(raw: str) -> str:
+    kind = raw.strip().lower() or "memory"
+    if kind not in RESPONSE_CACHES:
+        raise SettingsError(
+            "QUOTEGRAPH_RESPONSE_CACHE",
+            f"{raw!r} is not a cache; use memory (one process), redis (shared by every "
+            "worker, at REDIS_URL) or off",
+        )
+    return kind
+
+
+def _redis_url(raw: str) -> str:
+    url = raw.strip() or DEFAULT_REDIS_URL
+    scheme, sep, rest = url.partition("://")
+    if scheme.lower() not in {"redis", "rediss", "unix"} or not sep or not rest:
+        raise SettingsError(  # the URL may hold a password: never echo it
+            "REDIS_URL", "is not a Redis URL; use redis://host:port/db, e.g. " + DEFAULT_REDIS_URL
+        )
+    return url
 
 
 def _log_level(raw: str) -> str:

@@ -11,6 +11,7 @@ stopped with a clear error.
 from __future__ import annotations
 
 import asyncio
+import uuid
 from collections.abc import Iterator
 
 from cross_web import AsyncHTTPRequestAdapter, HTTPException
@@ -23,8 +24,9 @@ from starlette.websockets import WebSocket
 from strawberry.asgi import GraphQL
 from strawberry.extensions import SchemaExtension
 from strawberry.http import GraphQLHTTPResponse, GraphQLRequestData
+from strawberry.http.base import BaseRequestProtocol
 from strawberry.subscriptions import GRAPHQL_TRANSPORT_WS_PROTOCOL
-from strawberry.types import ExecutionResult
+from strawberry.types import ExecutionResult, SubscriptionExecutionResult
 from strawberry.types.graphql import OperationType
 
 from api.context import Context, build_context
@@ -32,7 +34,10 @@ from api.events import EventBus
 from api.schema import Limits, create_schema, is_request_error
 from api.schema.errors import BAD_USER_INPUT, QUERY_TOO_COMPLEX, UNAUTHENTICATED, unauthenticated
 from api.settings import Settings
+from api.web.cache import CachedAnswer, ResponseCache, note_errors, note_operation
+from api.web.etags import cache_control, conditional
 from api.web.graphiql import graphiql_page
+from api.web.persisted import PersistedQueries, PersistedQueryError
 from api.web.responses import JSON, error_response, negotiate
 from api.web.tokens import bearer_name
 
@@ -65,6 +70,22 @@ class OperationsByTransport(SchemaExtension):
         yield
 
 
+class OperationRouting(SchemaExtension):
+    """Mutations and subscriptions read from the primary database (a replica may lag
+    behind what they wrote or were told of); the operation type is noted in the
+    request's scope, where the response cache reads it."""
+
+    def on_execute(self) -> Iterator[None]:
+        context = self.execution_context.context
+        if isinstance(context, Context):
+            operation = self.execution_context.operation_type
+            if operation != OperationType.QUERY:
+                context.use_primary()
+            if context.request is not None:
+                note_operation(context.request.scope, operation.value)
+        yield
+
+
 class GraphQLView(GraphQL[Context, None]):
     """/graphql: queries by GET and POST, GraphiQL for browsers, subscriptions over
     websockets (graphql-transport-ws only), a fresh context per request or connection."""
@@ -75,6 +96,9 @@ class GraphQLView(GraphQL[Context, None]):
         settings: Settings,
         *extensions: type[SchemaExtension],
         events: EventBus | None = None,
+        read_engine: AsyncEngine | None = None,
+        cache: ResponseCache | None = None,
+        persisted: PersistedQueries | None = None,
     ) -> None:
         limits = Limits(
             max_depth=settings.max_depth,
@@ -83,7 +107,7 @@ class GraphQLView(GraphQL[Context, None]):
             max_cost=settings.max_cost,
         )
         schema = create_schema(
-            OperationsByTransport, *extensions, limits=limits,
+            OperationsByTransport, OperationRouting, *extensions, limits=limits,
             batch_max=settings.batch_max,
         )
         super().__init__(
@@ -95,6 +119,10 @@ class GraphQLView(GraphQL[Context, None]):
         self._timeout = settings.query_timeout_ms / 1000 if settings.query_timeout_ms else None
         self._tokens = settings.api_tokens
         self._private = settings.private_queries
+        self._read_engine = read_engine
+        self._cache = cache
+        self._persisted = persisted or PersistedQueries(settings.response_cache_size)
+        self._cache_control = cache_control(settings.private_queries)
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
@@ -111,17 +139,38 @@ class GraphQLView(GraphQL[Context, None]):
             )
         else:
             scope[_MEDIA_TYPE] = media_type or JSON
-            try:
-                response = await self.run(request)
-            except HTTPException as error:
-                response = error_response(
-                    error.status_code, _sentence(error.reason), BAD_USER_INPUT, accept=accept,
-                    headers={"Allow": "GET, POST"} if error.status_code == 405 else None,
-                )
+            response = await self._answer(request, accept)
         await response(scope, receive, send)
 
+    async def _answer(self, request: Request, accept: str | None) -> Response:
+        etag = None
+        try:
+            response = await self.run(request)
+        except HTTPException as error:
+            response = error_response(
+                error.status_code, _sentence(error.reason), BAD_USER_INPUT, accept=accept,
+                headers={"Allow": "GET, POST"} if error.status_code == 405 else None,
+            )
+        except PersistedQueryError as error:
+            response = error_response(error.status, error.message, error.code, accept=accept)
+        except CachedAnswer as hit:
+            response = Response(hit.answer.body, media_type=hit.answer.media_type,
+                                headers={"X-Request-ID": uuid.uuid4().hex[:12]})
+            etag = hit.answer.etag
+        else:
+            if self._cache is not None:
+                await self._cache.remember(request.scope, response)
+        return conditional(request, response, self._cache_control, etag)
+
     def _wants_graphiql(self, request: Request) -> bool:
-        return request.method == "GET" and "query" not in request.query_params
+        params = request.query_params
+        return request.method == "GET" and "query" not in params and "extensions" not in params
+
+    def should_render_graphql_ide(self, request: BaseRequestProtocol) -> bool:
+        """Not for a GET that names a persisted query by its hash alone."""
+        return "extensions" not in request.query_params and super().should_render_graphql_ide(
+            request
+        )
 
     async def get_context(
         self, request: Request | WebSocket, response: Response | WebSocket
@@ -136,6 +185,7 @@ class GraphQLView(GraphQL[Context, None]):
             token_name=token_name,
             tokens_configured=bool(self._tokens),
             token_required=self._private and token_name is None,
+            read_engine=self._read_engine,
         )
         if isinstance(response, Response):
             response.headers["X-Request-ID"] = context.request_id
@@ -143,6 +193,32 @@ class GraphQLView(GraphQL[Context, None]):
 
     async def render_graphql_ide(self, request: Request) -> HTMLResponse:
         return HTMLResponse(graphiql_page(request.url_for("graphiql", path="/").path))
+
+    async def execute_operation(
+        self,
+        request: Request,
+        request_adapter: AsyncHTTPRequestAdapter,
+        request_data: GraphQLRequestData | list[GraphQLRequestData],
+        context: Context,
+        root_value: None,
+        sub_response: Response,
+    ) -> ExecutionResult | list[ExecutionResult] | SubscriptionExecutionResult:
+        """Persisted queries resolved, then the response cache asked (single operations
+        only: batches are never cached); a hit raises CachedAnswer."""
+        request_data = await self._persisted.resolve(request_data)
+        if self._cache is not None and isinstance(request_data, GraphQLRequestData):
+            authenticated = context.token_name is not None if self._private else None
+            if not context.token_required:
+                media_type = request.scope.get(_MEDIA_TYPE, JSON)
+                await self._cache.lookup(request.scope, request_data, media_type, authenticated)
+        return await super().execute_operation(
+            request, request_adapter, request_data, context, root_value, sub_response
+        )
+
+    async def process_result(self, request: Request, result: ExecutionResult) -> GraphQLHTTPResponse:
+        if result.errors:
+            note_errors(request.scope)
+        return await super().process_result(request, result)
 
     async def execute_single(
         self,

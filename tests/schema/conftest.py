@@ -335,8 +335,11 @@ async def graph(database_url: str) -> Graph:
 
 @pytest.fixture
 async def client(database_url: str) -> AsyncIterator[httpx.AsyncClient]:
-    """A client on the app (debug on), its lifespan running around the test."""
-    app = create_app(Settings(database_url=database_url, debug=True))
+    """A client on the app (debug on), its lifespan running around the test.
+
+    The response cache is off: these tests count the SQL each query runs, and some add
+    rows behind the app's back (tests/web/test_cache.py tests the cache)."""
+    app = create_app(Settings(database_url=database_url, debug=True, response_cache="off"))
     async with app.router.lifespan_context(app):
         transport = httpx.ASGITransport(app=app)
         async with httpx.AsyncClient(transport=transport, base_url="http://test") as http:

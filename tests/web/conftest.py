@@ -1,0 +1,46 @@
+"""Fixtures of the HTTP-layer tests: a seeded database of each kind, and Redis db 3."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+
+import pytest
+from redis.asyncio import Redis
+
+from api.db import create_engine
+from api.seed import seed_paths
+from tests.conftest import SEED_FILE
+
+REDIS_URL = "redis://127.0.0.1:6379/3"  # this suite's Redis database, flushed around each test
+SEED_TITLE = "Syrian rebels reject withdrawal plan amid Russia's chilling warnings"
+
+
+async def seed(url: str) -> None:
+    """Store the seed article in the database at `url`."""
+    engine = create_engine(url)
+    try:
+        report = await seed_paths(engine, [SEED_FILE])
+    finally:
+        await engine.dispose()
+    assert (report.created, report.errors) == (1, [])
+
+
+@pytest.fixture
+async def seeded(database_url: str) -> str:
+    """A migrated database of each kind holding the seed article."""
+    await seed(database_url)
+    return database_url
+
+
+@pytest.fixture
+async def redis() -> AsyncIterator[Redis]:
+    """A client on Redis db 3, emptied before and after; skipped without Redis."""
+    client = Redis.from_url(REDIS_URL)
+    try:
+        await client.ping()
+    except OSError as error:
+        pytest.skip(f"Redis at {REDIS_URL} is not reachable ({error})")
+    await client.flushdb()
+    yield client
+    await client.flushdb()
+    await client.aclose()
