@@ -54,6 +54,9 @@ class Settings:
     # with every correction. None configured: every mutation is refused.
     api_tokens: tuple[tuple[str, str], ...] = field(default=(), repr=False)
     private_queries: bool = False  # queries need a token too
+    # Compile supported queries into one SQL statement that builds the JSON (api.compiler);
+    # off: every query runs through Strawberry's resolvers.
+    compiled_sql: bool = True
 
     @classmethod
     def from_env(cls, environ: Mapping[str, str] | None = None) -> Settings:
@@ -85,11 +88,14 @@ class Settings:
             ),
             api_tokens=_api_tokens(env.get("QUOTEGRAPH_API_TOKENS", "")),
             private_queries=_flag(env, "QUOTEGRAPH_PRIVATE_QUERIES"),
+            compiled_sql=_flag(env, "QUOTEGRAPH_COMPILED_SQL", default=True),
         )
 
 
-def _flag(env: Mapping[str, str], name: str) -> bool:
+def _flag(env: Mapping[str, str], name: str, *, default: bool = False) -> bool:
     raw = env.get(name, "").strip().lower()
+    if not raw:
+        return default
     if raw in _TRUE:
         return True
     if raw in _FALSE:
