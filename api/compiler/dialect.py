@@ -73,8 +73,9 @@ class Dialect:
         parts: list[Expr] = []
         for value, kind in values:
             if kind is dt.date:
-                day = func.to_char(value, quoted("YYYY-MM-DD"))
-                opening, closing = literal_column("'{\"d\":\"'"), literal_column("'\"}'")
+                day = _iso_day(value)
+                opening: Expr = literal_column("'{\"d\":\"'")
+                closing: Expr = literal_column("'\"}'")
                 parts.append(opening.op("||")(day).op("||")(closing))
             elif kind is str:
                 parts.append(cast(func.to_json(value), Text))
@@ -85,6 +86,16 @@ class Dialect:
             text = text.op("||")(literal_column("','") if i else literal_column("''"))
             text = text.op("||")(part)
         return self.base64(text.op("||")(literal_column("']'")))
+
+
+def _iso_day(value: Expr) -> Expr:
+    """YYYY-MM-DD of a date; asyncpg sends Python's date.min and date.max (the undated
+    articles' sort value is date.min) as -infinity and infinity, which to_char leaves null."""
+    return case(
+        (value == literal_column("'-infinity'::date"), quoted("0001-01-01")),
+        (value == literal_column("'infinity'::date"), quoted("9999-12-31")),
+        else_=func.to_char(value, quoted("YYYY-MM-DD")),
+    )
 
 
 class SQLiteDialect(Dialect):

@@ -342,7 +342,7 @@ def _page(source: Source, window: Window, row: FromClause | None) -> FromClause:
         query = query.where(beyond(source.keys, window.before, ahead=False))
     reverse = not window.forward
     order = [k.expr.desc() if k.descending != reverse else k.expr.asc() for k in source.keys]
-    values = [k.expr.label(f"qg_k{i}") for i, k in enumerate(source.keys)]
+    values: list[Expr] = [k.expr.label(f"qg_k{i}") for i, k in enumerate(source.keys)]
     number = func.row_number().over(order_by=order).label("qg_n")
     rows = query.add_columns(*values, number).order_by(*order).limit(window.size + 1)
     limited = rows.correlate(row).subquery()

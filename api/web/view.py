@@ -13,6 +13,7 @@ from __future__ import annotations
 import asyncio
 from collections.abc import Iterator
 
+import orjson
 from cross_web import AsyncHTTPRequestAdapter, HTTPException
 from graphql import GraphQLError
 from sqlalchemy.ext.asyncio import AsyncEngine
@@ -27,6 +28,7 @@ from strawberry.subscriptions import GRAPHQL_TRANSPORT_WS_PROTOCOL
 from strawberry.types import ExecutionResult
 from strawberry.types.graphql import OperationType
 
+from api.compiler import Compiler
 from api.context import Context, build_context
 from api.events import EventBus
 from api.schema import Limits, create_schema, is_request_error
@@ -95,6 +97,11 @@ class GraphQLView(GraphQL[Context, None]):
         self._timeout = settings.query_timeout_ms / 1000 if settings.query_timeout_ms else None
         self._tokens = settings.api_tokens
         self._private = settings.private_queries
+        # Supported queries become one SQL statement; the rest (and everything when
+        # QUOTEGRAPH_COMPILED_SQL=0) run through Strawberry.
+        self._compiler = (
+            Compiler(schema._schema, engine, limits) if settings.compiled_sql else None
+        )
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
@@ -161,6 +168,15 @@ class GraphQLView(GraphQL[Context, None]):
             return ExecutionResult(data=None, errors=[error])
         try:
             async with asyncio.timeout(self._timeout):
+                if self._compiler is not None and request_data.query:
+                    compiled = await self._compiler.execute(
+                        request_data.query,
+                        request_data.variables,
+                        request_data.operation_name,
+                        context,
+                    )
+                    if compiled is not None:
+                        return compiled
                 return await super().execute_single(
                     request, request_adapter, sub_response, context, root_value, request_data
                 )
@@ -172,6 +188,12 @@ class GraphQLView(GraphQL[Context, None]):
                 extensions={"code": QUERY_TOO_COMPLEX, "timeoutMs": ms},
             )
             return ExecutionResult(data=None, errors=[error], extensions={"cost": context.cost})
+
+    def encode_json(self, data: object) -> str:
+        """orjson for every response, compiled or not, so both serialise alike (and fast).
+
+        Text, not bytes: the websocket transport sends bytes as binary frames."""
+        return orjson.dumps(data).decode()
 
     def create_response(
         self,
