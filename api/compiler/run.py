@@ -9,6 +9,7 @@ the way returns None, so the error the client sees is Strawberry's, word for wor
 
 from __future__ import annotations
 
+import logging
 import time
 from collections import OrderedDict
 from collections.abc import Hashable, Mapping
@@ -29,6 +30,7 @@ from graphql import (
 from graphql.execution.values import VariableValues, get_variable_values
 from graphql.utilities import get_operation_ast
 from graphql.validation import MaxIntrospectionDepthRule
+from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.ext.asyncio import AsyncEngine
 from strawberry.types import ExecutionResult
 
@@ -39,6 +41,8 @@ from api.context import Context
 from api.db import count_statements
 from api.schema.errors import ClientError
 from api.schema.limits import Limits, check_shape, query_cost
+
+log = logging.getLogger("quotegraph.compiler")
 
 CACHE_SIZE = 512  # documents and plans kept (least recently used go first)
 _RULES = (*specified_rules, MaxIntrospectionDepthRule)
@@ -131,10 +135,15 @@ class Compiler:
 
     async def _run(
         self, statement: Any, context: Context, cost: int, started: float
-    ) -> ExecutionResult:
-        with count_statements() as counter:
-            async with self._engine.connect() as connection:
-                text = (await connection.execute(statement)).scalar_one()
+    ) -> ExecutionResult | None:
+        try:
+            with count_statements() as counter:
+                async with self._engine.connect() as connection:
+                    text = (await connection.execute(statement)).scalar_one()
+        except (SQLAlchemyError, OSError):
+            # Strawberry runs it again and reports any lasting fault, masked as usual.
+            log.exception("request %s: the compiled query failed", context.request_id)
+            return None
         extensions: dict[str, Any] = {} if self._limits is None else {"cost": cost}
         if context.debug:
             elapsed = (time.perf_counter() - started) * 1000
