@@ -30,6 +30,7 @@ from graphql import (
 from graphql.execution.values import VariableValues, get_variable_values
 from graphql.utilities import get_operation_ast
 from graphql.validation import MaxIntrospectionDepthRule
+from sqlalchemy import Select
 from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.ext.asyncio import AsyncEngine
 from strawberry.types import ExecutionResult
@@ -45,6 +46,7 @@ from api.schema.limits import Limits, check_shape, query_cost
 log = logging.getLogger("quotegraph.compiler")
 
 CACHE_SIZE = 512  # documents and plans kept (least recently used go first)
+STATEMENTS_KEPT = 128  # built statements, by query and variables
 _RULES = (*specified_rules, MaxIntrospectionDepthRule)
 
 K = TypeVar("K", bound=Hashable)
@@ -96,11 +98,13 @@ class Compiler:
         self, schema: GraphQLSchema, engine: AsyncEngine, limits: Limits | None = None
     ) -> None:
         self._schema = schema
-        self._engine = engine
+        # One read statement needs no transaction: autocommit saves BEGIN and ROLLBACK.
+        self._engine = engine.execution_options(isolation_level="AUTOCOMMIT")
         self._limits = limits
         self._dialect: Dialect = dialect_of(engine.dialect.name)
         self._documents: _Cache[tuple[str, str | None], _Document] = _Cache(CACHE_SIZE)
         self._plans: _Cache[tuple[object, ...], _Planned] = _Cache(CACHE_SIZE)
+        self._statements: _Cache[tuple[object, ...], Select[Any]] = _Cache(STATEMENTS_KEPT)
 
     async def execute(
         self,
@@ -126,9 +130,8 @@ class Compiler:
         cost = self._cost(document, dict(variables or {}))
         if cost is None:
             return None
-        try:
-            statement = Builder(self._dialect, coerced).statement(plan)
-        except (ClientError, GraphQLError):
+        statement = self._statement(plan, query, operation_name, variables, coerced)
+        if statement is None:
             return None
         context.cost = cost
         return await self._run(statement, context, cost, started)
@@ -198,6 +201,28 @@ class Compiler:
                 plan = None
             planned = self._plans.put(key, _Planned(plan))
         return planned.plan
+
+    def _statement(
+        self,
+        plan: Plan,
+        query: str,
+        operation_name: str | None,
+        variables: Mapping[str, Any] | None,
+        coerced: VariableValues,
+    ) -> Select[Any] | None:
+        """The plan's statement for these variables; None for an argument error.
+
+        Kept per (query, variables): building a statement costs milliseconds of Python,
+        and SQLAlchemy finds the compiled SQL of a statement it has seen at once."""
+        key = (query, operation_name, orjson.dumps(variables or {}, option=orjson.OPT_SORT_KEYS))
+        statement = self._statements.get(key)
+        if statement is None:
+            try:
+                statement = Builder(self._dialect, coerced).statement(plan)
+            except (ClientError, GraphQLError):
+                return None
+            self._statements.put(key, statement)
+        return statement
 
     def _cost(self, document: _Document, variables: dict[str, object]) -> int | None:
         """The operation's cost; None when over the limit (Strawberry reports it)."""

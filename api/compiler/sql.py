@@ -14,7 +14,7 @@ row they belong to.
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -260,7 +260,9 @@ class Builder:
         source = listing.source(criteria)
         page = None
         if any(not isinstance(part, (p.TotalCount, p.Constant)) for part in field.parts):
-            page = _page(source, window, row)
+            table = TABLES[field.type_name]
+            columns = [table.c[name] for name in _row_columns(field)]
+            page = _page(source, columns, window, row)
         pairs = [
             (part.key, self._part(part, field, source, window, page, row)) for part in field.parts
         ]
@@ -329,10 +331,39 @@ class Builder:
         return func.max(self._cursor(source, page)).filter(at)
 
 
-def _page(source: Source, window: Window, row: FromClause | None) -> FromClause:
+def _row_columns(field: p.Connection) -> list[str]:
+    """The columns of its rows that a connection's fields read (always the id)."""
+    names = {"id"}
+    for part in field.parts:
+        if isinstance(part, p.Nodes):
+            names.update(_columns(part.fields))
+        elif isinstance(part, p.Edges):
+            for edge_field in part.fields:
+                if isinstance(edge_field, p.EdgeNode):
+                    names.update(_columns(edge_field.fields))
+    return sorted(names)
+
+
+def _columns(fields: p.Selection) -> set[str]:
+    names: set[str] = set()
+    for field in fields:
+        if isinstance(field, p.Column):
+            names.add(field.column)
+        elif isinstance(field, p.Related):
+            names.add(field.foreign_key)
+        elif isinstance(field, p.Span):
+            names.update(field.columns)
+    return names
+
+
+def _page(
+    source: Source, columns: Sequence[Expr], window: Window, row: FromClause | None
+) -> FromClause:
     """The page's rows (size + 1 of them, to know if more follow), numbered in the
-    direction of travel, with their sort values (qg_k0...) and how many there are."""
-    query = source.query
+    direction of travel, with their sort values (qg_k0...) and how many there are.
+
+    Only the `columns` the plan reads are selected: each level of subquery copies them."""
+    query = source.query.with_only_columns(*columns, maintain_column_froms=True)
     if source.parent is not None:
         assert row is not None
         query = query.where(source.parent == row.c.id)
