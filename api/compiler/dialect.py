@@ -13,7 +13,7 @@ import datetime as dt
 from collections.abc import Sequence
 from typing import Any
 
-from sqlalchemy import ColumnElement, Text, case, cast, func, literal_column
+from sqlalchemy import ColumnElement, FromClause, Text, case, cast, func, literal_column, select
 from sqlalchemy.dialects.postgresql import aggregate_order_by
 
 from api.loaders import SortValue
@@ -23,7 +23,7 @@ Expr = ColumnElement[Any]
 
 def quoted(text: str) -> Expr:
     """A string constant inlined in the SQL: GraphQL names and type names only."""
-    assert text.replace("_", "").replace("-", "").isalnum(), text
+    assert text.replace("_", "").replace("-", "").replace("$.", "").isalnum() or not text, text
     return literal_column(f"'{text}'")
 
 
@@ -50,6 +50,20 @@ class Dialect:
         if where is not None:
             aggregated = func.json_agg(aggregate_order_by(value, *order)).filter(where)
         return func.coalesce(aggregated, literal_column("'[]'::json"))
+
+    def captions(self, column: Expr, row: FromClause) -> tuple[FromClause, Expr, Expr, Expr]:
+        """The elements of a JSON array column of captions: (rows, text, credit, order),
+        as `Caption.from_json` reads them (no text: ""; anything but an array: none)."""
+        array = case(
+            (func.json_typeof(column) == quoted("array"), column),
+            else_=literal_column("'[]'::json"),
+        )
+        elements = func.json_array_elements(array).table_valued(
+            "value", with_ordinality="ordinality"
+        )
+        value = elements.c.value
+        text = func.coalesce(value.op("->>")(quoted("text")), quoted(""))
+        return elements, text, value.op("->>")(quoted("credit")), elements.c.ordinality
 
     def boolean(self, condition: Expr) -> Expr:
         """A JSON true/false."""
@@ -118,6 +132,20 @@ class SQLiteDialect(Dialect):
         if where is not None:
             aggregated = func.json_group_array(value).filter(where)
         return aggregated
+
+    def captions(self, column: Expr, row: FromClause) -> tuple[FromClause, Expr, Expr, Expr]:
+        is_array = func.json_type(column) == quoted("array")
+        array = case((is_array, column), else_=literal_column("'[]'"))
+        elements = func.json_each(array).table_valued("value", "key")
+        ordered = (
+            select(elements.c.value, elements.c.key)
+            .order_by(elements.c.key)
+            .correlate(row)
+            .subquery()
+        )
+        text = func.coalesce(func.json_extract(ordered.c.value, quoted("$.text")), quoted(""))
+        credit = func.json_extract(ordered.c.value, quoted("$.credit"))
+        return ordered, text, credit, ordered.c.key
 
     def boolean(self, condition: Expr) -> Expr:
         return func.json(case((condition, quoted("true")), else_=quoted("false")))

@@ -57,6 +57,8 @@ COLUMNS: dict[tuple[str, str], str] = {
     ("Location", "countryCode"): "country_code",
     ("Span", "start"): "start",
     ("Span", "end"): "end",
+    ("Caption", "text"): "text",
+    ("Caption", "credit"): "credit",
 }
 # Related rows by foreign key: (type, field) -> (related type, foreign key column).
 OBJECTS: dict[tuple[str, str], tuple[str, str]] = {
@@ -166,6 +168,14 @@ class Linked:
 
 
 @dataclass(frozen=True, eq=False)
+class Captions:
+    """An article's photo captions, in the order stored."""
+
+    key: str
+    fields: Selection
+
+
+@dataclass(frozen=True, eq=False)
 class Aliases:
     """An actor's other names, alphabetically."""
 
@@ -252,7 +262,7 @@ class NodeLookup:
 
 
 Field: TypeAlias = (
-    Column | GlobalId | Constant | Span | Related | Linked | Aliases | StatementCount
+    Column | GlobalId | Constant | Span | Related | Linked | Captions | Aliases | StatementCount
     | Connection | Lookup | NodeLookup
 )
 Selection: TypeAlias = "tuple[Field, ...]"
@@ -412,6 +422,8 @@ def _nested(
         return Span(key, SPANS[at], _below(walk, definition.type, nodes))
     if at in LISTS:
         return Linked(key, parent.name, name, LISTS[at], _below(walk, definition.type, nodes))
+    if at == ("Article", "captions"):
+        return Captions(key, _below(walk, definition.type, nodes))
     if at == ("Actor", "aliases"):
         return Aliases(key)
     if at == ("Actor", "statementCount"):

@@ -160,6 +160,8 @@ class Builder:
             return self._span(field, row)
         if isinstance(field, p.Linked):
             return self._linked(field, row)
+        if isinstance(field, p.Captions):
+            return self._captions(field, row)
         if isinstance(field, p.Aliases):
             return self._aliases(row)
         if isinstance(field, p.StatementCount):
@@ -223,6 +225,16 @@ class Builder:
         value = self._object(field.fields, ordered, field.type_name)
         order = [ordered.c.name_key, ordered.c.id]
         return self._scalar(select(self.dialect.array(value, order)).select_from(ordered))
+
+    def _captions(self, field: p.Captions, row: FromClause) -> Expr:
+        elements, text, credit, order = self.dialect.captions(row.c.captions, row)
+        named = {"text": text, "credit": credit}
+        pairs = [
+            (f.key, named[f.column] if isinstance(f, p.Column) else self._field(f, row, "Caption"))
+            for f in field.fields
+        ]
+        value = self.dialect.array(self.dialect.object(pairs), [order])
+        return self._scalar(select(value).select_from(elements).correlate(row))
 
     def _aliases(self, row: FromClause) -> Expr:
         alias = _ALIAS.alias()
@@ -353,6 +365,8 @@ def _columns(fields: p.Selection) -> set[str]:
             names.add(field.foreign_key)
         elif isinstance(field, p.Span):
             names.update(field.columns)
+        elif isinstance(field, p.Captions):
+            names.add("captions")
     return names
 
 

@@ -87,7 +87,8 @@ FILTERS = """query($kind: StatementKind, $speaker: ID) {
   statements(first: 50, filter: {kind: $kind, speakerId: $speaker}) { totalCount nodes { text } }
   actors(filter: {search: "LAVROV"}) { nodes { name } }
   locations(filter: {countryCode: "sy"}) { totalCount nodes { name } } }"""
-CAPTIONS = "{ articles { nodes { captions { text } } } }"
+CAPTIONS = "{ articles { nodes { captions { __typename credit text } } } }"
+COORDINATES = "{ locations { nodes { latitude longitude } } }"
 SEARCH = '{ search(query: "aleppo") { __typename } }'
 MUTATION = 'mutation { deleteStatement(id: "x") { __typename } }'
 INTROSPECTION = "{ __schema { queryType { name } } }"
@@ -165,7 +166,8 @@ def _compiled_cases(ids: dict[str, Any]) -> list[tuple[str, str, dict[str, Any]]
         ("seed actor search", ACTOR_SEARCH, {"q": "lavrov"}),
         ("seed totals", TOTALS, {}),
         ("seed lavrov", LAVROV, {}),
-        ("seed article without captions", ARTICLE.replace("captions { text credit }", ""), {}),
+        ("seed article", ARTICLE, {}),
+        ("captions", CAPTIONS, {}),
         ("every field", EVERY_FIELD, {}),
         ("fragments", FRAGMENTS, {"withText": True}),
         ("fragments skipped", FRAGMENTS, {"withText": False, "skipSpeaker": True}),
@@ -200,7 +202,7 @@ def _fallback_cases(ids: dict[str, Any]) -> list[tuple[str, str, dict[str, Any]]
         ("id of another type", Q2, {"id": ids["statement"]}),
         ("not an id", Q5, {"id": "nope"}),
         ("missing variable", Q5, {}),
-        ("captions", CAPTIONS, {}),
+        ("coordinates", COORDINATES, {}),
         ("search", SEARCH, {}),
         ("mutation", MUTATION, {}),
         ("introspection", INTROSPECTION, {}),
