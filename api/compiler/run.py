@@ -1,10 +1,11 @@
 """Runs a query as one SQL statement, or says it cannot (None: Strawberry runs it).
 
 Per document (cached): parse, validate with the schema's rules, the shape limits.
-Per (document, @skip/@include values) (cached): the plan. Per request: coerce the
-variables, check the cost limit, build the statement (arguments checked by the
-resolvers' own functions), one round trip, `orjson.loads`. Any client error on
-the way returns None, so the error the client sees is Strawberry's, word for word.
+Per (document, @skip/@include values) (cached): the plan. Per (query, variables)
+(cached): coerce the variables, check the cost limit, build the statement
+(arguments checked by the resolvers' own functions). Per request: one round trip,
+`orjson.loads`. Any client error on the way returns None, so the error the client
+sees is Strawberry's, word for word.
 """
 
 from __future__ import annotations
@@ -33,6 +34,8 @@ from graphql.validation import MaxIntrospectionDepthRule
 from sqlalchemy import Select
 from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.ext.asyncio import AsyncEngine
+from strawberry.schema.validation_rules.maybe_null import MaybeNullValidationRule
+from strawberry.schema.validation_rules.one_of import OneOfInputValidationRule
 from strawberry.types import ExecutionResult
 
 from api.compiler.dialect import Dialect, dialect_of
@@ -46,8 +49,14 @@ from api.schema.limits import Limits, check_shape, query_cost
 log = logging.getLogger("quotegraph.compiler")
 
 CACHE_SIZE = 512  # documents and plans kept (least recently used go first)
-STATEMENTS_KEPT = 128  # built statements, by query and variables
-_RULES = (*specified_rules, MaxIntrospectionDepthRule)
+STATEMENTS_KEPT = 128  # prepared statements, by query and variables
+# The rules Strawberry validates with, and the one api.schema adds.
+_RULES = (
+    *specified_rules,
+    MaxIntrospectionDepthRule,
+    MaybeNullValidationRule,
+    OneOfInputValidationRule,
+)
 
 K = TypeVar("K", bound=Hashable)
 V = TypeVar("V")
@@ -91,6 +100,16 @@ class _Planned:
     plan: Plan | None
 
 
+@dataclass(frozen=True, eq=False)
+class _Prepared:
+    """A query with its variables, ready to run: building the statement costs
+    milliseconds of Python, and SQLAlchemy finds the compiled SQL of a statement it
+    has run before at once, so both are kept per (query, variables)."""
+
+    statement: Select[Any]
+    cost: int
+
+
 class Compiler:
     """Compiles queries for `schema` (graphql-core's) into SQL run on `engine`."""
 
@@ -104,7 +123,7 @@ class Compiler:
         self._dialect: Dialect = dialect_of(engine.dialect.name)
         self._documents: _Cache[tuple[str, str | None], _Document] = _Cache(CACHE_SIZE)
         self._plans: _Cache[tuple[object, ...], _Planned] = _Cache(CACHE_SIZE)
-        self._statements: _Cache[tuple[object, ...], Select[Any]] = _Cache(STATEMENTS_KEPT)
+        self._prepared: _Cache[tuple[object, ...], _Prepared] = _Cache(STATEMENTS_KEPT)
 
     async def execute(
         self,
@@ -116,38 +135,53 @@ class Compiler:
         """The result of the query, or None when Strawberry must run it (unsupported,
         invalid, over a limit, or any argument error)."""
         started = time.perf_counter()
+        try:
+            given = orjson.dumps(variables or {}, option=orjson.OPT_SORT_KEYS)
+        except orjson.JSONEncodeError:  # e.g. an integer past 64 bits: Strawberry says why
+            return None
+        key = (query, operation_name, given)
+        prepared = self._prepared.get(key)
+        if prepared is None:
+            prepared = self._prepare(query, operation_name, dict(variables or {}))
+            if prepared is None:
+                return None
+            self._prepared.put(key, prepared)
+        context.cost = prepared.cost
+        return await self._run(prepared, context, started)
+
+    def _prepare(
+        self, query: str, operation_name: str | None, variables: dict[str, Any]
+    ) -> _Prepared | None:
+        """The statement and cost of a query with these variables, or None."""
         document = self._document(query, operation_name)
         if document.operation is None or document.document is None:
             return None
         coerced = get_variable_values(
-            self._schema, document.operation.variable_definitions or (), dict(variables or {})
+            self._schema, document.operation.variable_definitions or (), variables
         )
         if not isinstance(coerced, VariableValues):
             return None
         plan = self._plan(query, operation_name, document, coerced)
-        if plan is None:
+        cost = query_cost(self._schema, document.document, document.operation, variables)
+        if plan is None or (self._limits is not None and cost > self._limits.max_cost):
             return None
-        cost = self._cost(document, dict(variables or {}))
-        if cost is None:
+        try:
+            return _Prepared(Builder(self._dialect, coerced).statement(plan), cost)
+        except (ClientError, GraphQLError):
             return None
-        statement = self._statement(plan, query, operation_name, variables, coerced)
-        if statement is None:
-            return None
-        context.cost = cost
-        return await self._run(statement, context, cost, started)
 
     async def _run(
-        self, statement: Any, context: Context, cost: int, started: float
+        self, prepared: _Prepared, context: Context, started: float
     ) -> ExecutionResult | None:
         try:
             with count_statements() as counter:
                 async with self._engine.connect() as connection:
-                    text = (await connection.execute(statement)).scalar_one()
+                    text = (await connection.execute(prepared.statement)).scalar_one()
         except (SQLAlchemyError, OSError):
             # Strawberry runs it again and reports any lasting fault, masked as usual.
             log.exception("request %s: the compiled query failed", context.request_id)
             return None
-        extensions: dict[str, Any] = {} if self._limits is None else {"cost": cost}
+        extensions: dict[str, Any] = {} if self._limits is None else {"cost": prepared.cost}
         if context.debug:
             elapsed = (time.perf_counter() - started) * 1000
             extensions.update(sqlStatements=counter[0], timeMs=round(elapsed, 2))
@@ -201,33 +235,3 @@ class Compiler:
                 plan = None
             planned = self._plans.put(key, _Planned(plan))
         return planned.plan
-
-    def _statement(
-        self,
-        plan: Plan,
-        query: str,
-        operation_name: str | None,
-        variables: Mapping[str, Any] | None,
-        coerced: VariableValues,
-    ) -> Select[Any] | None:
-        """The plan's statement for these variables; None for an argument error.
-
-        Kept per (query, variables): building a statement costs milliseconds of Python,
-        and SQLAlchemy finds the compiled SQL of a statement it has seen at once."""
-        key = (query, operation_name, orjson.dumps(variables or {}, option=orjson.OPT_SORT_KEYS))
-        statement = self._statements.get(key)
-        if statement is None:
-            try:
-                statement = Builder(self._dialect, coerced).statement(plan)
-            except (ClientError, GraphQLError):
-                return None
-            self._statements.put(key, statement)
-        return statement
-
-    def _cost(self, document: _Document, variables: dict[str, object]) -> int | None:
-        """The operation's cost; None when over the limit (Strawberry reports it)."""
-        assert document.document is not None and document.operation is not None
-        cost = query_cost(self._schema, document.document, document.operation, variables)
-        if self._limits is not None and cost > self._limits.max_cost:
-            return None
-        return cost
