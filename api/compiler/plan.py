@@ -74,8 +74,12 @@ LISTS: dict[tuple[str, str], str] = {
     ("Statement", "mentions"): "Actor",
     ("Location", "children"): "Location",
 }
-SPANS = {("Statement", "span"): ("start", "end"), ("Statement", "speakerSpan"): ("speaker_start", "speaker_end")}
-# Connections: (type, field) -> the listing's name in CONNECTIONS of api.compiler.sql.
+# Start and end offsets: (type, field) -> their two columns.
+SPANS = {
+    ("Statement", "span"): ("start", "end"),
+    ("Statement", "speakerSpan"): ("speaker_start", "speaker_end"),
+}
+# Connections (their listings are in api.compiler.sql.LISTINGS).
 CONNECTIONS: frozenset[tuple[str, str]] = frozenset(
     {
         ("Query", "articles"),

@@ -220,7 +220,8 @@ class Builder:
         else:
             table, owner, to = link
             linked = table.alias()
-            query = query.join(linked, linked.c[to] == target.c.id).where(linked.c[owner] == row.c.id)
+            query = query.join(linked, linked.c[to] == target.c.id)
+            query = query.where(linked.c[owner] == row.c.id)
         ordered = query.order_by(target.c.name_key, target.c.id).correlate(row).subquery()
         value = self._object(field.fields, ordered, field.type_name)
         order = [ordered.c.name_key, ordered.c.id]

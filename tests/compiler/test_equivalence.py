@@ -115,9 +115,10 @@ async def _seed(engine: AsyncEngine, folder: Path) -> None:
     report = await seed_paths(engine, [SEED_FILE.parent, folder])
     assert (report.created, report.errors) == (4, [])
     async with engine.begin() as connection:
-        ids = (await connection.scalars(select(col(Statement.id)).order_by(col(Statement.id)))).all()
+        ids = (await connection.scalars(select(col(Statement.id)).order_by("id"))).all()
+        deleted = dt.datetime(2020, 1, 1, tzinfo=dt.UTC)
         await connection.execute(  # a tombstone, and a statement whose speaker is unknown
-            update(Statement).where(col(Statement.id) == ids[2]).values(deleted_at=dt.datetime(2020, 1, 1, tzinfo=dt.UTC))
+            update(Statement).where(col(Statement.id) == ids[2]).values(deleted_at=deleted)
         )
         await connection.execute(
             update(Statement).where(col(Statement.id) == ids[3]).values(speaker_id=None)
@@ -125,7 +126,8 @@ async def _seed(engine: AsyncEngine, folder: Path) -> None:
 
 
 async def _strawberry(engine: AsyncEngine, query: str, variables: dict[str, Any]) -> Any:
-    result = await schema.execute(query, variable_values=variables, context_value=build_context(engine))
+    context = build_context(engine)
+    result = await schema.execute(query, variable_values=variables, context_value=context)
     assert not result.errors, (query, result.errors)
     return result.data
 
@@ -196,7 +198,8 @@ def _compiled_cases(ids: dict[str, Any]) -> list[tuple[str, str, dict[str, Any]]
 def _fallback_cases(ids: dict[str, Any]) -> list[tuple[str, str, dict[str, Any]]]:
     return [
         ("bad cursor", FEED, {"first": 2, "after": "not-a-cursor"}),
-        ("cursor of another list", ARTICLE_PAGES, {"order": "TITLE_ASC", "after": ids["cursors"][0]}),
+        ("cursor of another list", ARTICLE_PAGES,
+         {"order": "TITLE_ASC", "after": ids["cursors"][0]}),
         ("page too large", FEED, {"first": 500}),
         ("first and last", FEED, {"first": 1, "last": 1}),
         ("id of another type", Q2, {"id": ids["statement"]}),
