@@ -214,7 +214,8 @@ class Builder:
     def _linked(self, field: p.Linked, row: FromClause) -> Expr:
         target = TABLES[field.type_name].alias()
         link = _LINKS[(field.owner, field.field)]
-        query = select(target)
+        names = sorted(_columns(field.fields) | {"id", "name_key"})
+        query = select(*(target.c[name] for name in names))
         if link is None:
             query = query.where(target.c.parent_id == row.c.id)
         else:
