@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import random
 from pathlib import Path
 from typing import Any
 
@@ -192,6 +193,22 @@ def _compiled_cases(ids: dict[str, Any]) -> list[tuple[str, str, dict[str, Any]]
         for order in ("PUBLISHED_AT_DESC", "PUBLISHED_AT_ASC", "TITLE_ASC"):
             cases.append((f"{order} first {size}", ARTICLE_PAGES, {"order": order, "first": size}))
             cases.append((f"{order} last {size}", ARTICLE_PAGES, {"order": order, "last": size}))
+    cases.extend(_random_pages(cursors))
+    return cases
+
+
+def _random_pages(cursors: list[str]) -> list[tuple[str, str, dict[str, Any]]]:
+    """Pages of the feed with random sizes, directions and cursors (seeded: the same
+    cases every run)."""
+    rng = random.Random(5)
+    cases = []
+    for n in range(30):
+        variables: dict[str, Any] = {rng.choice(["first", "last"]): rng.randint(0, 12)}
+        if rng.random() < 0.5:
+            variables["after"] = rng.choice(cursors)
+        if rng.random() < 0.5:
+            variables["before"] = rng.choice(cursors)
+        cases.append((f"random page {n} {variables}", FEED, variables))
     return cases
 
 
