@@ -214,7 +214,6 @@ class Nodes:
 @dataclass(frozen=True, eq=False)
 class Edges:
     key: str
-    cursor_keys: tuple[str, ...]  # response keys of `cursor`, in order with the others
     fields: tuple[EdgeField, ...]
 
 
@@ -418,8 +417,6 @@ def _nested(
 ) -> Field:
     name = nodes[0].name.value
     at = (parent.name, name)
-    if len({id(n.arguments) for n in nodes}) > 1 and any(n.arguments for n in nodes):
-        raise Unsupported("one response key with several argument lists")
     if at in OBJECTS:
         return Related(key, OBJECTS[at][0], OBJECTS[at][1], _below(walk, definition.type, nodes))
     if at in SPANS:
@@ -531,5 +528,4 @@ def _edges(
             fields.append(Constant(edge_key, edge.name))
         else:
             raise Unsupported(f"{edge.name}.{name}")
-    cursors = tuple(f.key for f in fields if isinstance(f, EdgeCursor))
-    return Edges(key, cursors, tuple(fields))
+    return Edges(key, tuple(fields))

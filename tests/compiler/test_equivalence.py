@@ -80,6 +80,8 @@ fragment actor on Actor { id title name }"""
 PLACES = """query($id: ID!) { location(id: $id) { name kind countryCode parent { name }
   children { name } statements(first: 5) { totalCount nodes { text } }
   articles(first: 5, orderBy: TITLE_ASC) { edges { cursor node { title } } } } }"""
+MERGED = """{ articles(first: 2) { totalCount } articles(first: 2) { nodes { title } }
+  articles(first: 2) { ... on ArticleConnection { nodes { id } } } }"""
 LOOKUPS = """query($article: ID!, $statement: ID!, $actor: ID!) {
   article(id: $article) { title statements(first: 2) { nodes { text } } }
   statement(id: $statement) { text } actor(id: $actor) { name }
@@ -175,6 +177,7 @@ def _compiled_cases(ids: dict[str, Any]) -> list[tuple[str, str, dict[str, Any]]
         ("fragments", FRAGMENTS, {"withText": True}),
         ("fragments skipped", FRAGMENTS, {"withText": False, "skipSpeaker": True}),
         ("places", PLACES, {"id": ids["aleppo"]}),
+        ("merged", MERGED, {}),
         ("lookups", LOOKUPS, {"article": ids["article"], "statement": ids["statement"],
                               "actor": ids["lavrov"]}),
         ("filters", FILTERS, {"kind": "DIRECT", "speaker": ids["lavrov"]}),
