@@ -102,3 +102,14 @@ async def test_the_timeout_stops_a_compiled_query(
         async with httpx.AsyncClient(transport=transport, base_url="http://test") as http:
             body = (await http.post("/graphql", json={"query": Q1})).json()
     assert body["errors"][0]["extensions"] == {"code": "QUERY_TOO_COMPLEX", "timeoutMs": 50}
+
+
+async def test_queries_by_get_are_compiled_too(engine: AsyncEngine, database_url: str) -> None:
+    await seed_paths(engine, [SEED_FILE.parent])
+    params = {"query": "{ articles { totalCount nodes { title } } }"}
+    async with _client(database_url, compiled=True) as http:
+        body = (await http.get("/graphql", params=params)).json()
+    assert body["data"] == {"articles": {"totalCount": 1, "nodes": [
+        {"title": "Syrian rebels reject withdrawal plan amid Russia's chilling warnings"}
+    ]}}
+    assert body["extensions"]["sqlStatements"] == 1
