@@ -1,6 +1,7 @@
 """Engines and sessions. URLs in their usual forms get the project's async drivers."""
 from __future__ import annotations
 
+import base64
 from collections.abc import Iterator
 from contextlib import contextmanager
 from contextvars import ContextVar
@@ -83,11 +84,18 @@ async def lock_writers(writer: AsyncSession | AsyncConnection) -> None:
 
 
 def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
+    # SQLite has no base64: the compiled queries (api.compiler) build ids and cursors with it.
+    dbapi_connection.create_function("qg_b64", 1, urlsafe_b64, deterministic=True)
     cursor = dbapi_connection.cursor()
     cursor.execute("PRAGMA foreign_keys=ON")
     cursor.execute("PRAGMA journal_mode=WAL")
     cursor.execute("PRAGMA busy_timeout=10000")
     cursor.close()
+
+
+def urlsafe_b64(value: str | None) -> str | None:
+    """URL-safe base64 of the UTF-8 of `value` (None stays None)."""
+    return None if value is None else base64.urlsafe_b64encode(value.encode()).decode()
 
 
 def _count_statement(*_args: Any) -> None:

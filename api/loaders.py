@@ -412,7 +412,7 @@ LOCATIONS_BY_ARTICLE = Listing("locations_by_article", Location, _locations_by_a
 # --- SQL for one batch ------------------------------------------------------------------
 
 
-def _beyond(keys: Sequence[SortKey], position: Position, *, ahead: bool) -> ColumnElement[bool]:
+def beyond(keys: Sequence[SortKey], position: Position, *, ahead: bool) -> ColumnElement[bool]:
     """Rows strictly after (`ahead`) or before `position` in the order of `keys`."""
     alternatives = []
     for i, key in enumerate(keys):
@@ -454,9 +454,9 @@ def _narrowed(source: Source, window: Window, parent_ids: Sequence[int]) -> AnyS
     if source.parent is not None:
         query = query.where(source.parent.in_(parent_ids))
     if window.after is not None:
-        query = query.where(_beyond(source.keys, window.after, ahead=True))
+        query = query.where(beyond(source.keys, window.after, ahead=True))
     if window.before is not None:
-        query = query.where(_beyond(source.keys, window.before, ahead=False))
+        query = query.where(beyond(source.keys, window.before, ahead=False))
     return query
 
 

@@ -63,6 +63,9 @@ class Settings:
     redis_url: str = field(default=DEFAULT_REDIS_URL, repr=False)  # may hold a password
     response_cache_size: int = 1000  # answers (and persisted queries) kept in memory
     response_cache_ttl: int = 300  # seconds an answer lives in Redis
+    # Compile supported queries into one SQL statement that builds the JSON (api.compiler);
+    # off: every query runs through Strawberry's resolvers.
+    compiled_sql: bool = True
 
     @classmethod
     def from_env(cls, environ: Mapping[str, str] | None = None) -> Settings:
@@ -106,11 +109,14 @@ class Settings:
             response_cache_ttl=_count(
                 env, "QUOTEGRAPH_RESPONSE_CACHE_TTL", cls.response_cache_ttl, least=1
             ),
+            compiled_sql=_flag(env, "QUOTEGRAPH_COMPILED_SQL", default=True),
         )
 
 
-def _flag(env: Mapping[str, str], name: str) -> bool:
+def _flag(env: Mapping[str, str], name: str, *, default: bool = False) -> bool:
     raw = env.get(name, "").strip().lower()
+    if not raw:
+        return default
     if raw in _TRUE:
         return True
     if raw in _FALSE:

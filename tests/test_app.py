@@ -216,14 +216,16 @@ async def test_batches_run_when_configured(database_url: str) -> None:
 
 
 async def test_unexpected_errors_are_masked_and_logged(
-    client: httpx.AsyncClient, monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
+    database_url: str, monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
 ) -> None:
     async def broken(*_args: object) -> list[object]:
         raise RuntimeError("password=hunter2 in a stack trace")
 
     monkeypatch.setattr(Loaders, "_fetch", broken)
-    with caplog.at_level(logging.ERROR, logger="quotegraph.graphql"):
-        response = await client.post("/graphql", json={"query": COUNT})
+    # The loaders fail here, so the query must go through them, not the SQL compiler.
+    async for http in _client(Settings(database_url=database_url, compiled_sql=False)):
+        with caplog.at_level(logging.ERROR, logger="quotegraph.graphql"):
+            response = await http.post("/graphql", json={"query": COUNT})
     assert response.status_code == 200
     [error] = response.json()["errors"]
     request_id = error["extensions"]["requestId"]
@@ -345,7 +347,8 @@ async def test_a_query_past_the_timeout_is_stopped(
         return []
 
     monkeypatch.setattr(Loaders, "_fetch", slow)
-    async for http in _client(Settings(database_url=database_url, query_timeout_ms=50)):
+    settings = Settings(database_url=database_url, query_timeout_ms=50, compiled_sql=False)
+    async for http in _client(settings):
         response = await http.post("/graphql", json={"query": TITLES},
                                    headers={"accept": GRAPHQL_JSON})
     assert response.status_code == 400
@@ -372,7 +375,8 @@ async def test_a_timeout_cancels_a_running_postgresql_query(
         return await fetch(self, statement)
 
     monkeypatch.setattr(Loaders, "_fetch", sleepy)
-    async for http in _client(Settings(database_url=database_url, query_timeout_ms=100)):
+    settings = Settings(database_url=database_url, query_timeout_ms=100, compiled_sql=False)
+    async for http in _client(settings):
         stopped = await http.post("/graphql", json={"query": TITLES})
         monkeypatch.setattr(Loaders, "_fetch", fetch)
         after = await http.post("/graphql", json={"query": TITLES})

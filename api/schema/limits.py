@@ -90,26 +90,9 @@ class RequestLimits(SchemaExtension):
         assert document is not None  # on_execute runs only after a successful parse
         operation = get_operation_ast(document, context.operation_name)
         if operation is not None:  # else graphql-core reports the missing operation
-            self._check_shape(document, operation)
+            check_shape(self._limits, document, operation)
             self._check_cost(document, operation, context.variables or {})
         yield
-
-    def _check_shape(self, document: DocumentNode, operation: OperationDefinitionNode) -> None:
-        limits = self._limits
-        aliases = count_aliases(document)
-        if aliases > limits.max_aliases:
-            raise QueryTooComplex(
-                f"The query uses {aliases} aliases; at most {limits.max_aliases} are allowed. "
-                "Split it into several queries.",
-                aliases=aliases, maxAliases=limits.max_aliases,
-            )
-        depth = _depth(operation.selection_set, _fragments(document), {})
-        if depth > limits.max_depth:
-            raise QueryTooComplex(
-                f"The query nests {depth} levels deep; at most {limits.max_depth} are "
-                "allowed. Nest less, or split it into several queries.",
-                depth=depth, maxDepth=limits.max_depth,
-            )
 
     def _check_cost(
         self, document: DocumentNode, operation: OperationDefinitionNode, variables: dict[str, object]
@@ -128,6 +111,24 @@ class RequestLimits(SchemaExtension):
 
     def get_results(self) -> dict[str, object]:
         return {"cost": self._cost}
+
+
+def check_shape(limits: Limits, document: DocumentNode, operation: OperationDefinitionNode) -> None:
+    """QueryTooComplex if `operation` uses too many aliases or nests too deep."""
+    aliases = count_aliases(document)
+    if aliases > limits.max_aliases:
+        raise QueryTooComplex(
+            f"The query uses {aliases} aliases; at most {limits.max_aliases} are allowed. "
+            "Split it into several queries.",
+            aliases=aliases, maxAliases=limits.max_aliases,
+        )
+    depth = _depth(operation.selection_set, _fragments(document), {})
+    if depth > limits.max_depth:
+        raise QueryTooComplex(
+            f"The query nests {depth} levels deep; at most {limits.max_depth} are "
+            "allowed. Nest less, or split it into several queries.",
+            depth=depth, maxDepth=limits.max_depth,
+        )
 
 
 def count_aliases(document: DocumentNode) -> int:

@@ -98,9 +98,13 @@ class Connection(Generic[T]):
 
 
 def encode_cursor(position: Position) -> str:
-    """The opaque cursor of a sort position."""
+    """The opaque cursor of a sort position.
+
+    Non-ASCII text stays UTF-8 (not \\u escapes) so that the SQL compiler (api.compiler)
+    can build the same bytes with the databases' JSON functions; decoding accepts both."""
     values = [{"d": v.isoformat()} if isinstance(v, dt.date) else v for v in position]
-    return base64.urlsafe_b64encode(json.dumps(values, separators=(",", ":")).encode()).decode()
+    text = json.dumps(values, separators=(",", ":"), ensure_ascii=False)
+    return base64.urlsafe_b64encode(text.encode()).decode()
 
 
 def decode_cursor(cursor: str) -> Position:

@@ -14,6 +14,7 @@ import asyncio
 import uuid
 from collections.abc import Iterator
 
+import orjson
 from cross_web import AsyncHTTPRequestAdapter, HTTPException
 from graphql import GraphQLError
 from sqlalchemy.ext.asyncio import AsyncEngine
@@ -29,6 +30,7 @@ from strawberry.subscriptions import GRAPHQL_TRANSPORT_WS_PROTOCOL
 from strawberry.types import ExecutionResult, SubscriptionExecutionResult
 from strawberry.types.graphql import OperationType
 
+from api.compiler import Compiler
 from api.context import Context, build_context
 from api.events import EventBus
 from api.schema import Limits, create_schema, is_request_error
@@ -123,6 +125,13 @@ class GraphQLView(GraphQL[Context, None]):
         self._cache = cache
         self._persisted = persisted or PersistedQueries(settings.response_cache_size)
         self._cache_control = cache_control(settings.private_queries)
+        # Supported queries become one SQL statement; the rest (and everything when
+        # QUOTEGRAPH_COMPILED_SQL=0) run through Strawberry.
+        self._compiler = (
+            Compiler(schema._schema, read_engine or engine, limits)
+            if settings.compiled_sql
+            else None
+        )
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
@@ -237,6 +246,16 @@ class GraphQLView(GraphQL[Context, None]):
             return ExecutionResult(data=None, errors=[error])
         try:
             async with asyncio.timeout(self._timeout):
+                if self._compiler is not None and request_data.query:
+                    compiled = await self._compiler.execute(
+                        request_data.query,
+                        request_data.variables,
+                        request_data.operation_name,
+                        context,
+                    )
+                    if compiled is not None:  # only queries compile: the cache may keep it
+                        note_operation(request.scope, OperationType.QUERY.value)
+                        return compiled
                 return await super().execute_single(
                     request, request_adapter, sub_response, context, root_value, request_data
                 )
@@ -248,6 +267,12 @@ class GraphQLView(GraphQL[Context, None]):
                 extensions={"code": QUERY_TOO_COMPLEX, "timeoutMs": ms},
             )
             return ExecutionResult(data=None, errors=[error], extensions={"cost": context.cost})
+
+    def encode_json(self, data: object) -> str:
+        """orjson for every response, compiled or not, so both serialise alike (and fast).
+
+        Text, not bytes: the websocket transport sends bytes as binary frames."""
+        return orjson.dumps(data).decode()
 
     def create_response(
         self,

@@ -3,16 +3,30 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import AsyncIterator
 
 import httpx
 import pytest
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from api.app import create_app
 from api.db import create_engine
 from api.models import Actor, Article, Location, Statement, StatementLocation
+from api.settings import Settings
 from tests.schema.helpers import run_query
 
 pytestmark = pytest.mark.anyio
+
+
+@pytest.fixture
+async def client(database_url: str) -> AsyncIterator[httpx.AsyncClient]:
+    """The app (debug on) with compiled SQL off: this module checks how the loaders batch
+    (tests/compiler checks the single statement of the compiled path)."""
+    app = create_app(Settings(database_url=database_url, debug=True, compiled_sql=False))
+    async with app.router.lifespan_context(app):
+        transport = httpx.ASGITransport(app=app)
+        async with httpx.AsyncClient(transport=transport, base_url="http://test") as http:
+            yield http
 
 NESTED = """
 {

@@ -1,0 +1,398 @@
+"""One SQL statement for a whole plan: the database builds the response's `data` JSON.
+
+Filters, orders and keyset conditions come from the listings of `api.loaders`,
+and arguments are checked by the same functions the resolvers call
+(`window_of`, `pk_of`, the filter inputs): a bad argument raises the same
+InvalidArgument, and the caller lets Strawberry answer with that error.
+
+A connection is three nested selects: the page (the listing's rows after the
+cursor, LIMIT size + 1, numbered), the page with its row count, and the JSON
+built from the first `size` rows; nested fields are correlated subqueries on the
+row they belong to.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from graphql.execution.values import VariableValues, get_argument_values
+from sqlalchemy import FromClause, Select, Table, and_, case, func, or_, select
+from sqlalchemy.sql.expression import ScalarSelect
+
+from api import models
+from api.compiler import plan as p
+from api.compiler.dialect import Dialect, Expr, quoted
+from api.loaders import (
+    ACTORS,
+    ACTORS_BY_ARTICLE,
+    ARTICLES,
+    ARTICLES_BY_ACTOR,
+    ARTICLES_BY_LOCATION,
+    LOCATIONS,
+    LOCATIONS_BY_ARTICLE,
+    MEMBERS_BY_ACTOR,
+    STATEMENTS,
+    STATEMENTS_BY_ARTICLE,
+    STATEMENTS_BY_LOCATION,
+    STATEMENTS_BY_SPEAKER,
+    Listing,
+    Source,
+    StatementCriteria,
+    Window,
+    beyond,
+)
+from api.schema.filters import (
+    ActorFilter,
+    ArticleFilter,
+    LocationFilter,
+    StatementFilter,
+    actor_criteria,
+    article_criteria,
+    location_criteria,
+    statement_criteria,
+)
+from api.schema.node import from_global_id, pk_of
+from api.schema.pagination import window_of
+
+TABLES: dict[str, Table] = {
+    "Article": models.Article.__table__,  # type: ignore[attr-defined]
+    "Actor": models.Actor.__table__,  # type: ignore[attr-defined]
+    "Statement": models.Statement.__table__,  # type: ignore[attr-defined]
+    "Location": models.Location.__table__,  # type: ignore[attr-defined]
+}
+_STATEMENT_LOCATION: Table = models.StatementLocation.__table__  # type: ignore[attr-defined]
+_STATEMENT_MENTION: Table = models.StatementMention.__table__  # type: ignore[attr-defined]
+_ALIAS: Table = models.ActorAlias.__table__  # type: ignore[attr-defined]
+
+Arguments = Mapping[str, Any]
+Criteria = Callable[[Arguments], object]
+
+
+def _snake(name: str) -> str:
+    return re.sub(r"(?<!^)(?=[A-Z])", "_", name).lower()
+
+
+def _input(kind: type[Any], value: Mapping[str, Any] | None) -> Any:
+    """The Strawberry input object a resolver would receive for a coerced input value."""
+    return None if value is None else kind(**{_snake(k): v for k, v in value.items()})
+
+
+def _statements(arguments: Arguments) -> object:
+    return statement_criteria(_input(StatementFilter, arguments.get("filter")))
+
+
+def _articles(arguments: Arguments) -> object:
+    return article_criteria(_input(ArticleFilter, arguments.get("filter")), arguments["orderBy"])
+
+
+def _actors(arguments: Arguments) -> object:
+    return actor_criteria(_input(ActorFilter, arguments.get("filter")))
+
+
+def _locations(arguments: Arguments) -> object:
+    return location_criteria(_input(LocationFilter, arguments.get("filter")))
+
+
+LISTINGS: dict[tuple[str, str], tuple[Listing[Any, Any], Criteria]] = {
+    ("Query", "articles"): (ARTICLES, _articles),
+    ("Query", "actors"): (ACTORS, _actors),
+    ("Query", "statements"): (STATEMENTS, _statements),
+    ("Query", "locations"): (LOCATIONS, _locations),
+    ("Article", "statements"): (STATEMENTS_BY_ARTICLE, _statements),
+    ("Article", "actors"): (ACTORS_BY_ARTICLE, _actors),
+    ("Article", "locations"): (LOCATIONS_BY_ARTICLE, _locations),
+    ("Actor", "statements"): (STATEMENTS_BY_SPEAKER, _statements),
+    ("Actor", "articles"): (ARTICLES_BY_ACTOR, _articles),
+    ("Actor", "members"): (MEMBERS_BY_ACTOR, _actors),
+    ("Location", "statements"): (STATEMENTS_BY_LOCATION, _statements),
+    ("Location", "articles"): (ARTICLES_BY_LOCATION, _articles),
+}
+# Unpaged lists: (type, field) -> (link table, owner column, target column), or None
+# when the target row points at its owner itself (a place's children).
+_LINKS: dict[tuple[str, str], tuple[Table, str, str] | None] = {
+    ("Statement", "locations"): (_STATEMENT_LOCATION, "statement_id", "location_id"),
+    ("Statement", "mentions"): (_STATEMENT_MENTION, "statement_id", "actor_id"),
+    ("Location", "children"): None,
+}
+
+
+@dataclass(frozen=True)
+class Builder:
+    """Builds the statement of one plan for one request's variables."""
+
+    dialect: Dialect
+    variables: VariableValues
+
+    def statement(self, plan: p.Plan) -> Select[Any]:
+        """SELECT of one row, one column: the JSON text of `data`."""
+        data = self.dialect.text(self._object(plan.fields, None, "Query"))
+        return select(data.label("data"))
+
+    def _arguments(self, arguments: p.Arguments) -> Arguments:
+        return get_argument_values(arguments.definition, arguments.node, self.variables)
+
+    def _object(self, fields: p.Selection, row: FromClause | None, type_name: str) -> Expr:
+        return self.dialect.object([(f.key, self._field(f, row, type_name)) for f in fields])
+
+    def _field(self, field: p.Field, row: FromClause | None, type_name: str) -> Expr:
+        if isinstance(field, p.Constant):
+            return quoted(field.value)
+        if isinstance(field, p.Connection):
+            return self._connection(field, row)
+        if isinstance(field, p.Lookup):
+            return self._lookup(field)
+        if isinstance(field, p.NodeLookup):
+            return self._node(field)
+        assert row is not None, field
+        return self._row_field(field, row, type_name)
+
+    def _row_field(self, field: p.Field, row: FromClause, type_name: str) -> Expr:
+        if isinstance(field, p.Column):
+            return row.c[field.column]
+        if isinstance(field, p.GlobalId):
+            return self.dialect.global_id(field.type_name, row.c.id)
+        if isinstance(field, p.Related):
+            return self._related(field, row)
+        if isinstance(field, p.Span):
+            return self._span(field, row)
+        if isinstance(field, p.Linked):
+            return self._linked(field, row)
+        if isinstance(field, p.Captions):
+            return self._captions(field, row)
+        if isinstance(field, p.Aliases):
+            return self._aliases(row)
+        if isinstance(field, p.StatementCount):
+            source = STATEMENTS_BY_SPEAKER.source(StatementCriteria())
+            return self._count(source, row)
+        raise AssertionError(field)
+
+    # --- single rows ------------------------------------------------------------------
+
+    def _one(self, type_name: str, fields: p.Selection) -> tuple[FromClause, Expr]:
+        table = TABLES[type_name].alias()
+        return table, self._object(fields, table, type_name)
+
+    def _related(self, field: p.Related, row: FromClause) -> Expr:
+        table, value = self._one(field.type_name, field.fields)
+        query = select(value).where(table.c.id == row.c[field.foreign_key]).correlate(row)
+        return self._scalar(query)
+
+    def _lookup(self, field: p.Lookup) -> Expr:
+        pk = pk_of(self._arguments(field.arguments)["id"], field.type_name)
+        return self._by_pk(field.type_name, field.fields, pk)
+
+    def _node(self, field: p.NodeLookup) -> Expr:
+        type_name, pk = from_global_id(self._arguments(field.arguments)["id"])
+        return self._by_pk(type_name, field.by_type[type_name], pk)
+
+    def _by_pk(self, type_name: str, fields: p.Selection, pk: int) -> Expr:
+        table, value = self._one(type_name, fields)
+        query = select(value).where(table.c.id == pk)
+        if type_name == "Statement":  # tombstones are hidden from every read
+            query = query.where(table.c.deleted_at.is_(None))
+        return self._scalar(query.correlate(None))
+
+    def _span(self, field: p.Span, row: FromClause) -> Expr:
+        start, end = (row.c[name] for name in field.columns)
+        named = {"start": start, "end": end}
+        pairs = [
+            (f.key, named[f.column] if isinstance(f, p.Column) else self._field(f, row, "Span"))
+            for f in field.fields
+        ]
+        value = self.dialect.object(pairs)
+        missing = or_(start.is_(None), end.is_(None))
+        return self.dialect.embed(case((missing, None), else_=value))
+
+    def _scalar(self, query: Select[Any]) -> Expr:
+        return self.dialect.embed(query.scalar_subquery())
+
+    # --- unpaged lists ----------------------------------------------------------------
+
+    def _linked(self, field: p.Linked, row: FromClause) -> Expr:
+        target = TABLES[field.type_name].alias()
+        link = _LINKS[(field.owner, field.field)]
+        names = sorted(_columns(field.fields) | {"id", "name_key"})
+        query = select(*(target.c[name] for name in names))
+        if link is None:
+            query = query.where(target.c.parent_id == row.c.id)
+        else:
+            table, owner, to = link
+            linked = table.alias()
+            query = query.join(linked, linked.c[to] == target.c.id)
+            query = query.where(linked.c[owner] == row.c.id)
+        ordered = query.order_by(target.c.name_key, target.c.id).correlate(row).subquery()
+        value = self._object(field.fields, ordered, field.type_name)
+        order = [ordered.c.name_key, ordered.c.id]
+        return self._scalar(select(self.dialect.array(value, order)).select_from(ordered))
+
+    def _captions(self, field: p.Captions, row: FromClause) -> Expr:
+        elements, text, credit, order = self.dialect.captions(row.c.captions, row)
+        named = {"text": text, "credit": credit}
+        pairs = [
+            (f.key, named[f.column] if isinstance(f, p.Column) else self._field(f, row, "Caption"))
+            for f in field.fields
+        ]
+        value = self.dialect.array(self.dialect.object(pairs), [order])
+        return self._scalar(select(value).select_from(elements).correlate(row))
+
+    def _aliases(self, row: FromClause) -> Expr:
+        alias = _ALIAS.alias()
+        ordered = (
+            select(alias.c.alias, alias.c.alias_key, alias.c.id)
+            .where(alias.c.actor_id == row.c.id)
+            .order_by(alias.c.alias_key, alias.c.id)
+            .correlate(row)
+            .subquery()
+        )
+        value = self.dialect.array(ordered.c.alias, [ordered.c.alias_key, ordered.c.id])
+        return self._scalar(select(value).select_from(ordered))
+
+    def _count(self, source: Source, row: FromClause | None) -> ScalarSelect[Any]:
+        query = source.query.with_only_columns(func.count(), maintain_column_froms=True)
+        if source.parent is not None:
+            assert row is not None
+            query = query.where(source.parent == row.c.id)
+        return query.correlate(row).scalar_subquery()
+
+    # --- connections ------------------------------------------------------------------
+
+    def _connection(self, field: p.Connection, row: FromClause | None) -> Expr:
+        listing, to_criteria = LISTINGS[(field.owner, field.field)]
+        arguments = self._arguments(field.arguments)
+        criteria = to_criteria(arguments)
+        window = window_of(
+            listing,
+            criteria,
+            arguments.get("first"),
+            arguments.get("after"),
+            arguments.get("last"),
+            arguments.get("before"),
+        )
+        source = listing.source(criteria)
+        page = None
+        if any(not isinstance(part, (p.TotalCount, p.Constant)) for part in field.parts):
+            table = TABLES[field.type_name]
+            columns = [table.c[name] for name in _row_columns(field)]
+            page = _page(source, columns, window, row)
+        pairs = [
+            (part.key, self._part(part, field, source, window, page, row)) for part in field.parts
+        ]
+        query = select(self.dialect.object(pairs))
+        if page is not None:
+            query = query.select_from(page)
+        return self._scalar(query.correlate(row))
+
+    def _part(
+        self,
+        part: p.Part,
+        field: p.Connection,
+        source: Source,
+        window: Window,
+        page: FromClause | None,
+        row: FromClause | None,
+    ) -> Expr:
+        if isinstance(part, p.Constant):
+            return quoted(part.value)
+        if isinstance(part, p.TotalCount):
+            return self._count(source, row)
+        assert page is not None
+        in_page = page.c.qg_n <= window.size
+        order = [page.c.qg_n if window.forward else page.c.qg_n.desc()]
+        if isinstance(part, p.Nodes):
+            value = self._object(part.fields, page, field.type_name)
+            return self.dialect.array(value, order, in_page)
+        if isinstance(part, p.Edges):
+            edge = self.dialect.object(
+                [(f.key, self._edge_field(f, field, source, page)) for f in part.fields]
+            )
+            return self.dialect.array(edge, order, in_page)
+        assert isinstance(part, p.PageInfo)
+        return self.dialect.object(
+            [(f.key, self._page_info(f, source, window, page)) for f in part.fields]
+        )
+
+    def _edge_field(
+        self, field: p.EdgeField, connection: p.Connection, source: Source, page: FromClause
+    ) -> Expr:
+        if isinstance(field, p.Constant):
+            return quoted(field.value)
+        if isinstance(field, p.EdgeCursor):
+            return self._cursor(source, page)
+        return self._object(field.fields, page, connection.type_name)
+
+    def _cursor(self, source: Source, page: FromClause) -> Expr:
+        keys = [(page.c[f"qg_k{i}"], key.kind) for i, key in enumerate(source.keys)]
+        return self.dialect.cursor(keys)
+
+    def _page_info(
+        self, field: p.PageInfoField, source: Source, window: Window, page: FromClause
+    ) -> Expr:
+        size = window.size
+        more = self.dialect.boolean(func.count() > size)
+        if field.name == "__typename":
+            return quoted("PageInfo")
+        if field.name == "hasNextPage":
+            return more if window.forward else self.dialect.constant(window.before is not None)
+        if field.name == "hasPreviousPage":
+            return self.dialect.constant(window.after is not None) if window.forward else more
+        last = case((page.c.qg_total < size, page.c.qg_total), else_=size)
+        first_row = and_(page.c.qg_n == 1, page.c.qg_n <= size)
+        start = field.name == "startCursor"
+        at = first_row if start == window.forward else page.c.qg_n == last
+        return func.max(self._cursor(source, page)).filter(at)
+
+
+def _row_columns(field: p.Connection) -> list[str]:
+    """The columns of its rows that a connection's fields read (always the id)."""
+    names = {"id"}
+    for part in field.parts:
+        if isinstance(part, p.Nodes):
+            names.update(_columns(part.fields))
+        elif isinstance(part, p.Edges):
+            for edge_field in part.fields:
+                if isinstance(edge_field, p.EdgeNode):
+                    names.update(_columns(edge_field.fields))
+    return sorted(names)
+
+
+def _columns(fields: p.Selection) -> set[str]:
+    names: set[str] = set()
+    for field in fields:
+        if isinstance(field, p.Column):
+            names.add(field.column)
+        elif isinstance(field, p.Related):
+            names.add(field.foreign_key)
+        elif isinstance(field, p.Span):
+            names.update(field.columns)
+        elif isinstance(field, p.Captions):
+            names.add("captions")
+    return names
+
+
+def _page(
+    source: Source, columns: Sequence[Expr], window: Window, row: FromClause | None
+) -> FromClause:
+    """The page's rows (size + 1 of them, to know if more follow), numbered in the
+    direction of travel, with their sort values (qg_k0...) and how many there are.
+
+    Only the `columns` the plan reads are selected: each level of subquery copies them."""
+    query = source.query.with_only_columns(*columns, maintain_column_froms=True)
+    if source.parent is not None:
+        assert row is not None
+        query = query.where(source.parent == row.c.id)
+    if window.after is not None:
+        query = query.where(beyond(source.keys, window.after, ahead=True))
+    if window.before is not None:
+        query = query.where(beyond(source.keys, window.before, ahead=False))
+    reverse = not window.forward
+    order = [k.expr.desc() if k.descending != reverse else k.expr.asc() for k in source.keys]
+    values: list[Expr] = [k.expr.label(f"qg_k{i}") for i, k in enumerate(source.keys)]
+    number = func.row_number().over(order_by=order).label("qg_n")
+    rows = query.add_columns(*values, number).order_by(*order).limit(window.size + 1)
+    limited = rows.correlate(row).subquery()
+    counted = select(limited, func.count().over().label("qg_total"))
+    # SQLite aggregates rows in the order the subquery gives them.
+    return counted.order_by(limited.c.qg_n.desc() if reverse else limited.c.qg_n).subquery()
