@@ -11,6 +11,7 @@ sees is Strawberry's, word for word.
 from __future__ import annotations
 
 import logging
+import os
 import time
 from collections import OrderedDict
 from collections.abc import Hashable, Mapping
@@ -184,7 +185,9 @@ class Compiler:
         extensions: dict[str, Any] = {} if self._limits is None else {"cost": prepared.cost}
         if context.debug:
             elapsed = (time.perf_counter() - started) * 1000
-            extensions.update(sqlStatements=counter[0], timeMs=round(elapsed, 2))
+            extensions.update(
+                sqlStatements=counter[0], timeMs=round(elapsed, 2), worker=os.getpid()
+            )
         return ExecutionResult(data=orjson.loads(text), errors=None, extensions=extensions)
 
     def _document(self, query: str, operation_name: str | None) -> _Document:

@@ -22,7 +22,9 @@ pytestmark = pytest.mark.anyio
 async def client(database_url: str) -> AsyncIterator[httpx.AsyncClient]:
     """The app (debug on) with compiled SQL off: this module checks how the loaders batch
     (tests/compiler checks the single statement of the compiled path)."""
-    app = create_app(Settings(database_url=database_url, debug=True, compiled_sql=False))
+    app = create_app(Settings(
+        database_url=database_url, debug=True, compiled_sql=False, response_cache="off"
+    ))
     async with app.router.lifespan_context(app):
         transport = httpx.ASGITransport(app=app)
         async with httpx.AsyncClient(transport=transport, base_url="http://test") as http:
