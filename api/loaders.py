@@ -14,6 +14,7 @@ SQLAlchemy forbids concurrent use of one session, and batches run concurrently.
 from __future__ import annotations
 
 import datetime as dt
+import re
 from collections import defaultdict
 from collections.abc import Awaitable, Callable, Hashable, Sequence
 from dataclasses import dataclass, field
@@ -21,18 +22,25 @@ from enum import Enum
 from typing import Any, Generic, TypeAlias, TypeVar
 
 from sqlalchemy import (
+    Boolean,
     ColumnElement,
     Select,
     SQLColumnExpression,
     and_,
     exists,
+    false,
     func,
     literal,
     or_,
     select,
 )
+from sqlalchemy.exc import CompileError
+from sqlalchemy.ext.compiler import compiles
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 from sqlalchemy.orm import Mapped, aliased
+from sqlalchemy.sql.compiler import SQLCompiler
+from sqlalchemy.sql.elements import BindParameter
+from sqlalchemy.sql.visitors import InternalTraversal
 from sqlmodel import SQLModel, col
 from strawberry.dataloader import DataLoader
 
@@ -98,7 +106,8 @@ class ArticleSort(Enum):
 
 @dataclass(frozen=True)
 class StatementCriteria:
-    """Which statements: every field narrows; `words` must all occur in the text."""
+    """Which statements: every field narrows; each of `words` must begin a word of the text
+    (see `_word_prefixes`)."""
 
     speaker_id: int | None = None
     location_id: int | None = None
@@ -232,12 +241,80 @@ def _statement_filters(criteria: StatementCriteria) -> list[ColumnElement[bool]]
         )
     if criteria.kind is not None:
         where.append(col(Statement.kind) == criteria.kind)
-    where.extend(_contains(col(Statement.text), word) for word in criteria.words)
+    if criteria.words:
+        where.append(_word_prefixes(_search_terms(criteria.words)))
     if criteria.published_from is not None:
         where.append(col(Article.published_at) >= criteria.published_from)
     if criteria.published_to is not None:
         where.append(col(Article.published_at) <= criteria.published_to)
     return where
+
+
+_TERM = re.compile(r"[^\W_]+")  # a run of letters and digits: a word to both indexes
+
+
+def _search_terms(words: Sequence[str]) -> tuple[str, ...]:
+    """The distinct runs of letters and digits in `words`: 'al-Hamawi' -> ('al', 'Hamawi')."""
+    return tuple(dict.fromkeys(term for word in words for term in _TERM.findall(word)))
+
+
+def _word_prefixes(terms: Sequence[str]) -> ColumnElement[bool]:
+    """Every term begins a word of the statement text, case-insensitively, by the text
+    index of each database (migration 0003_search).
+
+    Terms hold only letters and digits, so quoting them cannot break either query syntax;
+    a search without any (only punctuation, say) matches nothing.
+    """
+    if not terms:
+        return false()
+    fts = " AND ".join(f'"{term}"*' for term in terms)
+    tsquery = " & ".join(f"'{term}':*" for term in terms)
+    return _WordPrefixes(col(Statement.id), col(Statement.text), fts, tsquery)
+
+
+class _WordPrefixes(ColumnElement[bool]):
+    """A dialect's full-text match on statements; see `_word_prefixes`."""
+
+    type = Boolean()
+    _is_implicitly_boolean = True  # a WHERE term as is, not `... = 1` on SQLite
+    inherit_cache = True
+    _traverse_internals = [
+        ("ident", InternalTraversal.dp_clauseelement),
+        ("text", InternalTraversal.dp_clauseelement),
+        ("fts", InternalTraversal.dp_clauseelement),
+        ("tsquery", InternalTraversal.dp_clauseelement),
+    ]
+
+    def __init__(self, ident: Expr, text: Expr, fts: str, tsquery: str) -> None:
+        self.ident = ident
+        self.text = text
+        self.fts: BindParameter[str] = BindParameter(None, fts, unique=True)
+        self.tsquery: BindParameter[str] = BindParameter(None, tsquery, unique=True)
+
+    @property
+    def _from_objects(self) -> list[Any]:
+        return [*self.ident._from_objects]
+
+
+@compiles(_WordPrefixes, "sqlite")
+def _fts5_match(element: _WordPrefixes, compiler: SQLCompiler, **kw: Any) -> str:
+    ident, query = compiler.process(element.ident, **kw), compiler.process(element.fts, **kw)
+    return f"{ident} IN (SELECT rowid FROM statement_fts WHERE statement_fts MATCH {query})"
+
+
+@compiles(_WordPrefixes, "postgresql")
+def _tsvector_match(element: _WordPrefixes, compiler: SQLCompiler, **kw: Any) -> str:
+    # Character for character the expression of the GIN index ix_statement_text_words.
+    text = compiler.process(element.text, **kw)
+    query = compiler.process(element.tsquery, **kw)
+    words = f"to_tsvector('simple', regexp_replace({text}, '[^[:alnum:]]+', ' ', 'g'))"
+    return f"{words} @@ to_tsquery('simple', {query})"
+
+
+@compiles(_WordPrefixes)
+def _no_text_index(element: _WordPrefixes, compiler: SQLCompiler, **kw: Any) -> str:
+    name = compiler.dialect.name
+    raise CompileError(f"statement search needs SQLite or PostgreSQL, not {name}")
 
 
 def _statements(criteria: StatementCriteria) -> AnySelect:
