@@ -24,8 +24,10 @@ from typing import Any, Generic, TypeAlias, TypeVar
 from sqlalchemy import (
     Boolean,
     ColumnElement,
+    Integer,
     Select,
     SQLColumnExpression,
+    Text,
     and_,
     exists,
     false,
@@ -33,10 +35,11 @@ from sqlalchemy import (
     literal,
     or_,
     select,
+    type_coerce,
 )
 from sqlalchemy.exc import CompileError
-from sqlalchemy.ext.compiler import compiles
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
+from sqlalchemy.ext.compiler import compiles
 from sqlalchemy.orm import Mapped, aliased
 from sqlalchemy.sql.compiler import SQLCompiler
 from sqlalchemy.sql.elements import BindParameter
@@ -286,8 +289,9 @@ class _WordPrefixes(ColumnElement[bool]):
     ]
 
     def __init__(self, ident: Expr, text: Expr, fts: str, tsquery: str) -> None:
-        self.ident = ident
-        self.text = text
+        # type_coerce: the same column, as a ColumnElement the compiler can visit
+        self.ident = type_coerce(ident, Integer)
+        self.text = type_coerce(text, Text)
         self.fts: BindParameter[str] = BindParameter(None, fts, unique=True)
         self.tsquery: BindParameter[str] = BindParameter(None, tsquery, unique=True)
 

@@ -25,7 +25,6 @@ from pathlib import Path
 from typing import Any
 
 import httpx
-from alembic import command
 from alembic.config import Config
 from sqlalchemy import text
 from sqlalchemy.dialects import postgresql
@@ -179,7 +178,7 @@ def _fill_sqlite(path: Path, statements: int) -> None:
 
 def _page_sql(criteria: StatementCriteria, size: int) -> str:
     query = page_statement(STATEMENTS, criteria, Window(size), [ROOT])
-    dialect = postgresql.asyncpg.dialect()  # type: ignore[attr-defined]
+    dialect = postgresql.asyncpg.dialect()  # type: ignore[no-untyped-call]
     return str(query.compile(dialect=dialect, compile_kwargs={"literal_binds": True}))
 
 
