@@ -24,6 +24,7 @@ from typing import Any, Generic, TypeAlias, TypeVar
 from sqlalchemy import (
     Boolean,
     ColumnElement,
+    Date,
     Integer,
     Select,
     SQLColumnExpression,
@@ -72,7 +73,7 @@ ROOT = 0  # the single key under which a top-level listing is loaded
 # Keys per batch: bound parameters stay far below the drivers' limit (32767) even for
 # huge queries; ordinary queries never reach it, so they keep one statement per batch.
 MAX_BATCH = 10_000
-_NO_DATE = dt.date(1, 1, 1)  # undated articles sort as the oldest
+_NO_DATE = dt.date.min  # undated articles sort as the oldest
 
 
 # --- what callers ask for -------------------------------------------------------------
@@ -197,7 +198,27 @@ def _desc(expr: Expr, kind: type[SortValue]) -> SortKey:
 
 
 def _published() -> Expr:
-    return func.coalesce(col(Article.published_at), _NO_DATE)
+    return func.coalesce(col(Article.published_at), _Undated())
+
+
+class _Undated(ColumnElement[dt.date]):
+    """`_NO_DATE` written into the SQL, not bound: only then does `_published()` match the
+    index ix_article_feed (on SQLite always, on PostgreSQL in generic plans)."""
+
+    type = Date()
+    inherit_cache = True
+    _traverse_internals: list[Any] = []
+
+
+@compiles(_Undated, "sqlite")
+def _undated_text(element: _Undated, compiler: SQLCompiler, **kw: Any) -> str:
+    return f"'{_NO_DATE.isoformat()}'"
+
+
+@compiles(_Undated, "postgresql")
+def _undated_infinity(element: _Undated, compiler: SQLCompiler, **kw: Any) -> str:
+    # asyncpg sends date.min (which _NO_DATE is) as -infinity, so cursors hold that value.
+    return "'-infinity'::date"
 
 
 def _contains(column: Any, word: str) -> ColumnElement[bool]:
@@ -246,10 +267,19 @@ def _statement_filters(criteria: StatementCriteria) -> list[ColumnElement[bool]]
         where.append(col(Statement.kind) == criteria.kind)
     if criteria.words:
         where.append(_word_prefixes(_search_terms(criteria.words)))
-    if criteria.published_from is not None:
-        where.append(col(Article.published_at) >= criteria.published_from)
-    if criteria.published_to is not None:
-        where.append(col(Article.published_at) <= criteria.published_to)
+    where.extend(_published_between(criteria.published_from, criteria.published_to))
+    return where
+
+
+def _published_between(start: dt.date | None, end: dt.date | None) -> list[ColumnElement[bool]]:
+    """Articles published in [start, end]. The feed's own date expression is bounded too,
+    as implied by the plain bounds, so the feed index (ix_article_feed) starts at the
+    range instead of walking past every newer article."""
+    where: list[ColumnElement[bool]] = []
+    if start is not None:
+        where += [col(Article.published_at) >= start, _published() >= start]
+    if end is not None:
+        where += [col(Article.published_at) <= end, _published() <= end]
     return where
 
 
@@ -501,7 +531,11 @@ def _beyond(keys: Sequence[SortKey], position: Position, *, ahead: bool) -> Colu
         greater = ahead != key.descending
         step = key.expr > position[i] if greater else key.expr < position[i]
         alternatives.append(and_(*ties, step))
-    return or_(*alternatives)
+    # Implied by every alternative; alone it is a range an index on the first key can
+    # start from, so a deep page does not walk past the rows of the pages before it.
+    first = keys[0]
+    start = first.expr >= position[0] if ahead != first.descending else first.expr <= position[0]
+    return and_(start, or_(*alternatives))
 
 
 def page_statement(

@@ -5,6 +5,10 @@ external-content table kept in step with `statement` by triggers. Both split tex
 runs of letters and digits, so a search finds the same statements on either database
 (the loaders' `_statement_filters` holds the matching query).
 
+Both also get ix_article_feed, the feed's order of articles (newest first, undated last):
+a first page of a common word, or of a busy place in a date range, walks it and stops
+after a page instead of sorting every match.
+
 Revision ID: 0003_search
 Revises: 0002_corrections
 Create Date: 2026-11-24 22:30:00.000000
@@ -25,6 +29,11 @@ depends_on: str | Sequence[str] | None = None
 # default parser keeps 'example.com', '-5' or '3.5' whole, where FTS5 splits them.
 _PG_WORDS = "to_tsvector('simple', regexp_replace(text, '[^[:alnum:]]+', ' ', 'g'))"
 
+# Character for character `_published()` in api/loaders.py, for the same reason (asyncpg
+# sends the undated sentinel, date.min, as -infinity).
+_FEED = "ix_article_feed ON article (coalesce(published_at, '0001-01-01') DESC, id DESC)"
+_PG_FEED = "ix_article_feed ON article ((coalesce(published_at, '-infinity'::date)) DESC, id DESC)"
+
 _SQLITE_UP = (
     # remove_diacritics 0: 'café' and 'cafe' stay distinct, as on PostgreSQL.
     """CREATE VIRTUAL TABLE statement_fts USING fts5(
@@ -41,8 +50,10 @@ _SQLITE_UP = (
         INSERT INTO statement_fts(rowid, text) VALUES (new.id, new.text);
     END""",
     "INSERT INTO statement_fts(statement_fts) VALUES ('rebuild')",
+    f"CREATE INDEX {_FEED}",
 )
 _SQLITE_DOWN = (
+    "DROP INDEX IF EXISTS ix_article_feed",
     "DROP TRIGGER IF EXISTS statement_fts_update",
     "DROP TRIGGER IF EXISTS statement_fts_delete",
     "DROP TRIGGER IF EXISTS statement_fts_insert",
@@ -56,6 +67,7 @@ def upgrade() -> None:
             op.execute(statement)
     else:
         op.execute(f"CREATE INDEX ix_statement_text_words ON statement USING gin ({_PG_WORDS})")
+        op.execute(f"CREATE INDEX {_PG_FEED}")
 
 
 def downgrade() -> None:
@@ -63,4 +75,5 @@ def downgrade() -> None:
         for statement in _SQLITE_DOWN:
             op.execute(statement)
     else:
+        op.execute("DROP INDEX IF EXISTS ix_article_feed")
         op.execute("DROP INDEX IF EXISTS ix_statement_text_words")
