@@ -9,9 +9,10 @@ straight in SQL (plan checking only, not realistic text): `--statements` stateme
 migration 0002 and the upgrade to head builds the search indexes over it, as it would
 over a real database. A filled database is reused when its statement count matches.
 
-Then prints EXPLAIN ANALYZE of the statement page the loaders produce for q3 (search,
-first 20) and q4 (busy location and a date range, first 50), and the latency (p50,
-p99) of q3 and q4 through the app in process (ASGI, no HTTP), over `--runs` requests.
+Then prints EXPLAIN ANALYZE (PostgreSQL) of the statement page the loaders produce for
+q3 (search, first 20) and q4 (busy location and a date range, first 50), and latency
+(p50, p99 over `--runs` runs) of that page's SQL alone, run as the loaders run it, and
+of the whole q3 and q4 through the app in process (ASGI, no HTTP).
 """
 from __future__ import annotations
 
@@ -183,13 +184,7 @@ def _page_sql(criteria: StatementCriteria, size: int) -> str:
 
 
 async def _explain(url: str) -> None:
-    cases = [
-        (f"q3 '{RARE}' (0.1%)", StatementCriteria(words=(RARE,)), 20),
-        (f"q3 '{COMMON}' (1%)", StatementCriteria(words=(COMMON,)), 20),
-        ("q4 busy location, 2 years", StatementCriteria(
-            location_id=BUSY_LOCATION, published_from=FROM, published_to=TO), 50),
-    ]
-    for name, criteria, size in cases:
+    for name, criteria, size in _cases():
         sql = _page_sql(criteria, size)
         plan = await _rows(url, f"EXPLAIN (ANALYZE, BUFFERS) {sql}")
         print(f"--- {name}\n{sql}\n" + "\n".join(row[0] for row in plan))
@@ -214,20 +209,50 @@ async def _rows(url: str, sql: str) -> list[Any]:
         await engine.dispose()
 
 
+def _cases() -> list[tuple[str, StatementCriteria, int]]:
+    return [
+        (f"q3 '{RARE}' (0.1%)", StatementCriteria(words=(RARE,)), 20),
+        (f"q3 '{COMMON}' (1%)", StatementCriteria(words=(COMMON,)), 20),
+        ("q4 busy location, 2 years", StatementCriteria(
+            location_id=BUSY_LOCATION, published_from=FROM, published_to=TO), 50),
+    ]
+
+
+async def _sql_latency(url: str, runs: int) -> None:
+    """The statement page alone, as the loaders run it (same engine settings as the app)."""
+    engine = create_engine(url)
+    try:
+        for name, criteria, size in _cases():
+            times = []
+            for i in range(runs + 5):
+                started = time.perf_counter()
+                async with engine.connect() as connection:
+                    found = await connection.execute(
+                        page_statement(STATEMENTS, criteria, Window(size), [ROOT])
+                    )
+                    rows = found.all()
+                if i >= 5:
+                    times.append(time.perf_counter() - started)
+            print(f"{make_url(url).get_backend_name():10} SQL  {name:28} {len(rows):3} rows  "
+                  f"p50 {_ms(times, 0.50):7.2f} ms  p99 {_ms(times, 0.99):7.2f} ms")
+    finally:
+        await engine.dispose()
+
+
 async def _latency(url: str, runs: int) -> None:
     app = create_app(Settings(database_url=url, rate_limit=None))
     gid = "TG9jYXRpb246MQ=="  # Location:1, the busy location
     cases = [
-        (f"q3 '{RARE}'", Q3, {"q": RARE}),
-        (f"q3 '{COMMON}'", Q3, {"q": COMMON}),
-        ("q4", Q4, {"l": gid, "f": FROM.isoformat(), "t": TO.isoformat()}),
+        (f"q3 '{RARE}' (0.1%)", Q3, {"q": RARE}),
+        (f"q3 '{COMMON}' (1%)", Q3, {"q": COMMON}),
+        ("q4 busy location, 2 years", Q4, {"l": gid, "f": FROM.isoformat(), "t": TO.isoformat()}),
     ]
     async with app.router.lifespan_context(app):
         transport = httpx.ASGITransport(app=app)
         async with httpx.AsyncClient(transport=transport, base_url="http://bench") as client:
             for name, query, variables in cases:
                 times = await _time(client, query, variables, runs)
-                print(f"{make_url(url).get_backend_name():10} {name:16} "
+                print(f"{make_url(url).get_backend_name():10} app  {name:28} "
                       f"p50 {_ms(times, 0.50):7.2f} ms  p99 {_ms(times, 0.99):7.2f} ms")
 
 
@@ -263,6 +288,7 @@ async def _postgres(url: str, statements: int, runs: int) -> None:
     await _execute(url, "VACUUM ANALYZE")  # hint bits and visibility, as a settled database has
     print(f"migrated to head in {time.perf_counter() - started:.0f} s")
     await _explain(url)
+    await _sql_latency(url, runs)
     await _latency(url, runs)
 
 
@@ -276,6 +302,7 @@ async def _sqlite(path: Path, statements: int, runs: int) -> None:
     await asyncio.to_thread(upgrade, url)
     await _execute(url, "ANALYZE")
     print(f"migrated to head in {time.perf_counter() - started:.0f} s")
+    await _sql_latency(url, runs)
     await _latency(url, runs)
 
 
