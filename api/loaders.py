@@ -296,12 +296,15 @@ def _word_prefixes(terms: Sequence[str]) -> ColumnElement[bool]:
     index of each database (migration 0003_search).
 
     Terms hold only letters and digits, so quoting them cannot break either query syntax;
-    a search without any (only punctuation, say) matches nothing.
+    a search without any (only punctuation, say) matches nothing. A one-character term
+    (the s of "Lavrov's", the U of "U.S.") must be a whole word: as a prefix it would
+    gather most of the index (measured at 1M statements: "zakharova w" 0.7 s on
+    PostgreSQL, 2.9 s on SQLite; as a word, a few ms).
     """
     if not terms:
         return false()
-    fts = " AND ".join(f'"{term}"*' for term in terms)
-    tsquery = " & ".join(f"'{term}':*" for term in terms)
+    fts = " AND ".join(f'"{term}"*' if len(term) > 1 else f'"{term}"' for term in terms)
+    tsquery = " & ".join(f"'{term}':*" if len(term) > 1 else f"'{term}'" for term in terms)
     return _WordPrefixes(col(Statement.id), col(Statement.text), fts, tsquery)
 
 

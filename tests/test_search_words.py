@@ -102,6 +102,9 @@ async def _fts_rowids(engine: AsyncEngine, word: str) -> list[int] | None:
         ("terror war", [WAR]),
         ("rorists", []),  # inside a word: no longer a match
         ("Lavrov's", [HAMAWI]),  # "Lavrov" and "s", both words of "Lavrov's"
+        ("s", [HAMAWI]),  # one character: a whole word, not every word beginning with s
+        ("l", []),
+        ("le", [HAMAWI]),  # "left"
         ("lavrov", [HAMAWI]),
         ("al-Hamawi", [HAMAWI]),  # "al" and "Hamawi"
         ("hamawi", [HAMAWI]),
@@ -147,6 +150,7 @@ async def test_words_begin_words_of_the_text(
         ("NEAR(terror war)", []),
         ("Алеппо 阿勒颇 حلب", []),
         ("x" * 1000, []),
+        ("阿" * 1000, []),  # 3,000 bytes: past PostgreSQL's longest word, still no error
         # No letters or digits at all: nothing to match, so nothing matches.
         ("*", []),
         ('"', []),
