@@ -14,6 +14,7 @@ SQLAlchemy forbids concurrent use of one session, and batches run concurrently.
 from __future__ import annotations
 
 import datetime as dt
+import re
 from collections import defaultdict
 from collections.abc import Awaitable, Callable, Hashable, Sequence
 from dataclasses import dataclass, field
@@ -21,18 +22,29 @@ from enum import Enum
 from typing import Any, Generic, TypeAlias, TypeVar
 
 from sqlalchemy import (
+    Boolean,
     ColumnElement,
+    Date,
+    Integer,
     Select,
     SQLColumnExpression,
+    Text,
     and_,
     exists,
+    false,
     func,
     literal,
     or_,
     select,
+    type_coerce,
 )
+from sqlalchemy.exc import CompileError
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
+from sqlalchemy.ext.compiler import compiles
 from sqlalchemy.orm import Mapped, aliased
+from sqlalchemy.sql.compiler import SQLCompiler
+from sqlalchemy.sql.elements import BindParameter
+from sqlalchemy.sql.visitors import InternalTraversal
 from sqlmodel import SQLModel, col
 from strawberry.dataloader import DataLoader
 
@@ -61,7 +73,7 @@ ROOT = 0  # the single key under which a top-level listing is loaded
 # Keys per batch: bound parameters stay far below the drivers' limit (32767) even for
 # huge queries; ordinary queries never reach it, so they keep one statement per batch.
 MAX_BATCH = 10_000
-_NO_DATE = dt.date(1, 1, 1)  # undated articles sort as the oldest
+_NO_DATE = dt.date.min  # undated articles sort as the oldest
 
 
 # --- what callers ask for -------------------------------------------------------------
@@ -98,7 +110,8 @@ class ArticleSort(Enum):
 
 @dataclass(frozen=True)
 class StatementCriteria:
-    """Which statements: every field narrows; `words` must all occur in the text."""
+    """Which statements: every field narrows; each of `words` must begin a word of the text
+    (see `_word_prefixes`)."""
 
     speaker_id: int | None = None
     location_id: int | None = None
@@ -185,7 +198,27 @@ def _desc(expr: Expr, kind: type[SortValue]) -> SortKey:
 
 
 def _published() -> Expr:
-    return func.coalesce(col(Article.published_at), _NO_DATE)
+    return func.coalesce(col(Article.published_at), _Undated())
+
+
+class _Undated(ColumnElement[dt.date]):
+    """`_NO_DATE` written into the SQL, not bound: only then does `_published()` match the
+    index ix_article_feed (on SQLite always, on PostgreSQL in generic plans)."""
+
+    type = Date()
+    inherit_cache = True
+    _traverse_internals: list[Any] = []
+
+
+@compiles(_Undated, "sqlite")
+def _undated_text(element: _Undated, compiler: SQLCompiler, **kw: Any) -> str:
+    return f"'{_NO_DATE.isoformat()}'"
+
+
+@compiles(_Undated, "postgresql")
+def _undated_infinity(element: _Undated, compiler: SQLCompiler, **kw: Any) -> str:
+    # asyncpg sends date.min (which _NO_DATE is) as -infinity, so cursors hold that value.
+    return "'-infinity'::date"
 
 
 def _contains(column: Any, word: str) -> ColumnElement[bool]:
@@ -232,12 +265,93 @@ def _statement_filters(criteria: StatementCriteria) -> list[ColumnElement[bool]]
         )
     if criteria.kind is not None:
         where.append(col(Statement.kind) == criteria.kind)
-    where.extend(_contains(col(Statement.text), word) for word in criteria.words)
-    if criteria.published_from is not None:
-        where.append(col(Article.published_at) >= criteria.published_from)
-    if criteria.published_to is not None:
-        where.append(col(Article.published_at) <= criteria.published_to)
+    if criteria.words:
+        where.append(_word_prefixes(_search_terms(criteria.words)))
+    where.extend(_published_between(criteria.published_from, criteria.published_to))
     return where
+
+
+def _published_between(start: dt.date | None, end: dt.date | None) -> list[ColumnElement[bool]]:
+    """Articles published in [start, end]. The feed's own date expression is bounded too,
+    as implied by the plain bounds, so the feed index (ix_article_feed) starts at the
+    range instead of walking past every newer article."""
+    where: list[ColumnElement[bool]] = []
+    if start is not None:
+        where += [col(Article.published_at) >= start, _published() >= start]
+    if end is not None:
+        where += [col(Article.published_at) <= end, _published() <= end]
+    return where
+
+
+_TERM = re.compile(r"[^\W_]+")  # a run of letters and digits: a word to both indexes
+
+
+def _search_terms(words: Sequence[str]) -> tuple[str, ...]:
+    """The distinct runs of letters and digits in `words`: 'al-Hamawi' -> ('al', 'Hamawi')."""
+    return tuple(dict.fromkeys(term for word in words for term in _TERM.findall(word)))
+
+
+def _word_prefixes(terms: Sequence[str]) -> ColumnElement[bool]:
+    """Every term begins a word of the statement text, case-insensitively, by the text
+    index of each database (migration 0003_search).
+
+    Terms hold only letters and digits, so quoting them cannot break either query syntax;
+    a search without any (only punctuation, say) matches nothing. A one-character term
+    (the s of "Lavrov's", the U of "U.S.") must be a whole word: as a prefix it would
+    gather most of the index (measured at 1M statements: "zakharova w" 0.7 s on
+    PostgreSQL, 2.9 s on SQLite; as a word, a few ms).
+    """
+    if not terms:
+        return false()
+    fts = " AND ".join(f'"{term}"*' if len(term) > 1 else f'"{term}"' for term in terms)
+    tsquery = " & ".join(f"'{term}':*" if len(term) > 1 else f"'{term}'" for term in terms)
+    return _WordPrefixes(col(Statement.id), col(Statement.text), fts, tsquery)
+
+
+class _WordPrefixes(ColumnElement[bool]):
+    """A dialect's full-text match on statements; see `_word_prefixes`."""
+
+    type = Boolean()
+    _is_implicitly_boolean = True  # a WHERE term as is, not `... = 1` on SQLite
+    inherit_cache = True
+    _traverse_internals = [
+        ("ident", InternalTraversal.dp_clauseelement),
+        ("text", InternalTraversal.dp_clauseelement),
+        ("fts", InternalTraversal.dp_clauseelement),
+        ("tsquery", InternalTraversal.dp_clauseelement),
+    ]
+
+    def __init__(self, ident: Expr, text: Expr, fts: str, tsquery: str) -> None:
+        # type_coerce: the same column, as a ColumnElement the compiler can visit
+        self.ident = type_coerce(ident, Integer)
+        self.text = type_coerce(text, Text)
+        self.fts: BindParameter[str] = BindParameter(None, fts, unique=True)
+        self.tsquery: BindParameter[str] = BindParameter(None, tsquery, unique=True)
+
+    @property
+    def _from_objects(self) -> list[Any]:
+        return [*self.ident._from_objects]
+
+
+@compiles(_WordPrefixes, "sqlite")
+def _fts5_match(element: _WordPrefixes, compiler: SQLCompiler, **kw: Any) -> str:
+    ident, query = compiler.process(element.ident, **kw), compiler.process(element.fts, **kw)
+    return f"{ident} IN (SELECT rowid FROM statement_fts WHERE statement_fts MATCH {query})"
+
+
+@compiles(_WordPrefixes, "postgresql")
+def _tsvector_match(element: _WordPrefixes, compiler: SQLCompiler, **kw: Any) -> str:
+    # Character for character the expression of the GIN index ix_statement_text_words.
+    text = compiler.process(element.text, **kw)
+    query = compiler.process(element.tsquery, **kw)
+    words = f"to_tsvector('simple', regexp_replace({text}, '[^[:alnum:]]+', ' ', 'g'))"
+    return f"{words} @@ to_tsquery('simple', {query})"
+
+
+@compiles(_WordPrefixes)
+def _no_text_index(element: _WordPrefixes, compiler: SQLCompiler, **kw: Any) -> str:
+    name = compiler.dialect.name
+    raise CompileError(f"statement search needs SQLite or PostgreSQL, not {name}")
 
 
 def _statements(criteria: StatementCriteria) -> AnySelect:
@@ -420,7 +534,11 @@ def beyond(keys: Sequence[SortKey], position: Position, *, ahead: bool) -> Colum
         greater = ahead != key.descending
         step = key.expr > position[i] if greater else key.expr < position[i]
         alternatives.append(and_(*ties, step))
-    return or_(*alternatives)
+    # Implied by every alternative; alone it is a range an index on the first key can
+    # start from, so a deep page does not walk past the rows of the pages before it.
+    first = keys[0]
+    start = first.expr >= position[0] if ahead != first.descending else first.expr <= position[0]
+    return and_(start, or_(*alternatives))
 
 
 def page_statement(

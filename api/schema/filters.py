@@ -49,7 +49,14 @@ class StatementFilter:
     kind: StatementKind | None = strawberry.field(default=None, description="Of this kind.")
     search: str | None = strawberry.field(
         default=None,
-        description="Every word occurs in the statement text (case-insensitive; no wildcards).",
+        description=(
+            "Every word begins a word of the statement text, case-insensitively: 'terror' "
+            "finds 'Terrorists'. Words split at anything but letters and digits, in the "
+            "search and the text alike ('al-Hamawi' needs 'al' and 'Hamawi'); a one-character "
+            "word must be a whole word (the s of \"Lavrov's\"); accents count ('cafe' does "
+            "not find 'café'). A search with no letter or digit matches nothing; an empty one "
+            "is no filter."
+        ),
     )
     published_from: dt.date | None = strawberry.field(
         default=None, description="In an article published on or after this date."

@@ -39,7 +39,11 @@ SearchResult = Annotated[
 async def search(
     info: strawberry.Info[Context, None], query: str, first: int
 ) -> list[SearchResult]:
-    """Up to `first` matches: actors, then locations, articles, statements (each in list order)."""
+    """Up to `first` matches: actors, then locations, articles, statements (each in list order).
+
+    Actors, locations and articles match words anywhere in their names or text; statements
+    match as `StatementFilter.search` does (each word begins a word of the text).
+    """
     if not 0 <= first <= MAX_PAGE:
         raise InvalidArgument(f"`first` must be between 0 and {MAX_PAGE}, got {first}")
     words = tuple((text_argument(query, "query") or "").split())

@@ -63,9 +63,12 @@ async def test_actor_filter(
         ({"search": "PEACE"}, ["Moscow wants peace in Aleppo", "Peace is near"]),
         ({"search": "aleppo peace"}, ["Moscow wants peace in Aleppo"]),
         ({"search": "100%"}, [AID]),
-        ({"search": "%"}, [AID]),
-        ({"search": "_"}, [AID]),
-        ({"search": "d_c"}, [AID]),
+        # Words begin words of the text: "_" splits "aid_convoys" in two, and a search
+        # with no letters or digits matches nothing (tests/schema/test_search_words.py).
+        ({"search": "%"}, []),
+        ({"search": "_"}, []),
+        ({"search": "aid_con"}, [AID]),
+        ({"search": "d_c"}, []),
         ({"search": "\\"}, []),
         ({"speakerId": ("Actor", "zakharova")}, [AID]),
         ({"locationId": ("Location", "syria")}, ["the strikes in Syria would continue"]),
