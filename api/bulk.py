@@ -57,18 +57,20 @@ async def load_articles(
     progress: Progress | None = None,
     events: EventBus | None = None,
     extractor: Extractor = extract,
+    executor: Executor | None = None,
 ) -> SeedReport:
     """Extract `articles` in `jobs` processes and store them `batch` per transaction, in
     order; an article that cannot be extracted or stored is reported by its source and the
     others still load. Each committed batch's statement ids are published on `events`.
 
     `extractor` must be a module-level function (it is sent to the worker processes).
+    An `executor` given (e.g. a pool already warm) is used instead of a new pool of `jobs`
+    processes, and left running.
     """
     if jobs < 1 or batch < 1:
         raise ValueError(f"jobs and batch must be at least 1, got jobs={jobs}, batch={batch}")
     writer = _BatchWriter(session_factory(engine), events, progress)
-    # spawn: the workers must not inherit the event loop, its threads and its sockets
-    pool = ProcessPoolExecutor(jobs, mp_context=multiprocessing.get_context("spawn"))
+    pool = executor or extraction_pool(jobs)
     try:
         pending: list[Extracted] = []
         async for article, outcome in _extracted(pool, articles, extractor, 2 * batch + jobs):
@@ -81,8 +83,15 @@ async def load_articles(
                 pending = []
         await writer.write(pending)
     finally:
-        pool.shutdown(cancel_futures=True)  # on an error, queued articles are not extracted
+        if executor is None:
+            pool.shutdown(cancel_futures=True)  # on an error, queued articles are not extracted
     return writer.report
+
+
+def extraction_pool(jobs: int) -> ProcessPoolExecutor:
+    """`jobs` fresh worker processes (spawned: they must not inherit the event loop, its
+    threads and its sockets); each builds the extraction indexes on its first article."""
+    return ProcessPoolExecutor(jobs, mp_context=multiprocessing.get_context("spawn"))
 
 
 async def load_paths(

@@ -3,6 +3,8 @@ from __future__ import annotations
 
 import asyncio
 import dataclasses
+from collections.abc import Iterator
+from concurrent.futures import Executor
 from pathlib import Path
 
 import pytest
@@ -10,7 +12,7 @@ from sqlalchemy import text
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 import api.ingest
-from api.bulk import load_articles
+from api.bulk import extraction_pool, load_articles
 from api.cli import main
 from api.corrections import merge_actors
 from api.db import create_engine, session_factory, upgrade
@@ -43,6 +45,13 @@ Dump = dict[str, list[tuple[object, ...]]]
 _TIMES = {"created_at", "edited_at", "deleted_at"}
 
 
+@pytest.fixture(scope="module")
+def pool() -> Iterator[Executor]:
+    """Two extraction processes for the whole module: each warms up once, not per test."""
+    with extraction_pool(2) as executor:
+        yield executor
+
+
 def _article(body: str, source: str) -> ArticleInput:
     return ArticleInput(body=body, source=source)
 
@@ -64,7 +73,7 @@ async def _seed_and_merge(engine: AsyncEngine) -> None:
     seed = _article(SEED_FILE.read_text(encoding="utf-8"), SEED_FILE.name)
     await ArticleWriter(session_factory(engine)).write(seed, extract(seed))
     async with engine.connect() as conn:
-        ids = dict((await conn.execute(text("SELECT name, id FROM actor"))).all())
+        ids: dict[str, int] = dict((await conn.execute(text("SELECT name, id FROM actor"))).tuples())
     await merge_actors(session_factory(engine), ids["Moscow"], ids["Russia"], token=None)
 
 
@@ -81,20 +90,21 @@ async def _dump(engine: AsyncEngine) -> Dump:
     return dump
 
 
-def _loaded(kind: str, folder: Path, bulk: bool) -> Dump:
+def _loaded(kind: str, folder: Path, pool: Executor | None) -> Dump:
     """The tables after the seed, a merge and the later articles, in an empty database."""
     folder.mkdir()
     url = empty_database_url(kind, folder)
     upgrade(url)  # runs its own event loop, so the loading runs in a second one
-    return asyncio.run(_load(url, bulk))
+    return asyncio.run(_load(url, pool))
 
 
-async def _load(url: str, bulk: bool) -> Dump:
+async def _load(url: str, pool: Executor | None) -> Dump:
+    """One by one without a pool, else in bulk."""
     engine = create_engine(url)
     try:
         await _seed_and_merge(engine)
-        if bulk:
-            report = await load_articles(engine, _later_articles(), jobs=2, batch=2)
+        if pool:
+            report = await load_articles(engine, _later_articles(), batch=2, executor=pool)
             assert (report.created, report.existing, report.errors) == (3, 2, [])
         else:
             writer = ArticleWriter(session_factory(engine))
@@ -106,9 +116,11 @@ async def _load(url: str, bulk: bool) -> Dump:
 
 
 @pytest.mark.parametrize("kind", ["sqlite", "postgresql"])
-def test_bulk_leaves_the_rows_one_by_one_writes_leave(kind: str, tmp_path: Path) -> None:
-    one_by_one = _loaded(kind, tmp_path / "one", bulk=False)
-    bulk = _loaded(kind, tmp_path / "bulk", bulk=True)
+def test_bulk_leaves_the_rows_one_by_one_writes_leave(
+    kind: str, tmp_path: Path, pool: Executor
+) -> None:
+    one_by_one = _loaded(kind, tmp_path / "one", None)
+    bulk = _loaded(kind, tmp_path / "bulk", pool)
     for table in TABLES:
         assert bulk[table] == one_by_one[table], table
     speakers = _speakers(bulk)
@@ -122,7 +134,7 @@ def _speakers(dump: Dump) -> dict[str, str]:
     """Speaker name by the mention as written, from the statement and actor tables."""
     columns = ("id", "article_id", "text", "kind", "cue", "speaker_id", "medium_id", "start", "end",
                "speaker_start", "speaker_end", "speaker_text")
-    names = {row[0]: row[1] for row in dump["actor"]}
+    names = {row[0]: str(row[1]) for row in dump["actor"]}
     found: dict[str, str] = {}
     for row in dump["statement"]:
         values = dict(zip(columns, row, strict=False))
@@ -139,7 +151,7 @@ def exploding_extractor(article: ArticleInput) -> Extraction:
 
 
 async def test_an_article_that_cannot_be_extracted_is_reported_and_the_rest_load(
-    engine: AsyncEngine,
+    engine: AsyncEngine, pool: Executor
 ) -> None:
     articles = [
         _article(CEASEFIRE, "ceasefire.txt"),
@@ -147,7 +159,7 @@ async def test_an_article_that_cannot_be_extracted_is_reported_and_the_rest_load
         _article(SURNAMES, "surnames.txt"),
     ]
     report = await load_articles(
-        engine, articles, jobs=2, batch=2, extractor=exploding_extractor
+        engine, articles, batch=2, extractor=exploding_extractor, executor=pool
     )
     assert [(e.path, e.problem) for e in report.errors] == [
         ("bad.txt", "could not be extracted: RuntimeError: the tagger choked")
@@ -157,7 +169,7 @@ async def test_an_article_that_cannot_be_extracted_is_reported_and_the_rest_load
 
 
 async def test_a_batch_the_database_refuses_leaves_nothing_and_only_the_bad_article_is_lost(
-    engine: AsyncEngine, monkeypatch: pytest.MonkeyPatch
+    engine: AsyncEngine, monkeypatch: pytest.MonkeyPatch, pool: Executor
 ) -> None:
     link_article = api.ingest._link_article
 
@@ -167,7 +179,7 @@ async def test_a_batch_the_database_refuses_leaves_nothing_and_only_the_bad_arti
         await link_article(connection, rows)  # type: ignore[arg-type]
 
     monkeypatch.setattr(api.ingest, "_link_article", refuse_poison)
-    alone = await load_articles(engine, [_article(MERGED, "poison.txt")], jobs=1)
+    alone = await load_articles(engine, [_article(MERGED, "poison.txt")], executor=pool)
     assert [(e.path, e.problem) for e in alone.errors] == [
         ("poison.txt", "could not be stored: disk full")
     ]
@@ -177,7 +189,7 @@ async def test_a_batch_the_database_refuses_leaves_nothing_and_only_the_bad_arti
         _article(MERGED, "poison.txt"),
         _article(SURNAMES, "surnames.txt"),
     ]
-    report = await load_articles(engine, articles, jobs=2, batch=3)
+    report = await load_articles(engine, articles, batch=3, executor=pool)
     assert [(e.path, e.problem) for e in report.errors] == [
         ("poison.txt", "could not be stored: disk full")
     ]
@@ -185,12 +197,14 @@ async def test_a_batch_the_database_refuses_leaves_nothing_and_only_the_bad_arti
     assert await _sources(engine) == ["ceasefire.txt", "surnames.txt"]
 
 
-async def test_each_committed_batch_publishes_its_statement_ids(engine: AsyncEngine) -> None:
+async def test_each_committed_batch_publishes_its_statement_ids(
+    engine: AsyncEngine, pool: Executor
+) -> None:
     events = LocalBus(buffer=10)
     subscription = await events.subscribe()
     articles = [_article(CEASEFIRE, "ceasefire.txt"), _article(SURNAMES, "surnames.txt"),
                 _article(MERGED, "merged.txt")]
-    await load_articles(engine, articles, jobs=2, batch=2, events=events)
+    await load_articles(engine, articles, batch=2, events=events, executor=pool)
     async with engine.connect() as conn:
         rows = (await conn.execute(text("SELECT article_id, id FROM statement ORDER BY id"))).all()
     first, second = (tuple(pk for article, pk in rows if article in ids) for ids in ({1, 2}, {3}))
