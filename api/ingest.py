@@ -620,11 +620,15 @@ def _matching(keys: set[str], full: set[str], lone: set[str], ids: set[int]) -> 
     # everything after the last space: rtrim strips the trailing run of non-space characters
     last_word = func.substr(name, func.length(func.rtrim(name, func.replace(name, " ", ""))) + 1)
     aliased = select(ActorAlias.actor_id).where(col(ActorAlias.alias_key).in_(keys))
+    # unnamed sources and groups match an extracted name only through a merge
+    identifiable = or_(
+        col(Actor.kind).not_in(_UNIDENTIFIABLE), col(Actor.id).in_(aliased.where(ActorAlias.merged))
+    )
     person = and_(
         col(Actor.kind) == ActorKind.PERSON,
         or_(name.in_(full), and_(name.like("% %"), last_word.in_(lone))),
     )
-    return or_(col(Actor.id).in_(aliased), person, col(Actor.id).in_(ids))
+    return or_(and_(col(Actor.id).in_(aliased), identifiable), person, col(Actor.id).in_(ids))
 
 
 async def _read_actors(connection: AsyncConnection, condition: Any) -> list[_Actor]:
