@@ -10,8 +10,12 @@ per transaction, so only the article at fault is lost.
 from __future__ import annotations
 
 import asyncio
+import ctypes
 import logging
 import multiprocessing
+import os
+import signal
+import sys
 from collections import deque
 from collections.abc import AsyncIterator, Callable, Iterable, Iterator, Sequence
 from concurrent.futures import Executor, ProcessPoolExecutor
@@ -30,6 +34,7 @@ from api.ingest import ArticleInput, store_articles
 from api.seed import SeedReport, extract, iter_articles
 
 log = logging.getLogger(__name__)
+_PR_SET_PDEATHSIG = 1  # from <linux/prctl.h>
 
 Extractor = Callable[[ArticleInput], Extraction]
 Extracted = tuple[ArticleInput, Extraction]
@@ -91,7 +96,20 @@ async def load_articles(
 def extraction_pool(jobs: int) -> ProcessPoolExecutor:
     """`jobs` fresh worker processes (spawned: they must not inherit the event loop, its
     threads and its sockets); each builds the extraction indexes on its first article."""
-    return ProcessPoolExecutor(jobs, mp_context=multiprocessing.get_context("spawn"))
+    return ProcessPoolExecutor(
+        jobs, mp_context=multiprocessing.get_context("spawn"),
+        initializer=_follow_parent, initargs=(os.getpid(),),
+    )
+
+
+def _follow_parent(parent: int) -> None:
+    """Worker initializer: end with the loader. A killed loader never closes the task queue
+    (workers hold both of its ends), so its workers would otherwise wait forever, keeping
+    its stdout and stderr open. Linux only (prctl); elsewhere they end at their next task."""
+    if sys.platform == "linux":
+        ctypes.CDLL(None).prctl(_PR_SET_PDEATHSIG, signal.SIGTERM)
+    if os.getppid() != parent:  # the loader died before the prctl
+        os._exit(1)
 
 
 async def load_paths(

@@ -163,6 +163,7 @@ async def store_articles(
     """Store the articles in this transaction (the caller holds `lock_writers`), leaving the
     rows writing them one by one in this order would: per article, the ids of its new
     statements in reading order, or None when its body was already stored."""
+    await _begin_writing(await session.connection())
     stored = await _stored_hashes(session, [article.content_hash for article, _ in items])
     fresh = [(a, e) for a, e in items if a.content_hash not in stored]
     directory = await load_directory(
@@ -581,10 +582,7 @@ async def load_directory(
     aliases, and the stored places among `places`; the caller holds `lock_writers`."""
     await session.flush()  # pending ORM rows take part in matching and in the next ids
     connection = await session.connection()
-    if connection.dialect.name == "sqlite":
-        # The driver starts SQLite's write transaction at the first write, so reads before
-        # it would not be serialised with other writers: write nothing, first.
-        await connection.execute(text("UPDATE article SET id = id WHERE 0"))
+    await _begin_writing(connection)
     directory = Directory(await _next_ids(connection))
     for actor in await _candidate_actors(connection, list(refs), known or {}):
         directory.add_stored(actor)
@@ -652,6 +650,16 @@ async def _with_aliases(connection: AsyncConnection, actors: list[_Actor]) -> li
         for pk, key, merged in await connection.execute(query):
             by_id[pk].aliases[key] = bool(merged)
     return actors
+
+
+async def _begin_writing(connection: AsyncConnection) -> None:
+    """Make SQLite take its writer lock now (PostgreSQL has `lock_writers`).
+
+    The driver starts SQLite's write transaction at the first write, so reads before
+    it would not be serialised with other writers: write nothing, first.
+    """
+    if connection.dialect.name == "sqlite":
+        await connection.execute(text("UPDATE article SET id = id WHERE 0"))
 
 
 async def _next_ids(connection: AsyncConnection) -> dict[str, int]:
