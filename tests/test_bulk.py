@@ -73,7 +73,8 @@ async def _seed_and_merge(engine: AsyncEngine) -> None:
     seed = _article(SEED_FILE.read_text(encoding="utf-8"), SEED_FILE.name)
     await ArticleWriter(session_factory(engine)).write(seed, extract(seed))
     async with engine.connect() as conn:
-        ids: dict[str, int] = dict((await conn.execute(text("SELECT name, id FROM actor"))).tuples())
+        rows = await conn.execute(text("SELECT name, id FROM actor"))
+        ids = {str(name): int(pk) for name, pk in rows}
     await merge_actors(session_factory(engine), ids["Moscow"], ids["Russia"], token=None)
 
 
