@@ -17,8 +17,9 @@ import os
 import signal
 import sys
 from collections import deque
-from collections.abc import AsyncIterator, Callable, Iterable, Iterator, Sequence
+from collections.abc import AsyncGenerator, Callable, Iterable, Iterator, Sequence
 from concurrent.futures import Executor, ProcessPoolExecutor
+from contextlib import aclosing
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Protocol
@@ -78,14 +79,16 @@ async def load_articles(
     pool = executor or extraction_pool(jobs)
     try:
         pending: list[Extracted] = []
-        async for article, outcome in _extracted(pool, articles, extractor, 2 * batch + jobs):
-            if isinstance(outcome, _Failed):
-                writer.refuse(article, outcome.problem)
-                continue
-            pending.append((article, outcome))
-            if len(pending) >= batch:
-                await writer.write(pending)
-                pending = []
+        extracted = _extracted(pool, articles, extractor, 2 * batch + jobs)
+        async with aclosing(extracted):  # on an error, abandon what is still in flight
+            async for article, outcome in extracted:
+                if isinstance(outcome, _Failed):
+                    writer.refuse(article, outcome.problem)
+                    continue
+                pending.append((article, outcome))
+                if len(pending) >= batch:
+                    await writer.write(pending)
+                    pending = []
         await writer.write(pending)
     finally:
         if executor is None:
@@ -134,7 +137,7 @@ async def load_paths(
 
 async def _extracted(
     pool: Executor, articles: Iterable[ArticleInput], extractor: Extractor, in_flight: int
-) -> AsyncIterator[tuple[ArticleInput, Extraction | _Failed]]:
+) -> AsyncGenerator[tuple[ArticleInput, Extraction | _Failed], None]:
     """Extractions in input order, at most `in_flight` articles submitted ahead."""
     loop = asyncio.get_running_loop()
     queue: deque[tuple[ArticleInput, asyncio.Future[Extraction | _Failed]]] = deque()

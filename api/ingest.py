@@ -57,7 +57,9 @@ __all__ = [
     "name_key",
     "resolve_actors",
     "resolve_places",
+    "statement_links",
     "statement_row",
+    "statement_values",
     "store_articles",
 ]
 
