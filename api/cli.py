@@ -6,6 +6,7 @@ import argparse
 import asyncio
 import json
 import logging
+import os
 import sys
 from collections.abc import Awaitable, Callable, Iterable, Sequence
 from pathlib import Path
@@ -19,6 +20,7 @@ if TYPE_CHECKING:
     from sqlalchemy.ext.asyncio import AsyncEngine
 
     from api.reextract import ReextractReport
+    from api.seed import SeedReport
 
 T = TypeVar("T")
 _PROGRESS_FROM = 20  # articles; fewer load too fast to need a bar
@@ -89,11 +91,28 @@ def _add_seed(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> 
         description="Load articles: plain-text files like the seed, or JSON / JSON Lines records "
         "{title, body, publishedAt, publisher, url}. Folders are searched recursively. "
         "A file that cannot be loaded is reported by name; the others still load. "
-        "Loading the same text twice adds nothing.",
+        "Loading the same text twice adds nothing. Extraction runs in --jobs processes; "
+        "articles are stored in order, many per transaction.",
     )
     seed.add_argument("paths", nargs="*", type=Path, metavar="PATH",
                       help="files or folders (default: QUOTEGRAPH_SEEDS_DIR, ./seeds)")
+    seed.add_argument("--jobs", type=_jobs, default=os.cpu_count() or 1, metavar="N",
+                      help="extraction processes (default: the number of CPUs, here "
+                      f"{os.cpu_count() or 1})")
     seed.set_defaults(run=_seed)
+
+
+def _jobs(value: str) -> int:
+    """--jobs N: a whole number of processes, at least 1."""
+    try:
+        jobs = int(value)
+    except ValueError:
+        raise argparse.ArgumentTypeError(
+            f"expected a whole number of extraction processes, e.g. --jobs 2; got {value!r}"
+        ) from None
+    if jobs < 1:
+        raise argparse.ArgumentTypeError(f"needs at least 1 extraction process; got {jobs}")
+    return jobs
 
 
 def _add_extract(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
@@ -219,7 +238,29 @@ def _seed(settings: Settings, args: argparse.Namespace) -> int:
 
     upgrade(settings.database_url)
     paths = list(args.paths) or [settings.seeds_dir]
-    return asyncio.run(_seed_paths(settings, paths, only_if_empty=False))
+    return asyncio.run(_load_paths(settings, paths, args.jobs))
+
+
+async def _load_paths(settings: Settings, paths: list[Path], jobs: int) -> int:
+    from tqdm import tqdm
+
+    from api.bulk import load_paths
+    from api.db import create_engine
+    from api.events import create_bus
+    from api.seed import count_articles
+
+    total = count_articles(paths)
+    disable = (total is not None and total < _PROGRESS_FROM) or not sys.stderr.isatty()
+    bar = tqdm(total=total, unit="article", file=sys.stderr, disable=disable)
+    engine = create_engine(settings)
+    events = create_bus(settings)  # on PostgreSQL, live subscribers of every server hear it
+    try:
+        report = await load_paths(engine, paths, jobs=jobs, progress=bar, events=events)
+    finally:
+        bar.close()
+        await events.close()
+        await engine.dispose()
+    return _print_report(report)
 
 
 async def _seed_paths(settings: Settings, paths: list[Path], *, only_if_empty: bool) -> int:
@@ -236,6 +277,10 @@ async def _seed_paths(settings: Settings, paths: list[Path], *, only_if_empty: b
     finally:
         await events.close()
         await engine.dispose()
+    return _print_report(report)
+
+
+def _print_report(report: SeedReport) -> int:
     for error in report.errors:
         print(f"error: {error}", file=sys.stderr)
     print(

@@ -8,7 +8,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 import logging
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -54,6 +54,32 @@ def article_files(paths: Sequence[Path]) -> list[Path]:
         else:
             found.append(path)
     return found
+
+
+def iter_articles(paths: Sequence[Path], errors: list[SeedFileError]) -> Iterator[ArticleInput]:
+    """Every article under `paths`, one file read at a time; a file that cannot be read is
+    added to `errors` and skipped."""
+    for path in article_files(paths):
+        try:
+            articles = read_articles(path)
+        except SeedFileError as error:
+            errors.append(error)
+            continue
+        yield from articles
+
+
+def count_articles(paths: Sequence[Path]) -> int | None:
+    """How many articles `iter_articles` will give, when that is cheap to know: one per
+    text file, one per non-blank line of JSON Lines; None when a JSON file is among them."""
+    total = 0
+    for path in article_files(paths):
+        if path.suffix == ".json":
+            return None
+        if path.suffix in {".jsonl", ".ndjson"} and path.is_file():
+            total += sum(1 for line in path.read_bytes().splitlines() if line.strip())
+        else:
+            total += 1
+    return total
 
 
 def read_articles(path: Path) -> list[ArticleInput]:
