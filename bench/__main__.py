@@ -14,6 +14,7 @@ from __future__ import annotations
 import argparse
 import asyncio
 import functools
+import itertools
 import sys
 import time
 from collections.abc import Callable, Iterator, Sequence
@@ -322,15 +323,28 @@ def _case(system: System, server: Server, query: str, concurrency: int, run: Run
           sql: int | None) -> Row:
     body = system.body(query)
     queries.check(system.name, query, post(server.url, body), run.expected[query])
+    _warm_up(server, body, run.warmup)
     marker = run.markers[query]
-    wrk.run(server.url, body, marker, concurrency, run.warmup, warmup=True)
     before = server.cpu_seconds()
     load = wrk.run(server.url, body, marker, concurrency, run.duration)
-    _note_imbalance(system, query, concurrency, before, server.cpu_seconds(), run)
+    after = server.cpu_seconds()
+    server.wait_idle()
+    _note_imbalance(system, query, concurrency, before, after, run)
     row = Row(system.name, query, concurrency, load.per_second, load.p50_ms, load.p99_ms, sql,
               server.rss_mb())
     print("  ".join(row.cells()), file=sys.stderr)
     return row
+
+
+def _warm_up(server: Server, body: bytes, seconds: float) -> None:
+    """Sequential requests (at least two): each one finishes, so none is left in flight
+    to steal CPU from the timed run, as an aborted wrk warm-up would."""
+    deadline = time.monotonic() + seconds
+    for done in itertools.count():
+        if done >= 2 and time.monotonic() >= deadline:
+            break
+        post(server.url, body)
+    server.wait_idle()
 
 
 def _note_imbalance(system: System, query: str, concurrency: int, before: dict[int, float],

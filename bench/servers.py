@@ -32,6 +32,18 @@ class Server:
         """Resident memory of the whole process tree (master and workers), in MB."""
         return sum(_rss_kib(pid) for pid in [self.process.pid, *descendants(self.process.pid)]) / 1024
 
+    def wait_idle(self, timeout: float = 30) -> None:
+        """Until the server stops using CPU: requests a finished wrk run left in flight
+        are still being computed, and must not run into the next measurement."""
+        deadline = time.monotonic() + timeout
+        before = sum(self.cpu_seconds().values())
+        while time.monotonic() < deadline:
+            time.sleep(0.25)
+            now = sum(self.cpu_seconds().values())
+            if now - before < 0.02:
+                return
+            before = now
+
     def cpu_seconds(self) -> dict[int, float]:
         """CPU time so far of each worker (or of the one process), by pid."""
         pids = descendants(self.process.pid) or [self.process.pid]

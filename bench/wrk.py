@@ -33,8 +33,7 @@ def wrk_binary() -> str | None:
     return shutil.which("wrk")
 
 
-def run(url: str, body: bytes, marker: str, connections: int, seconds: float,
-        *, warmup: bool = False) -> Load:
+def run(url: str, body: bytes, marker: str, connections: int, seconds: float) -> Load:
     """`connections` keep-alive connections for `seconds` (one wrk thread per connection,
     at most 2: the machine's cores); LoadFailed on any bad body or socket error."""
     wrk = wrk_binary()
@@ -46,12 +45,11 @@ def run(url: str, body: bytes, marker: str, connections: int, seconds: float,
         command = [wrk, f"-t{min(connections, 2)}", f"-c{connections}", f"-d{max(1, round(seconds))}s",
                    "--timeout", "10s", "-s", str(LUA_SCRIPT), url, "--", file.name, marker]
         done = subprocess.run(command, capture_output=True, text=True, timeout=seconds + 60)
-    return parse(done.stdout, done.stderr, warmup=warmup)
+    return parse(done.stdout, done.stderr)
 
 
-def parse(stdout: str, stderr: str = "", *, warmup: bool = False) -> Load:
-    """The BENCH line of check.lua's done(); LoadFailed if the run had any failure (a
-    warm-up may complete no request: a slow first answer is still being computed)."""
+def parse(stdout: str, stderr: str = "") -> Load:
+    """The BENCH line of check.lua's done(); LoadFailed if the run had any failure."""
     match = re.search(r"^BENCH (.*)$", stdout, re.MULTILINE)
     if match is None:
         raise LoadFailed(f"wrk printed no BENCH summary:\n{stdout}\n{stderr}")
@@ -62,7 +60,7 @@ def parse(stdout: str, stderr: str = "", *, warmup: bool = False) -> Load:
             f"{values['bad']} bad responses, {values['socket_errors']} socket errors"
             f" out of {values['requests']}; first bad: {sample.group(1) if sample else 'n/a'}"
         )
-    if values["requests"] == 0 and not warmup:
+    if values["requests"] == 0:
         raise LoadFailed("wrk completed no request")
     return Load(requests=values["requests"], seconds=max(values["duration_us"], 1) / 1e6,
                 p50_ms=values["p50_us"] / 1000, p99_ms=values["p99_us"] / 1000)
