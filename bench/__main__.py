@@ -330,6 +330,9 @@ def _case(system: System, server: Server, query: str, concurrency: int, run: Run
     after = server.cpu_seconds()
     server.wait_idle()
     _note_imbalance(system, query, concurrency, before, after, run)
+    if load.requests == 0:
+        run.notes.append(f"{system.name} {query} c={concurrency}: no request completed within "
+                         f"{run.duration:g} s (latency 'timeout')")
     row = Row(system.name, query, concurrency, load.per_second, load.p50_ms, load.p99_ms, sql,
               server.rss_mb())
     print("  ".join(row.cells()), file=sys.stderr)

@@ -1,6 +1,7 @@
 """The results table: printed, written as Markdown, and summed up in one line."""
 from __future__ import annotations
 
+import math
 from collections.abc import Sequence
 from dataclasses import dataclass
 
@@ -25,7 +26,11 @@ class Row:
     def cells(self) -> tuple[str, ...]:
         sql = "n/a" if self.statements is None else str(self.statements)
         return (self.system, self.query, str(self.concurrency), f"{self.per_second:.1f}",
-                f"{self.p50_ms:.1f}", f"{self.p99_ms:.1f}", sql, f"{self.rss_mb:.0f}")
+                _ms(self.p50_ms), _ms(self.p99_ms), sql, f"{self.rss_mb:.0f}")
+
+
+def _ms(value: float) -> str:
+    return "timeout" if math.isinf(value) else f"{value:.1f}"
 
 
 def ratios(rows: Sequence[Row]) -> dict[tuple[str, int], float]:

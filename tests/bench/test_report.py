@@ -1,6 +1,8 @@
 """The results table, its ratios and the summary line."""
 from __future__ import annotations
 
+import math
+
 from bench.report import Row, markdown, ratios, summary, text_table
 from bench.statements import count_lines
 
@@ -30,6 +32,11 @@ def test_text_table() -> None:
         "PostGraphile V5  q1     8   60.0   120.0   200.0        1     230\n"
         "ratio Quotegraph PG/PostGraphile V5 q1 c=8: 0.50"
     )
+
+
+def test_a_case_with_no_completed_request_shows_timeout() -> None:
+    row = Row("Quotegraph SQLite", "q1", 8, 0.0, math.inf, math.inf, 5, 350.0)
+    assert row.cells() == ("Quotegraph SQLite", "q1", "8", "0.0", "timeout", "timeout", "5", "350")
 
 
 def test_markdown() -> None:
