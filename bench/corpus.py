@@ -135,7 +135,7 @@ class Speaker:
     surname: str
     female: bool
     title: str | None
-    affiliation: str | None  # a phrase after the name: "a spokesman for the UN"
+    affiliation: str | None  # a phrase after the name: "a spokesperson for the UN"
 
     @property
     def name(self) -> str:
@@ -146,7 +146,7 @@ class Speaker:
         return "she" if self.female else "he"
 
     def introduction(self) -> str:
-        """The first mention: "Foreign Minister Anna Petrova" or "Omar Haddad, a spokesman for the UN,"."""
+        """The first mention: "Foreign Minister Anna Petrov" or "Omar Haddad, an adviser to NATO,"."""
         if self.title is not None:
             return f"{self.title} {self.name}"
         return f"{self.name}, {self.affiliation},"
@@ -154,22 +154,25 @@ class Speaker:
 
 @cache
 def cast(seed: int = DEFAULT_SEED) -> tuple[Speaker, ...]:
-    """The speakers, most popular first; unique surnames, so "Petrova" names one actor."""
+    """The speakers, most popular first; unique surnames, so "Petrov" names one actor."""
     rng = random.Random(f"cast:{seed}")
     surnames = rng.sample(SURNAMES, len(SURNAMES))
     speakers = []
     for n in range(CAST):
         female = rng.random() < 0.35
         first = rng.choice(FEMALE if female else MALE)
-        # Surnames repeat across the cast only with a distinct first-name suffix: a
-        # second "Petrov" would merge into the first by surname.
-        surname = surnames[n % len(surnames)] + ("" if n < len(surnames) else f"-{_suffix(n)}")
+        # Past the first len(surnames) speakers, surnames are double-barrelled, each pair
+        # used once: a second "Petrov" would merge into the first by surname.
+        surname = _surname(surnames, n)
         speakers.append(Speaker(first, surname, female, *_role(rng)))
     return tuple(speakers)
 
 
-def _suffix(n: int) -> str:
-    return SURNAMES[(n * 7) % len(SURNAMES)]
+def _surname(surnames: list[str], n: int) -> str:
+    base, block = n % len(surnames), n // len(surnames)
+    if block == 0:
+        return surnames[base]
+    return f"{surnames[base]}-{surnames[(base + 7 * block) % len(surnames)]}"
 
 
 def _role(rng: random.Random) -> tuple[str | None, str | None]:
