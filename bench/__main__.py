@@ -234,36 +234,46 @@ def _probe_statements(args: argparse.Namespace, systems: dict[str, System],
                       run: Run) -> dict[tuple[str, str], int | None]:
     """SQL statements per request: Quotegraph's debug extension (`sqlStatements`), the
     PostgreSQL log for PostGraphile and the raw limit (one short-lived server each)."""
-    counts: dict[tuple[str, str], int | None] = {}
-    probes = {
-        QG_SQLITE: _quotegraph(QG_SQLITE, SQLITE_URL, args.port + 5, run, cache="off",
-                               workers=1, debug=True),
-        QUOTEGRAPH_PG: _quotegraph(QUOTEGRAPH_PG, args.database_url, args.port + 6, run,
-                                   cache="off", workers=1, debug=True),
-    }
-    for name, system in probes.items():
-        if name not in systems:
-            continue
-        with _serving(system, run) as server:
-            for query in run.names:
-                counts[(name, query)] = _debug_count(server, system.body(query))
+    counts = _debug_counts(args, systems, run)
     log = statements.server_log()
     if log is None:
         run.notes.append("SQL/req n/a for PostGraphile and raw: the PostgreSQL log is unreadable")
         return counts
-    database = args.database_url.rsplit("/", 1)[-1]
-    with statements.logging_statements(args.database_url):
-        for name in (POSTGRAPHILE, RAW):
-            if name not in systems:
-                continue
-            system = _on_port(systems[name], args.port + 7)
-            with _serving(system, run) as server:
-                for query in run.names:
-                    body = system.body(query)
-                    counts[(name, query)] = statements.count(
-                        log, database, functools.partial(post, server.url, body))
+    counts.update(_log_counts(args, [systems[n] for n in (POSTGRAPHILE, RAW) if n in systems],
+                              run, log))
     run.notes.append(f"SQL/req: Quotegraph from QUOTEGRAPH_DEBUG's sqlStatements; PostGraphile "
                      f"and raw from log_statement=all lines in {log}")
+    return counts
+
+
+def _debug_counts(args: argparse.Namespace, systems: dict[str, System],
+                  run: Run) -> dict[tuple[str, str], int | None]:
+    """From a one-worker Quotegraph with QUOTEGRAPH_DEBUG=1 per database."""
+    counts: dict[tuple[str, str], int | None] = {}
+    for offset, (name, url) in enumerate(((QG_SQLITE, SQLITE_URL),
+                                          (QUOTEGRAPH_PG, args.database_url)), start=5):
+        if name not in systems:
+            continue
+        system = _quotegraph(name, url, args.port + offset, run, cache="off", workers=1,
+                             debug=True)
+        with _serving(system, run) as server:
+            for query in run.names:
+                counts[(name, query)] = _debug_count(server, system.body(query))
+    return counts
+
+
+def _log_counts(args: argparse.Namespace, systems: list[System], run: Run,
+                log: Path) -> dict[tuple[str, str], int | None]:
+    """From PostgreSQL's log, with a probe server of each system started while the
+    database logs every statement."""
+    counts: dict[tuple[str, str], int | None] = {}
+    database = args.database_url.rsplit("/", 1)[-1]
+    with statements.logging_statements(args.database_url):
+        for system in (_on_port(s, args.port + 7) for s in systems):
+            with _serving(system, run) as server:
+                for query in run.names:
+                    request = functools.partial(post, server.url, system.body(query))
+                    counts[(system.name, query)] = statements.count(log, database, request)
     return counts
 
 
