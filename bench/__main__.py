@@ -114,7 +114,7 @@ def _bench(args: argparse.Namespace) -> int:
     reloaded = ensure(targets, articles, args.seed)
     print(f"corpus: {articles} articles, seed {args.seed} "
           f"({'loaded' if reloaded else 'reused'}) in {time.monotonic() - started:.0f} s")
-    run = _prepare(args, names, articles)
+    run = _prepare(args, names)
     systems = _systems(args, run)
     run.notes.append(f"data: {articles} articles; variables: {run.choice}")
     if args.quick:
@@ -123,12 +123,12 @@ def _bench(args: argparse.Namespace) -> int:
                          "load dropped to stay under 5 minutes); `python -m bench` runs them")
     counts = _probe_statements(args, systems, run)
     _measure(systems, [QG_SQLITE, QUOTEGRAPH_PG, POSTGRAPHILE, RAW], run, counts)
-    _measure_cached(args, systems, run, counts)
+    _measure_cached(systems, run, counts)
     _print(run, articles, args.quick, time.monotonic() - started)
     return 0
 
 
-def _prepare(args: argparse.Namespace, names: list[str], articles: int) -> Run:
+def _prepare(args: argparse.Namespace, names: list[str]) -> Run:
     choice, expected = asyncio.run(_answers(args.database_url, names))
     return Run(
         names=names,
@@ -306,7 +306,7 @@ def _measure(systems: dict[str, System], order: list[str], run: Run,
                                           counts.get((system.name, query))))
 
 
-def _measure_cached(args: argparse.Namespace, systems: dict[str, System], run: Run,
+def _measure_cached(systems: dict[str, System], run: Run,
                     counts: dict[tuple[str, str], int | None]) -> None:
     if not _cache_supported():
         run.notes.append("cached rows skipped: this Quotegraph does not know "
