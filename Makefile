@@ -9,7 +9,7 @@ JS_STAMP := node_modules/.installed
 POLNEAR ?= ../shared/corpora/polnear
 SCORER ?= ../shared/tools/eval_attribution.py
 
-.PHONY: serve test install eval soak clean-db
+.PHONY: serve test install eval soak bench bench-quick clean-db
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -43,6 +43,14 @@ eval: $(STAMP)
 ## 60 s soak over two workers on PostgreSQL (not in CI; needs wrk)
 soak: $(STAMP)
 	$(BIN)/python -m bench.soak
+
+## Quotegraph vs PostGraphile V5 vs raw SQL, side by side (not in CI; needs wrk, npm, PostgreSQL)
+bench: $(STAMP)
+	$(BIN)/python -m bench
+
+## the same in under 5 minutes: 2,000 articles, 5 s per case, concurrency 8
+bench-quick: $(STAMP)
+	$(BIN)/python -m bench --quick
 
 clean-db:
 	rm -f quotegraph.db quotegraph.db-wal quotegraph.db-shm
