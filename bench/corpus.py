@@ -21,7 +21,6 @@ import hashlib
 import random
 import sys
 from collections.abc import Iterator, Sequence
-from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
@@ -29,10 +28,9 @@ from typing import TypeVar
 
 from tqdm import tqdm
 
-from api.db import create_engine, session_factory, upgrade
-from api.extract.results import Extraction
-from api.ingest import ArticleInput, ArticleWriter
-from api.seed import extract
+from api.bulk import load_articles
+from api.db import create_engine, upgrade
+from api.ingest import ArticleInput
 
 DEFAULT_ARTICLES = 10_000
 DEFAULT_SEED = 5
@@ -311,32 +309,25 @@ def write_files(folder: Path, count: int, seed: int = DEFAULT_SEED) -> int:
 # --- loading -----------------------------------------------------------------------------
 
 
-def _extract_one(item: ArticleInput) -> Extraction:
-    return extract(item)
-
-
 def load(database_url: str, articles: Sequence[ArticleInput], jobs: int = 2) -> int:
-    """Migrate `database_url` and store `articles` through the extractor and the writer:
-    extraction in `jobs` processes, writing (one transaction per article) here, in
-    corpus order so ids are the same in every database. Statements stored."""
+    """Migrate `database_url` and store `articles` the way `python -m api seed --jobs`
+    does (`api.bulk`: extraction in `jobs` processes, batches written here in corpus
+    order, so ids are the same in every database). Statements stored."""
     upgrade(database_url)
     return asyncio.run(_load(database_url, articles, jobs))
 
 
 async def _load(database_url: str, articles: Sequence[ArticleInput], jobs: int) -> int:
     engine = create_engine(database_url)
-    writer = ArticleWriter(session_factory(engine))
-    statements = 0
+    bar = tqdm(total=len(articles), desc="loading", unit="article", file=sys.stderr)
     try:
-        with ProcessPoolExecutor(jobs) as pool:
-            extractions = pool.map(_extract_one, articles, chunksize=16)
-            bar = tqdm(zip(articles, extractions, strict=True), total=len(articles),
-                       desc="loading", unit="article", file=sys.stderr)
-            for item, extraction in bar:
-                statements += (await writer.write(item, extraction))[1]
+        report = await load_articles(engine, articles, jobs=jobs, progress=bar)
     finally:
+        bar.close()
         await engine.dispose()
-    return statements
+    if report.errors:
+        raise RuntimeError(f"{len(report.errors)} articles were not stored: {report.errors[0]}")
+    return report.statements
 
 
 def main(argv: list[str] | None = None) -> int:
