@@ -15,7 +15,7 @@ from pathlib import Path
 import asyncpg
 from sqlalchemy.engine import make_url
 
-from api.db import is_sqlite
+from api.db import is_sqlite, upgrade
 from bench.corpus import corpus, digest, load
 
 MARKER_DDL = "CREATE TABLE IF NOT EXISTS bench_corpus (articles INTEGER, seed INTEGER, sha256 TEXT)"
@@ -46,7 +46,31 @@ def ensure(urls: list[str], articles: int, seed: int) -> list[str]:
         process.join()
         if process.exitcode != 0:
             raise SystemExit(f"loading the corpus into {_safe(url)} failed (exit {process.exitcode})")
+    for url in urls:
+        if url not in stale:
+            settle(url)
     return stale
+
+
+def settle(url: str) -> None:
+    """Bring a reused database to this code's migrations and refresh its statistics: a
+    migration adding an index since the load leaves the planner blind to it until then."""
+    upgrade(url)
+    if is_sqlite(url):
+        import sqlite3
+
+        with sqlite3.connect(sqlite_path(url)) as conn:
+            conn.execute("ANALYZE")
+    else:
+        asyncio.run(_analyze(url))
+
+
+async def _analyze(url: str) -> None:
+    conn = await asyncpg.connect(asyncpg_dsn(url))
+    try:
+        await conn.execute("ANALYZE")
+    finally:
+        await conn.close()
 
 
 def _safe(url: str) -> str:
