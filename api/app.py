@@ -83,6 +83,7 @@ def create_app(settings: Settings) -> Starlette:
         try:
             yield
         finally:
+            await view.close()
             await events.close()
             if cache is not None:
                 cache.close()

@@ -334,6 +334,7 @@ def _serve(settings: Settings, args: argparse.Namespace) -> int:
         port=args.port,
         workers=args.workers,
         log_level=settings.log_level.lower(),
+        access_log=settings.access_log,
         ws_max_size=settings.max_body_bytes,  # a websocket message is held to the body limit
     )
     return 0

@@ -8,6 +8,7 @@ from contextvars import ContextVar
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+import asyncpg
 from sqlalchemy import event, text
 from sqlalchemy.engine import Connection, make_url
 from sqlalchemy.ext.asyncio import (
@@ -29,6 +30,10 @@ _WRITER_LOCK = 0x51756F7465  # "Quote": the advisory lock key writers hold while
 # Every writer notifies this channel inside its transaction (delivered at commit only), so
 # each server process drops the answers its response cache holds (api/web/cache.py).
 DATA_CHANNEL = "quotegraph_data"
+# asyncpg prepares every statement; after five runs PostgreSQL may switch to one
+# generic plan, blind to the values that decide the plan (how common a searched
+# word is, how long a date range), e.g. 27 ms -> 180 ms for a common word.
+_PG_SETTINGS = {"plan_cache_mode": "force_custom_plan"}
 _statement_count: ContextVar[list[int] | None] = ContextVar("statement_count", default=None)
 
 
@@ -49,15 +54,32 @@ def create_engine(settings: Settings | str) -> AsyncEngine:
     kwargs: dict[str, Any] = {}
     if not is_sqlite(url):
         kwargs.update(pool_size=10, max_overflow=10, pool_pre_ping=True)
-        # asyncpg prepares every statement; after five runs PostgreSQL may switch to one
-        # generic plan, blind to the values that decide the plan (how common a searched
-        # word is, how long a date range), e.g. 27 ms -> 180 ms for a common word.
-        kwargs.update(connect_args={"server_settings": {"plan_cache_mode": "force_custom_plan"}})
+        kwargs.update(connect_args={"server_settings": _PG_SETTINGS})
     engine = create_async_engine(async_url(url), **kwargs)
     if is_sqlite(url):
         event.listen(engine.sync_engine, "connect", _sqlite_pragmas)
     event.listen(engine.sync_engine, "before_cursor_execute", _count_statement)
     return engine
+
+
+async def open_read_pool(engine: AsyncEngine, size: int = 10) -> asyncpg.Pool:
+    """A plain asyncpg pool on a PostgreSQL engine's database, for single read statements
+    in autocommit: no ping, no BEGIN/ROLLBACK, no reset round trip when a connection
+    goes back (nothing it runs leaves state behind)."""
+    url = engine.url.set(drivername="postgresql").render_as_string(hide_password=False)
+    pool: asyncpg.Pool = await asyncpg.create_pool(
+        url, min_size=1, max_size=size, server_settings=_PG_SETTINGS, reset=_keep
+    )
+    return pool
+
+
+async def _keep(_connection: asyncpg.Connection) -> None:
+    """Pool reset for read-only autocommit use: there is nothing to reset."""
+
+
+def note_statement() -> None:
+    """Count one SQL statement run outside SQLAlchemy (see `count_statements`)."""
+    _count_statement()
 
 
 def session_factory(engine: AsyncEngine) -> async_sessionmaker[AsyncSession]:

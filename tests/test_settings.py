@@ -160,3 +160,10 @@ def test_bad_api_tokens_fail_naming_the_variable_but_not_the_secret(
     with pytest.raises(SettingsError) as caught:
         Settings.from_env({"QUOTEGRAPH_API_TOKENS": raw})
     assert str(caught.value) == message
+
+
+def test_the_access_log_is_off_unless_asked_for() -> None:
+    assert Settings.from_env({}).access_log is False
+    assert Settings.from_env({"QUOTEGRAPH_ACCESS_LOG": "1"}).access_log is True
+    with pytest.raises(SettingsError, match="QUOTEGRAPH_ACCESS_LOG"):
+        Settings.from_env({"QUOTEGRAPH_ACCESS_LOG": "sometimes"})

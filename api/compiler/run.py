@@ -10,6 +10,7 @@ sees is Strawberry's, word for word.
 
 from __future__ import annotations
 
+import asyncio
 import logging
 import os
 import time
@@ -18,6 +19,7 @@ from collections.abc import Hashable, Mapping
 from dataclasses import dataclass
 from typing import Any, Generic, TypeVar
 
+import asyncpg
 import orjson
 from graphql import (
     DocumentNode,
@@ -43,7 +45,7 @@ from api.compiler.dialect import Dialect, dialect_of
 from api.compiler.plan import Plan, Unsupported, build_plan, directive_variables
 from api.compiler.sql import Builder
 from api.context import Context
-from api.db import count_statements
+from api.db import count_statements, note_statement, open_read_pool
 from api.schema.errors import ClientError
 from api.schema.limits import Limits, check_shape, query_cost
 
@@ -109,6 +111,8 @@ class _Prepared:
 
     statement: Select[Any]
     cost: int
+    # PostgreSQL: the statement as asyncpg runs it ($n placeholders) and its arguments.
+    positional: tuple[str, tuple[Any, ...]] | None = None
 
 
 class Compiler:
@@ -125,6 +129,14 @@ class Compiler:
         self._documents: _Cache[tuple[str, str | None], _Document] = _Cache(CACHE_SIZE)
         self._plans: _Cache[tuple[object, ...], _Planned] = _Cache(CACHE_SIZE)
         self._prepared: _Cache[tuple[object, ...], _Prepared] = _Cache(STATEMENTS_KEPT)
+        self._pool: asyncpg.Pool | None = None  # PostgreSQL: opened on first use
+        self._opening = asyncio.Lock()
+
+    async def close(self) -> None:
+        """Close the PostgreSQL read pool, if one was opened."""
+        if self._pool is not None:
+            await self._pool.close()
+            self._pool = None
 
     async def execute(
         self,
@@ -167,18 +179,19 @@ class Compiler:
         if plan is None or (self._limits is not None and cost > self._limits.max_cost):
             return None
         try:
-            return _Prepared(Builder(self._dialect, coerced).statement(plan), cost)
+            statement = Builder(self._dialect, coerced).statement(plan)
         except (ClientError, GraphQLError):
             return None
+        positional = _positional(self._engine, statement) if self._dialect.name == "postgresql" else None
+        return _Prepared(statement, cost, positional)
 
     async def _run(
         self, prepared: _Prepared, context: Context, started: float
     ) -> ExecutionResult | None:
         try:
             with count_statements() as counter:
-                async with self._engine.connect() as connection:
-                    text = (await connection.execute(prepared.statement)).scalar_one()
-        except (SQLAlchemyError, OSError):
+                text = await self._fetch(prepared)
+        except (SQLAlchemyError, OSError, asyncpg.PostgresError, asyncpg.InterfaceError):
             # Strawberry runs it again and reports any lasting fault, masked as usual.
             log.exception("request %s: the compiled query failed", context.request_id)
             return None
@@ -189,6 +202,26 @@ class Compiler:
                 sqlStatements=counter[0], timeMs=round(elapsed, 2), worker=os.getpid()
             )
         return ExecutionResult(data=orjson.loads(text), errors=None, extensions=extensions)
+
+    async def _fetch(self, prepared: _Prepared) -> str:
+        """The statement's one JSON text: straight through asyncpg on PostgreSQL (no
+        SQLAlchemy execution layer, no ping, no transaction), else through the engine."""
+        if prepared.positional is None:
+            async with self._engine.connect() as connection:
+                text: str = (await connection.execute(prepared.statement)).scalar_one()
+                return text
+        pool = self._pool or await self._open_pool()
+        sql, args = prepared.positional
+        async with pool.acquire() as connection:
+            note_statement()
+            found: str = await connection.fetchval(sql, *args)
+            return found
+
+    async def _open_pool(self) -> asyncpg.Pool:
+        async with self._opening:
+            if self._pool is None:
+                self._pool = await open_read_pool(self._engine)
+            return self._pool
 
     def _document(self, query: str, operation_name: str | None) -> _Document:
         key = (query, operation_name)
@@ -238,3 +271,16 @@ class Compiler:
                 plan = None
             planned = self._plans.put(key, _Planned(plan))
         return planned.plan
+
+
+def _positional(engine: AsyncEngine, statement: Select[Any]) -> tuple[str, tuple[Any, ...]]:
+    """`statement` compiled for asyncpg: SQL with $n placeholders, arguments in order
+    (each through its type's bind processor, as SQLAlchemy would send it)."""
+    compiled = statement.compile(dialect=engine.dialect, compile_kwargs={"render_postcompile": True})
+    params = compiled.construct_params()
+    processors: Mapping[str, Any] = compiled._bind_processors
+    names = compiled.positiontup or ()
+    args = tuple(
+        processors[name](params[name]) if name in processors else params[name] for name in names
+    )
+    return compiled.string, args

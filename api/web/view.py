@@ -133,6 +133,11 @@ class GraphQLView(GraphQL[Context, None]):
             else None
         )
 
+    async def close(self) -> None:
+        """Release what the view opened (the compiler's PostgreSQL read pool)."""
+        if self._compiler is not None:
+            await self._compiler.close()
+
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
             await super().__call__(scope, receive, send)

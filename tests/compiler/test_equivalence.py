@@ -239,14 +239,17 @@ async def test_compiled_answers_equal_strawberrys(engine: AsyncEngine, tmp_path:
     ids = await _ids(engine)
     compiler = Compiler(schema._schema, engine)
     mismatches = []
-    for name, query, variables in _compiled_cases(ids):
-        expected = orjson.dumps(await _strawberry(engine, query, variables))
-        compiled = await compiler.execute(query, variables, None, build_context(engine))
-        if compiled is None:
-            mismatches.append(f"{name}: not compiled")
-        elif orjson.dumps(compiled.data) != expected:
-            mismatches.append(f"{name}:\n  strawberry {expected!r}\n  compiled   "
-                              f"{orjson.dumps(compiled.data)!r}")
+    try:
+        for name, query, variables in _compiled_cases(ids):
+            expected = orjson.dumps(await _strawberry(engine, query, variables))
+            compiled = await compiler.execute(query, variables, None, build_context(engine))
+            if compiled is None:
+                mismatches.append(f"{name}: not compiled")
+            elif orjson.dumps(compiled.data) != expected:
+                mismatches.append(f"{name}:\n  strawberry {expected!r}\n  compiled   "
+                                  f"{orjson.dumps(compiled.data)!r}")
+    finally:
+        await compiler.close()
     assert not mismatches, "\n".join(mismatches)
 
 
@@ -254,9 +257,12 @@ async def test_what_the_compiler_leaves_to_strawberry(engine: AsyncEngine, tmp_p
     await _seed(engine, tmp_path)
     ids = await _ids(engine)
     compiler = Compiler(schema._schema, engine)
-    taken = [
-        name
-        for name, query, variables in _fallback_cases(ids)
-        if await compiler.execute(query, variables, None, build_context(engine)) is not None
-    ]
+    try:
+        taken = [
+            name
+            for name, query, variables in _fallback_cases(ids)
+            if await compiler.execute(query, variables, None, build_context(engine)) is not None
+        ]
+    finally:
+        await compiler.close()
     assert taken == []
