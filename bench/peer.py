@@ -41,7 +41,8 @@ export default {
   grafast: { explain: false },
 };
 """
-# Each mirrors a Quotegraph order exactly (api/loaders.py), tombstones hidden.
+# Each mirrors a Quotegraph order exactly (api/loaders.py), tombstones hidden, on the same
+# indexed expressions (the feed's undated sentinel, the search words of 0003_search).
 FUNCTIONS = """
 CREATE OR REPLACE FUNCTION article_ranked_locations(a article) RETURNS SETOF location AS $$
   SELECT l.* FROM article_location al JOIN location l ON l.id = al.location_id
@@ -54,12 +55,14 @@ $$ LANGUAGE sql STABLE;
 CREATE OR REPLACE FUNCTION actor_feed(a actor) RETURNS SETOF statement AS $$
   SELECT s.* FROM statement s JOIN article ar ON ar.id = s.article_id
   WHERE s.speaker_id = a.id AND s.deleted_at IS NULL
-  ORDER BY coalesce(ar.published_at, '0001-01-01') DESC, s.article_id DESC, s.start, s.id
+  ORDER BY coalesce(ar.published_at, '-infinity'::date) DESC, s.article_id DESC, s.start, s.id
 $$ LANGUAGE sql STABLE;
 CREATE OR REPLACE FUNCTION search_statements(q text) RETURNS SETOF statement AS $$
   SELECT s.* FROM statement s JOIN article ar ON ar.id = s.article_id
-  WHERE s.deleted_at IS NULL AND lower(s.text) LIKE '%' || lower(q) || '%'
-  ORDER BY coalesce(ar.published_at, '0001-01-01') DESC, s.article_id DESC, s.start, s.id
+  WHERE s.deleted_at IS NULL
+    AND to_tsvector('simple', regexp_replace(s.text, '[^[:alnum:]]+', ' ', 'g'))
+        @@ to_tsquery('simple', q || ':*')
+  ORDER BY coalesce(ar.published_at, '-infinity'::date) DESC, s.article_id DESC, s.start, s.id
 $$ LANGUAGE sql STABLE;
 CREATE OR REPLACE FUNCTION statements_at(loc integer, published_from date, published_to date)
 RETURNS SETOF statement AS $$
@@ -68,7 +71,8 @@ RETURNS SETOF statement AS $$
     AND EXISTS (SELECT 1 FROM statement_location sl
                 WHERE sl.statement_id = s.id AND sl.location_id = loc)
     AND ar.published_at >= published_from AND ar.published_at <= published_to
-  ORDER BY coalesce(ar.published_at, '0001-01-01') DESC, s.article_id DESC, s.start, s.id
+    AND coalesce(ar.published_at, '-infinity'::date) BETWEEN published_from AND published_to
+  ORDER BY coalesce(ar.published_at, '-infinity'::date) DESC, s.article_id DESC, s.start, s.id
 $$ LANGUAGE sql STABLE;
 """
 

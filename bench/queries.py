@@ -64,10 +64,14 @@ RENAMES = {
     "statementsAt": "statements",
 }
 
+# The expressions Quotegraph's indexes are built on (migration 0003_search), so the
+# plain SQL (and PostGraphile's functions, bench/peer.py) can use the same indexes.
+_SORT = "coalesce({a}.published_at, DATE '-infinity')"
+_WORDS = "to_tsvector('simple', regexp_replace({text}, '[^[:alnum:]]+', ' ', 'g'))"
 _SPEAKER = ("(SELECT json_build_object({fields}) FROM actor sp WHERE sp.id = s.speaker_id)")
 _FEED = (
     "SELECT st.*, ar.title AS a_title, ar.published_at AS a_published,"
-    " coalesce(ar.published_at, DATE '0001-01-01') AS a_sort"
+    " coalesce(ar.published_at, DATE '-infinity') AS a_sort"
     " FROM statement st JOIN article ar ON ar.id = st.article_id"
     " WHERE st.deleted_at IS NULL AND {where}"
     " ORDER BY a_sort DESC, st.article_id DESC, st.start, st.id LIMIT {limit}"
@@ -84,7 +88,7 @@ SQL = {
     "q1": (
         "SELECT json_build_object('articles', json_build_object('nodes', coalesce(json_agg(x.j"
         " ORDER BY x.a_sort DESC, x.id DESC), '[]'))) FROM (SELECT a.id,"
-        " coalesce(a.published_at, DATE '0001-01-01') AS a_sort, json_build_object('id', a.id,"
+        " coalesce(a.published_at, DATE '-infinity') AS a_sort, json_build_object('id', a.id,"
         " 'title', a.title, 'publishedAt', a.published_at, 'statements', json_build_object("
         "'nodes', (SELECT coalesce(json_agg(json_build_object('id', s.id, 'text', s.text,"
         " 'kind', s.kind, 'speaker', (SELECT json_build_object('id', sp.id, 'name', sp.name,"
@@ -96,7 +100,7 @@ SQL = {
         " (SELECT coalesce(json_agg(json_build_object('name', l.name) ORDER BY al.mentions DESC,"
         " l.name_key, l.id), '[]') FROM article_location al JOIN location l"
         " ON l.id = al.location_id WHERE al.article_id = a.id))) AS j FROM article a"
-        " ORDER BY coalesce(a.published_at, DATE '0001-01-01') DESC, a.id DESC LIMIT 50) x"
+        " ORDER BY coalesce(a.published_at, DATE '-infinity') DESC, a.id DESC LIMIT 50) x"
     ),
     "q2": (
         "SELECT json_build_object('actor', (SELECT json_build_object('name', ac.name,"
@@ -113,7 +117,8 @@ SQL = {
         + _SPEAKER.format(fields="'name', sp.name")
         + ", 'article', json_build_object('title', s.a_title, 'publishedAt', s.a_published))"
         f" ORDER BY {_FEED_ORDER}), '[]'))) FROM ("
-        + _FEED.format(where="lower(st.text) LIKE '%' || lower($1) || '%'", limit=20)
+        + _FEED.format(where=f"{_WORDS.format(text='st.text')} @@ to_tsquery('simple', $1 || ':*')",
+                       limit=20)
         + ") s"
     ),
     "q4": (
@@ -125,7 +130,8 @@ SQL = {
         + _FEED.format(
             where="EXISTS (SELECT 1 FROM statement_location sl WHERE sl.statement_id = st.id"
                   " AND sl.location_id = $1) AND ar.published_at >= $2"
-                  " AND ar.published_at <= $3", limit=50)
+                  " AND ar.published_at <= $3"
+                  f" AND {_SORT.format(a='ar')} BETWEEN $2 AND $3", limit=50)
         + ") s"
     ),
     "q5": (
