@@ -342,11 +342,12 @@ def _fts5_match(element: _WordPrefixes, compiler: SQLCompiler, **kw: Any) -> str
 
 @compiles(_WordPrefixes, "postgresql")
 def _tsvector_match(element: _WordPrefixes, compiler: SQLCompiler, **kw: Any) -> str:
-    # Character for character the expression of the GIN index ix_statement_text_words.
+    # `words`: the generated tsvector column beside `text` (migration 0003_search), which
+    # the GIN index ix_statement_text_words covers.
     text = compiler.process(element.text, **kw)
+    assert text.endswith(".text"), text
     query = compiler.process(element.tsquery, **kw)
-    words = f"to_tsvector('simple', regexp_replace({text}, '[^[:alnum:]]+', ' ', 'g'))"
-    return f"{words} @@ to_tsquery('simple', {query})"
+    return f"{text.removesuffix('text')}words @@ to_tsquery('simple', {query})"
 
 
 @compiles(_WordPrefixes)

@@ -60,8 +60,7 @@ $$ LANGUAGE sql STABLE;
 CREATE OR REPLACE FUNCTION search_statements(q text) RETURNS SETOF statement AS $$
   SELECT s.* FROM statement s JOIN article ar ON ar.id = s.article_id
   WHERE s.deleted_at IS NULL
-    AND to_tsvector('simple', regexp_replace(s.text, '[^[:alnum:]]+', ' ', 'g'))
-        @@ to_tsquery('simple', q || ':*')
+    AND s.words @@ to_tsquery('simple', q || ':*')
   ORDER BY coalesce(ar.published_at, '-infinity'::date) DESC, s.article_id DESC, s.start, s.id
 $$ LANGUAGE sql STABLE;
 CREATE OR REPLACE FUNCTION statements_at(loc integer, published_from date, published_to date)

@@ -64,10 +64,9 @@ RENAMES = {
     "statementsAt": "statements",
 }
 
-# The expressions Quotegraph's indexes are built on (migration 0003_search), so the
+# The columns and expressions Quotegraph's indexes are built on (migration 0003_search), so the
 # plain SQL (and PostGraphile's functions, bench/peer.py) can use the same indexes.
 _SORT = "coalesce({a}.published_at, DATE '-infinity')"
-_WORDS = "to_tsvector('simple', regexp_replace({text}, '[^[:alnum:]]+', ' ', 'g'))"
 _SPEAKER = ("(SELECT json_build_object({fields}) FROM actor sp WHERE sp.id = s.speaker_id)")
 _FEED = (
     "SELECT st.*, ar.title AS a_title, ar.published_at AS a_published,"
@@ -117,7 +116,7 @@ SQL = {
         + _SPEAKER.format(fields="'name', sp.name")
         + ", 'article', json_build_object('title', s.a_title, 'publishedAt', s.a_published))"
         f" ORDER BY {_FEED_ORDER}), '[]'))) FROM ("
-        + _FEED.format(where=f"{_WORDS.format(text='st.text')} @@ to_tsquery('simple', $1 || ':*')",
+        + _FEED.format(where="st.words @@ to_tsquery('simple', $1 || ':*')",
                        limit=20)
         + ") s"
     ),

@@ -24,8 +24,8 @@ down_revision: str | None = '0002_corrections'
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
-# Must stay character for character the expression in api/loaders.py (`_WORDS_PG`), or
-# PostgreSQL will not use the index. Non-alphanumerics become spaces first because the
+# The words of a statement, kept in the generated column statement.words (PostgreSQL),
+# which api/loaders.py searches. Non-alphanumerics become spaces first because the
 # default parser keeps 'example.com', '-5' or '3.5' whole, where FTS5 splits them.
 _PG_WORDS = "to_tsvector('simple', regexp_replace(text, '[^[:alnum:]]+', ' ', 'g'))"
 
@@ -66,7 +66,11 @@ def upgrade() -> None:
         for statement in _SQLITE_UP:
             op.execute(statement)
     else:
-        op.execute(f"CREATE INDEX ix_statement_text_words ON statement USING gin ({_PG_WORDS})")
+        # Stored, so neither a search through the index nor a walk down the feed that
+        # checks each statement recomputes the words (the regexp costs ~10 us a row).
+        op.execute(f"ALTER TABLE statement ADD COLUMN words tsvector "
+                   f"GENERATED ALWAYS AS ({_PG_WORDS}) STORED")
+        op.execute("CREATE INDEX ix_statement_text_words ON statement USING gin (words)")
         op.execute(f"CREATE INDEX {_PG_FEED}")
 
 
@@ -77,3 +81,4 @@ def downgrade() -> None:
     else:
         op.execute("DROP INDEX IF EXISTS ix_article_feed")
         op.execute("DROP INDEX IF EXISTS ix_statement_text_words")
+        op.execute("ALTER TABLE statement DROP COLUMN IF EXISTS words")
