@@ -68,6 +68,11 @@ def settle(url: str) -> None:
 async def _analyze(url: str) -> None:
     conn = await asyncpg.connect(asyncpg_dsn(url))
     try:
+        # Every client of the database (PostGraphile, the plain-SQL limit) gets the custom
+        # plans Quotegraph asks for on its own connections (api/db.py): prepared statements
+        # otherwise fall back to one generic plan blind to the date range or the word.
+        name = make_url(url).database
+        await conn.execute(f'ALTER DATABASE "{name}" SET plan_cache_mode = force_custom_plan')
         await conn.execute("ANALYZE")
     finally:
         await conn.close()
@@ -140,6 +145,7 @@ async def _recreate_pg(url: str) -> None:
         # A scratch database: the loader commits once per article, and waiting for each
         # commit's WAL flush buys nothing here (a crash means reloading anyway).
         await admin.execute(f'ALTER DATABASE "{name}" SET synchronous_commit = off')
+        await admin.execute(f'ALTER DATABASE "{name}" SET plan_cache_mode = force_custom_plan')
     finally:
         await admin.close()
 
