@@ -240,7 +240,7 @@ async def _sql_latency(url: str, runs: int) -> None:
 
 
 async def _latency(url: str, runs: int) -> None:
-    app = create_app(Settings(database_url=url, rate_limit=None))
+    app = create_app(Settings(database_url=url, rate_limit=None, response_cache="off"))
     gid = "TG9jYXRpb246MQ=="  # Location:1, the busy location
     cases = [
         (f"q3 '{RARE}' (0.1%)", Q3, {"q": RARE}),
