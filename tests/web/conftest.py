@@ -1,7 +1,10 @@
-"""Fixtures of the HTTP-layer tests: a seeded database of each kind, and Redis db 3."""
+"""Fixtures of the HTTP-layer tests: a seeded database of each kind, and a Redis database
+the suite may flush (TEST_REDIS_URL, default redis://127.0.0.1:6379/3; unreachable: the
+Redis tests are skipped, saying so)."""
 
 from __future__ import annotations
 
+import os
 from collections.abc import AsyncIterator
 
 import pytest
@@ -11,7 +14,8 @@ from api.db import create_engine
 from api.seed import seed_paths
 from tests.conftest import SEED_FILE
 
-REDIS_URL = "redis://127.0.0.1:6379/3"  # this suite's Redis database, flushed around each test
+# This suite's Redis database, flushed around each test.
+REDIS_URL = os.environ.get("TEST_REDIS_URL") or "redis://127.0.0.1:6379/3"
 SEED_TITLE = "Syrian rebels reject withdrawal plan amid Russia's chilling warnings"
 
 
