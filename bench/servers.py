@@ -30,7 +30,7 @@ class Server:
 
     def rss_mb(self) -> float:
         """Resident memory of the whole process tree (master and workers), in MB."""
-        return sum(_rss_kib(pid) for pid in [self.process.pid, *descendants(self.process.pid)]) / 1024
+        return sum(rss_kib(pid) for pid in [self.process.pid, *descendants(self.process.pid)]) / 1024
 
     def wait_idle(self, timeout: float = 30) -> None:
         """Until the server stops using CPU: requests a finished wrk run left in flight
@@ -47,7 +47,7 @@ class Server:
     def cpu_seconds(self) -> dict[int, float]:
         """CPU time so far of each worker (or of the one process), by pid."""
         pids = descendants(self.process.pid) or [self.process.pid]
-        return {pid: _cpu_seconds(pid) for pid in pids if b"resource_tracker" not in _cmdline(pid)}
+        return {pid: _cpu_seconds(pid) for pid in pids if b"resource_tracker" not in cmdline(pid)}
 
 
 @contextmanager
@@ -102,7 +102,8 @@ def _wait_until_up(name: str, process: subprocess.Popen[bytes], url: str, probe:
     raise ServerFailed(f"{name} did not answer at {url} within 90 s; see {log}")
 
 
-def _children() -> dict[int, list[int]]:
+def process_tree() -> dict[int, list[int]]:
+    """Child pids by parent pid, from /proc."""
     tree: dict[int, list[int]] = {}
     for stat in Path("/proc").glob("[0-9]*/stat"):
         try:
@@ -115,7 +116,7 @@ def _children() -> dict[int, list[int]]:
 
 def descendants(pid: int) -> list[int]:
     """Every process below `pid`, from /proc."""
-    tree, found, stack = _children(), [], [pid]
+    tree, found, stack = process_tree(), [], [pid]
     while stack:
         for child in tree.get(stack.pop(), []):
             found.append(child)
@@ -123,14 +124,16 @@ def descendants(pid: int) -> list[int]:
     return sorted(found)
 
 
-def _cmdline(pid: int) -> bytes:
+def cmdline(pid: int) -> bytes:
+    """A process's command line, raw (empty once it has ended)."""
     try:
         return Path(f"/proc/{pid}/cmdline").read_bytes()
     except OSError:
         return b""
 
 
-def _rss_kib(pid: int) -> int:
+def rss_kib(pid: int) -> int:
+    """A process's resident memory in KiB, from /proc (0 once it has ended)."""
     try:
         status = Path(f"/proc/{pid}/status").read_text()
     except OSError:

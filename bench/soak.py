@@ -34,6 +34,7 @@ from sqlalchemy.engine import make_url
 
 from api.db import create_engine, upgrade
 from api.seed import seed_paths
+from bench.servers import cmdline, process_tree, rss_kib
 
 ROOT = Path(__file__).resolve().parent.parent
 LUA_SCRIPT = Path(__file__).with_name("soak.lua")
@@ -263,48 +264,20 @@ def _wait_for_workers(pid: int, workers: int) -> None:
         time.sleep(0.2)
 
 
-def _children() -> dict[int, list[int]]:
-    """Child pids by parent pid, from /proc."""
-    tree: dict[int, list[int]] = {}
-    for stat in Path("/proc").glob("[0-9]*/stat"):
-        try:
-            fields = stat.read_text().rsplit(")", 1)[1].split()
-        except OSError:
-            continue  # the process ended while we looked
-        tree.setdefault(int(fields[1]), []).append(int(stat.parent.name))
-    return tree
-
-
 def _workers(pid: int) -> list[int]:
     """The server's worker processes: its descendants started by multiprocessing's spawn."""
-    tree = _children()
+    tree = process_tree()
     found, stack = [], list(tree.get(pid, []))
     while stack:
         child = stack.pop()
         stack.extend(tree.get(child, []))
-        if b"spawn_main" in _cmdline(child):  # not the resource tracker beside them
+        if b"spawn_main" in cmdline(child):  # not the resource tracker beside them
             found.append(child)
     return sorted(found)
 
 
-def _cmdline(pid: int) -> bytes:
-    try:
-        return Path(f"/proc/{pid}/cmdline").read_bytes()
-    except OSError:
-        return b""
-
-
-def _rss_of(pid: int) -> int:
-    try:
-        status = Path(f"/proc/{pid}/status").read_text()
-    except OSError:
-        return 0
-    match = re.search(r"^VmRSS:\s+(\d+) kB", status, re.MULTILINE)
-    return int(match.group(1)) if match else 0
-
-
 def _rss_kib(pids: list[int]) -> int:
-    return sum(_rss_of(pid) for pid in pids)
+    return sum(rss_kib(pid) for pid in pids)
 
 
 def _run_wrk(wrk: str, endpoint: str, bodies: Path, connections: int, threads: int,
