@@ -47,7 +47,7 @@ def main(argv: list[str] | None = None) -> int:
     if not source:
         print(f"error: no articles under {', '.join(map(str, folders))}", file=sys.stderr)
         return 2
-    asyncio.run(_empty_database(args.database_url))
+    asyncio.run(empty_database(args.database_url))
     upgrade(args.database_url)
     articles = islice(_repeated(source), args.articles)
     seconds, created, statements, errors = asyncio.run(
@@ -86,7 +86,7 @@ def _repeated(source: list[ArticleInput]) -> Iterator[ArticleInput]:
             yield dataclasses.replace(article, body=body, source=f"{article.source} #{copy}")
 
 
-async def _empty_database(url: str) -> None:
+async def empty_database(url: str) -> None:
     """Create the benchmark database if it is missing, and drop everything in it."""
     parsed = make_url(url)
     server_url = async_url(parsed.set(database="postgres").render_as_string(hide_password=False))

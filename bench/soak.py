@@ -34,6 +34,7 @@ from sqlalchemy.engine import make_url
 
 from api.db import create_engine, upgrade
 from api.seed import seed_paths
+from bench.ingest import empty_database
 from bench.servers import cmdline, process_tree, rss_kib
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -150,31 +151,11 @@ def _write_articles(folder: Path, count: int) -> Path:
 
 def _prepare_database(url: str, articles: Path) -> None:
     """Create the database if missing, empty it, migrate, load the seed and the articles."""
-    asyncio.run(_create_and_empty(url))
+    asyncio.run(empty_database(url))
     upgrade(url)
     started = time.perf_counter()
     report = asyncio.run(_seed(url, [ROOT / "seeds", articles]))
     print(f"seeded {report} in {time.perf_counter() - started:.1f} s", file=sys.stderr)
-
-
-async def _create_and_empty(url: str) -> None:
-    name = make_url(url).database
-    admin = create_engine(make_url(url).set(database="postgres").render_as_string(False))
-    try:
-        async with admin.connect() as conn:
-            conn = await conn.execution_options(isolation_level="AUTOCOMMIT")
-            exists = await conn.scalar(text("SELECT 1 FROM pg_database WHERE datname = :n"), {"n": name})
-            if not exists:
-                await conn.execute(text(f'CREATE DATABASE "{name}"'))
-    finally:
-        await admin.dispose()
-    engine = create_engine(url)
-    try:
-        async with engine.begin() as conn:
-            await conn.execute(text("DROP SCHEMA IF EXISTS public CASCADE"))
-            await conn.execute(text("CREATE SCHEMA public"))
-    finally:
-        await engine.dispose()
 
 
 async def _seed(url: str, paths: list[Path]) -> str:
