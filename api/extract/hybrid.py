@@ -39,6 +39,7 @@ _MIN_QUOTED_CONFIDENCE = 0.5
 _PRONOUNS = frozenset("he she they i we it you".split())
 _APPOSITIVE_CHARS = 80  # longest appositive read between the commas after a name
 _APPOSITIVE_OPENER = re.compile(r"\s+(?:an?|the|of|from)\s")
+_ASIDE = re.compile(r"\s*\([^()]*\)?\s*$")
 _ADJOINING = frozenset({"", ",", ";", "-", "\u2014"})
 
 
@@ -172,7 +173,10 @@ def _sentence_pieces(text: str, sentences: Sequence[Span], source: Span) -> list
 def _closed_appositive(text: str, sentences: Sequence[Span], phrase: Span) -> Span:
     """ "Jo Roe, a spokesperson for the": an appositive opened in the phrase ends
     at its closing comma inside the sentence, whether the phrase runs past that
-    comma (", noted") or stops short of it."""
+    comma (", noted") or stops short of it; a closing aside in brackets goes."""
+    aside = _ASIDE.search(text, phrase.start, phrase.end)  # "Sen. Jo Roe (R-Ga.)"
+    if aside is not None and aside.start() > phrase.start:
+        phrase = Span(phrase.start, aside.start())
     opening = text.find(",", phrase.start, phrase.end)
     if opening < 0:
         return phrase

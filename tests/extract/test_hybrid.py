@@ -169,3 +169,11 @@ def test_a_crf_speaker_becomes_an_actor_named_without_its_title(
     assert [(s.span.text(text), s.speaker) for s in extraction.statements] == [
         ("more buses for the east side", "natalia okafor"),
     ]
+
+
+def test_a_crf_source_loses_its_closing_aside_in_brackets() -> None:
+    text = "Budget day\n\nSen. Omar Reyes (D-Ore.), in a long essay, more buses for the east side.\n"
+    source = {"sen", ".", "omar", "reyes", "(", "d-ore"}
+    assert _speakers(text, source, _BUSES) == [
+        ("more buses for the east side", "Omar Reyes", "Omar Reyes", "Sen."),
+    ]
