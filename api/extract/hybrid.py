@@ -9,16 +9,17 @@ Source phrase nearest the span, else the speaker of the nearest verb cue.
 """
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
 
-from api.extract.actors import Mention, classify_name, person_names
+from api.extract.actors import Mention, classify_name, parse_mention, person_names
 from api.extract.article import parse_article
 from api.extract.crf import RuleMarks, Tagged, Tagger, tag_article
 from api.extract.cues import Cue, CueKind, find_cues
 from api.extract.places import find_places
 from api.extract.quotes import Quote, QuoteKind, find_quotes
-from api.extract.results import ArticleMeta, PlaceRef, Span
+from api.extract.results import ActorKind, ArticleMeta, PlaceRef, Span
 from api.extract.sentences import split_sentences
 from api.extract.speakers import (
     find_speaker,
@@ -36,6 +37,9 @@ _CUE_WINDOW = 200  # characters either side of a span searched for its cue or so
 _MIN_NEW_CONFIDENCE = 0.8
 _MIN_QUOTED_CONFIDENCE = 0.5
 _PRONOUNS = frozenset("he she they i we it you".split())
+_APPOSITIVE_CHARS = 80  # longest appositive read between the commas after a name
+_APPOSITIVE_OPENER = re.compile(r"\s+(?:an?|the|of|from)\s")
+_ASIDE = re.compile(r"\s*\([^()]*\)?\s*$")
 _ADJOINING = frozenset({"", ",", ";", "-", "\u2014"})
 
 
@@ -100,7 +104,7 @@ def _new_draft(
     text: str, paragraphs: Sequence[Span], quotes: Sequence[Quote], tagged: Tagged, span: Span
 ) -> Draft:
     paragraph = _paragraph_of(paragraphs, span.start)
-    speaker = _tagged_source(text, paragraphs[paragraph], tagged.sources, span)
+    speaker = _tagged_source(text, paragraphs[paragraph], quotes, tagged.sources, span)
     cue = None
     if speaker is None:
         cue, speaker = _nearest_speaker(text, paragraphs[paragraph], quotes, span)
@@ -123,16 +127,67 @@ def _quote_speaker(
 
 
 def _tagged_source(
-    text: str, paragraph: Span, sources: Sequence[Span], span: Span
+    text: str, paragraph: Span, quotes: Sequence[Quote], sources: Sequence[Span], span: Span
 ) -> Mention | None:
-    """The CRF's source phrase nearest the span, in its paragraph, as a mention."""
+    """The CRF's source phrase nearest the span, in its paragraph and inside one
+    sentence, read as a mention."""
     near = [s for s in sources if paragraph.start <= s.start < paragraph.end
             and _distance(s, span) <= _CUE_WINDOW]
     if not near:
         return None
-    best = min(near, key=lambda s: _distance(s, span))
-    name = text[best.start : best.end]
-    return Mention(best, name, classify_name(name), pronoun=name.lower() in _PRONOUNS)
+    sentences = split_sentences(text, paragraph, quotes)
+    near = [p for s in near for p in _sentence_pieces(text, sentences, s)
+            if _distance(p, span) <= _CUE_WINDOW]
+    if not near:
+        return None
+    best = min(near, key=lambda p: _distance(p, span))
+    phrase = _closed_appositive(text, sentences, best)
+    name = text[phrase.start : phrase.end]
+    parsed = None if name.lower() in _PRONOUNS else _source_mention(text, phrase)
+    if parsed is not None:
+        return parsed
+    # A phrase no parse reads ("who", "one of three members who") stays as tagged.
+    return Mention(phrase, name, classify_name(name), pronoun=name.lower() in _PRONOUNS)
+
+
+def _source_mention(text: str, phrase: Span) -> Mention | None:
+    """The phrase read as a speaker; "At the debate, Clinton": the person after a
+    comma, when what comes before it names nobody."""
+    mention = parse_mention(text, phrase)
+    comma = text.rfind(",", phrase.start, phrase.end)
+    if comma < 0 or (mention is not None and mention.kind == ActorKind.PERSON):
+        return mention
+    after = parse_mention(text, Span(comma + 1, phrase.end))
+    if after is not None and after.kind == ActorKind.PERSON and not after.pronoun:
+        return after
+    return mention
+
+
+def _sentence_pieces(text: str, sentences: Sequence[Span], source: Span) -> list[Span]:
+    """A source run cut at sentence ends: the CRF's labels may run across one
+    ("..., noted. Prime Minister Jo Roe"), a speaker never does."""
+    pieces = [Span(max(s.start, source.start), min(s.end, source.end)) for s in sentences]
+    return [p for p in pieces if p.start < p.end and text[p.start : p.end].strip(" .,;:")]
+
+
+def _closed_appositive(text: str, sentences: Sequence[Span], phrase: Span) -> Span:
+    """ "Jo Roe, a spokesperson for the": an appositive opened in the phrase ends
+    at its closing comma inside the sentence, whether the phrase runs past that
+    comma (", noted") or stops short of it; a closing aside in brackets goes."""
+    aside = _ASIDE.search(text, phrase.start, phrase.end)  # "Sen. Jo Roe (R-Ga.)"
+    if aside is not None and aside.start() > phrase.start:
+        phrase = Span(phrase.start, aside.start())
+    opening = text.find(",", phrase.start, phrase.end)
+    if opening < 0:
+        return phrase
+    closing = text.find(",", opening + 1, phrase.end)
+    if closing >= 0:
+        return Span(phrase.start, closing)
+    if not _APPOSITIVE_OPENER.match(text, opening + 1, phrase.end):
+        return phrase
+    sentence = _sentence_at(sentences, phrase, phrase.start)
+    closing = text.find(",", phrase.end, min(sentence.end, opening + _APPOSITIVE_CHARS))
+    return Span(phrase.start, closing) if closing >= 0 else phrase
 
 
 def _sentence_at(sentences: Sequence[Span], paragraph: Span, position: int) -> Span:
@@ -150,8 +205,10 @@ def _nearest_speaker(
     """The cue nearest the span (outside it) in its paragraph, and that cue's speaker."""
     lo = max(paragraph.start, span.start - _CUE_WINDOW)
     hi = min(paragraph.end, span.end + _CUE_WINDOW)
+    # A cue inside someone's quotation reports their words, not the span outside it.
     cues = [c for c in find_cues(text, lo, hi)
-            if c.kind == CueKind.VERB and not _overlap(c.span, span)]
+            if c.kind == CueKind.VERB and not _overlap(c.span, span)
+            and not _quoted_elsewhere(quotes, c.span, span)]
     cues.sort(key=lambda c: _distance(c.span, span))
     sentences = split_sentences(text, paragraph, quotes)
     for cue in cues:
@@ -159,6 +216,14 @@ def _nearest_speaker(
         if speaker is not None:
             return cue, speaker
     return None, None
+
+
+def _quoted_elsewhere(quotes: Sequence[Quote], cue: Span, span: Span) -> bool:
+    """Whether the cue sits inside a quotation that does not hold the span."""
+    return any(
+        q.span.start <= cue.start and cue.end <= q.span.end and not _overlap(q.span, span)
+        for q in quotes
+    )
 
 
 def _resolve_new(drafts: Sequence[Draft]) -> list[Draft]:

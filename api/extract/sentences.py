@@ -31,6 +31,17 @@ def split_sentences(text: str, paragraph: Span, quotes: Sequence[Quote]) -> list
     return [s for s in sentences if text[s.start : s.end].strip()]
 
 
+def last_sentence_start(text: str, start: int, end: int) -> int:
+    """Where the last sentence between `start` and `end` begins, quotation marks or
+    not: a cue inside a quotation ("... guarantees. We have said") has its subject
+    after the break, though `split_sentences` keeps the quotation whole."""
+    begin = start
+    for match in _BREAK.finditer(text, start, end):
+        if not after_abbreviation(text, match.start()):
+            begin = match.end()
+    return begin
+
+
 def _inside_quote(position: int, quotes: Sequence[Quote]) -> bool:
     # The next sentence would start inside a quotation: the quote goes on.
     return any(q.span.start < position < q.span.end for q in quotes)

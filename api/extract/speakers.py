@@ -13,7 +13,7 @@ from api.extract.cues import HEARER_VERBS, Cue, lemma_of
 from api.extract.gender import Gender, compatible, pronoun_gender
 from api.extract.quotes import Quote
 from api.extract.results import ActorKind, Span
-from api.extract.sentences import after_abbreviation
+from api.extract.sentences import after_abbreviation, last_sentence_start
 
 # Where a subject phrase can begin: clause punctuation and subordinators, and
 # "and" before a pronoun that ends the phrase ("... and she accused").
@@ -205,6 +205,7 @@ def _left_edge(text: str, sentence: Span, end: int, quotes: Sequence[Quote]) -> 
     for quote in quotes:
         if sentence.start <= quote.span.end <= end:
             left = max(left, quote.span.end)
+    left = last_sentence_start(text, left, end)
     # Before "..., said" a clause between commas is an appositive: its "that",
     # "whose" or "which" opens no subject ("Jo Roe, clad in a cape that named
     # Lee, said"; "Jo Roe, whose firm makes tools, said").

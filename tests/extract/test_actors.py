@@ -148,3 +148,25 @@ def test_outlet_like_names_are_media(name: str, kind: ActorKind) -> None:
 def test_possessive_pronouns_stand_for_what_their_subject_forms_do() -> None:
     assert pronoun_kinds("his") == pronoun_kinds("he") == frozenset({ActorKind.PERSON})
     assert pronoun_kinds("its") == pronoun_kinds("it")
+
+
+@pytest.mark.parametrize(
+    ("phrase", "name", "title"),
+    [
+        ("Foreign Minister Sergei Lavrov", "Sergei Lavrov", "Foreign Minister"),
+        ("Colonel Natalia Okafor", "Natalia Okafor", "Colonel"),
+        ("Mayor Mona Vasquez", "Mona Vasquez", "Mayor"),
+        ("General Omar Haddad", "Omar Haddad", "General"),
+        ("Prime Minister George Baraka", "George Baraka", "Prime Minister"),
+        ("Interior Minister Nabil Fischer-Gallagher", "Nabil Fischer-Gallagher", "Interior Minister"),
+        ("Deputy Foreign Minister Nadia Rahimi", "Nadia Rahimi", "Deputy Foreign Minister"),
+    ],
+)
+def test_military_and_civic_titles_are_peeled_like_ministers(
+    phrase: str, name: str, title: str
+) -> None:
+    mention = parse_mention(phrase, Span(0, len(phrase)))
+    assert mention is not None
+    assert (mention.name, mention.title, mention.span.text(phrase), mention.kind) == (
+        name, title, name, ActorKind.PERSON
+    )

@@ -100,3 +100,80 @@ def test_an_unquoted_crf_span_at_even_odds_is_left_out() -> None:
     tagger = _StubTagger(set(), words, 0.6)
     drafts = hybrid_drafts(text, reading.meta.paragraphs, reading.quotes, reading.drafts, tagger)
     assert drafts == []
+
+
+def _speakers(text: str, source: set[str], content: set[str]) -> list[tuple[str, str, str, str | None]]:
+    """(content, speaker span, speaker name, speaker title) of every draft."""
+    reading = read_with_rules(text)
+    tagger = _StubTagger(source, content, 0.95)
+    drafts = hybrid_drafts(text, reading.meta.paragraphs, reading.quotes, reading.drafts, tagger)
+    return [
+        (d.content.text(text), d.speaker.span.text(text), d.speaker.name, d.speaker.title)
+        for d in drafts if d.speaker is not None
+    ]
+
+
+_BUSES = {"more", "buses", "for", "the", "east", "side"}
+
+
+def test_a_crf_source_running_across_a_sentence_end_keeps_the_sentence_nearest() -> None:
+    text = ("Budget day\n\nDana Wells spoke first. Colonel Omar Reyes, an aide to Mayor Lee, "
+            "more buses for the east side.\n")
+    source = {"first", ".", "colonel", "omar", "reyes", ",", "an", "aide", "to"}
+    # The CRF's run is "first. Colonel Omar Reyes, an aide to": cut at the sentence
+    # end, the appositive read to its closing comma, the title peeled off the name.
+    assert _speakers(text, source, _BUSES) == [
+        ("more buses for the east side", "Omar Reyes", "Omar Reyes", "Colonel"),
+    ]
+
+
+def test_a_crf_source_running_past_its_appositive_ends_at_the_closing_comma() -> None:
+    text = ("Budget day\n\nOmar Reyes, an aide to Mayor Lee, in a long essay, "
+            "more buses for the east side.\n")
+    source = {"omar", "reyes", ",", "an", "aide", "to", "mayor", "lee", "in", "a", "long", "essay"}
+    assert _speakers(text, source, _BUSES) == [
+        ("more buses for the east side", "Omar Reyes", "Omar Reyes", "aide to Mayor Lee"),
+    ]
+
+
+def test_a_crf_source_opening_with_a_setting_is_the_person_after_its_comma() -> None:
+    text = "Budget day\n\nAt a hearing, Dana Wells more buses for the east side.\n"
+    source = {"at", "a", "hearing", ",", "dana", "wells"}
+    assert _speakers(text, source, _BUSES) == [
+        ("more buses for the east side", "Dana Wells", "Dana Wells", None),
+    ]
+
+
+def test_a_cue_inside_another_quotation_gives_a_crf_span_no_speaker() -> None:
+    text = 'Budget day\n\nThe mood was tense. "We have said this many times," Dana Wells said.\n'
+    reading = read_with_rules(text)
+    tagger = _StubTagger(set(), {"the", "mood", "was", "tense"}, 0.95)
+    drafts = hybrid_drafts(text, reading.meta.paragraphs, reading.quotes, reading.drafts, tagger)
+    assert [(d.content.text(text), d.speaker.span.text(text) if d.speaker else None)
+            for d in drafts] == [
+        ("The mood was tense", "Dana Wells"),
+        ('"We have said this many times,"', "Dana Wells"),
+    ]
+
+
+def test_a_crf_speaker_becomes_an_actor_named_without_its_title(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    text = "Budget day\n\nColonel Natalia Okafor, in a long essay, more buses for the east side.\n"
+    tagger = _StubTagger({"colonel", "natalia", "okafor"}, _BUSES, 0.95)
+    monkeypatch.setattr(extract, "load_tagger", lambda: tagger)
+    extraction = extract.extract_article(text)
+    assert [(a.key, a.name, a.title) for a in extraction.actors] == [
+        ("natalia okafor", "Natalia Okafor", "Colonel"),
+    ]
+    assert [(s.span.text(text), s.speaker) for s in extraction.statements] == [
+        ("more buses for the east side", "natalia okafor"),
+    ]
+
+
+def test_a_crf_source_loses_its_closing_aside_in_brackets() -> None:
+    text = "Budget day\n\nSen. Omar Reyes (D-Ore.), in a long essay, more buses for the east side.\n"
+    source = {"sen", ".", "omar", "reyes", "(", "d-ore"}
+    assert _speakers(text, source, _BUSES) == [
+        ("more buses for the east side", "Omar Reyes", "Omar Reyes", "Sen."),
+    ]

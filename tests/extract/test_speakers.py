@@ -236,3 +236,19 @@ def test_adverbs_and_auxiliaries_left_of_the_cue() -> None:
     assert _speaker("Few voters would ever admit that they lost.", "admit") == (
         "Few voters", "Few voters"
     )
+
+
+def test_a_subject_inside_a_quotation_starts_after_its_sentence_break() -> None:
+    # The sentence splitter keeps a quotation whole; its subject still stops at "."
+    text = '"We welcome the plan. We have said this many times," Mayor Jo Roe noted.'
+    assert _speaker(text, "have said") == ("We", "We")
+
+
+def test_a_subject_never_reaches_back_over_a_sentence_break() -> None:
+    text = "The talks ended. Prime Minister Jo Roe said more would follow."
+    whole = Span(0, len(text))
+    mention = find_speaker(text, whole, _cue(text, "said"), [])
+    assert mention is not None
+    assert (mention.span.text(text), mention.name, mention.title) == (
+        "Jo Roe", "Jo Roe", "Prime Minister"
+    )
