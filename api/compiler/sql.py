@@ -16,10 +16,11 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
+from dataclasses import field as attribute
 from typing import Any
 
 from graphql.execution.values import VariableValues, get_argument_values
-from sqlalchemy import FromClause, Select, Table, and_, case, func, or_, select
+from sqlalchemy import FromClause, Select, Table, and_, case, func, literal, or_, select
 from sqlalchemy.sql.expression import ScalarSelect
 
 from api import models
@@ -125,6 +126,11 @@ class Builder:
 
     dialect: Dialect
     variables: VariableValues
+    # Rows looked up by a primary key the request gave (`actor(id:)`, `node(id:)`): their
+    # lists filter on that value, not on a correlated column, so the planner sees which
+    # parent it is (a prolific speaker's statements walk the feed index; a rare one's
+    # are fetched and sorted) instead of guessing an average.
+    _known: dict[FromClause, int] = attribute(default_factory=dict, compare=False)
 
     def statement(self, plan: p.Plan) -> Select[Any]:
         """SELECT of one row, one column: the JSON text of `data`."""
@@ -189,7 +195,9 @@ class Builder:
         return self._by_pk(type_name, field.by_type[type_name], pk)
 
     def _by_pk(self, type_name: str, fields: p.Selection, pk: int) -> Expr:
-        table, value = self._one(type_name, fields)
+        table = TABLES[type_name].alias()
+        self._known[table] = pk
+        value = self._object(fields, table, type_name)
         query = select(value).where(table.c.id == pk)
         if type_name == "Statement":  # tombstones are hidden from every read
             query = query.where(table.c.deleted_at.is_(None))
@@ -254,8 +262,13 @@ class Builder:
         query = source.query.with_only_columns(func.count(), maintain_column_froms=True)
         if source.parent is not None:
             assert row is not None
-            query = query.where(source.parent == row.c.id)
+            query = query.where(source.parent == self._parent_id(row))
         return query.correlate(row).scalar_subquery()
+
+    def _parent_id(self, row: FromClause) -> Expr:
+        """The id of `row` as a list under it filters on: the known key, else the column."""
+        pk = self._known.get(row)
+        return row.c.id if pk is None else literal(pk)
 
     # --- connections ------------------------------------------------------------------
 
@@ -276,7 +289,8 @@ class Builder:
         if any(not isinstance(part, (p.TotalCount, p.Constant)) for part in field.parts):
             table = TABLES[field.type_name]
             columns = [table.c[name] for name in _row_columns(field)]
-            page = _page(source, columns, window, row)
+            parent = None if row is None else self._parent_id(row)
+            page = _page(source, columns, window, row, parent)
         pairs = [
             (part.key, self._part(part, field, source, window, page, row)) for part in field.parts
         ]
@@ -373,7 +387,11 @@ def _columns(fields: p.Selection) -> set[str]:
 
 
 def _page(
-    source: Source, columns: Sequence[Expr], window: Window, row: FromClause | None
+    source: Source,
+    columns: Sequence[Expr],
+    window: Window,
+    row: FromClause | None,
+    parent: Expr | None,
 ) -> FromClause:
     """The page's rows (size + 1 of them, to know if more follow), numbered in the
     direction of travel, with their sort values (qg_k0...) and how many there are.
@@ -381,8 +399,8 @@ def _page(
     Only the `columns` the plan reads are selected: each level of subquery copies them."""
     query = source.query.with_only_columns(*columns, maintain_column_froms=True)
     if source.parent is not None:
-        assert row is not None
-        query = query.where(source.parent == row.c.id)
+        assert parent is not None
+        query = query.where(source.parent == parent)
     if window.after is not None:
         query = query.where(beyond(source.keys, window.after, ahead=True))
     if window.before is not None:
