@@ -107,7 +107,7 @@ SQL = {
         "'text', s.text, 'kind', s.kind, 'article', json_build_object('title', s.a_title,"
         f" 'publishedAt', s.a_published), 'locations', {_STATEMENT_LOCATIONS})"
         f" ORDER BY {_FEED_ORDER}), '[]') FROM ("
-        + _FEED.format(where="st.speaker_id = ac.id", limit=50)
+        + _FEED.format(where="st.speaker_id = $1", limit=50)
         + ") s))) FROM actor ac WHERE ac.id = $1))"
     ),
     "q3": (
