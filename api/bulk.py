@@ -36,6 +36,7 @@ from api.seed import SeedReport, extract, iter_articles
 
 log = logging.getLogger(__name__)
 _PR_SET_PDEATHSIG = 1  # from <linux/prctl.h>
+CHUNK = 8  # articles per task sent to an extraction worker
 
 Extractor = Callable[[ArticleInput], Extraction]
 Extracted = tuple[ArticleInput, Extraction]
@@ -138,25 +139,46 @@ async def load_paths(
 async def _extracted(
     pool: Executor, articles: Iterable[ArticleInput], extractor: Extractor, in_flight: int
 ) -> AsyncGenerator[tuple[ArticleInput, Extraction | _Failed], None]:
-    """Extractions in input order, at most `in_flight` articles submitted ahead."""
+    """Extractions in input order, at most about `in_flight` articles submitted ahead.
+
+    Articles go to the workers `CHUNK` at a time: one task per article spent a few
+    percent of the run on the pool's bookkeeping and pipe round trips."""
     loop = asyncio.get_running_loop()
-    queue: deque[tuple[ArticleInput, asyncio.Future[Extraction | _Failed]]] = deque()
+    queue: deque[tuple[list[ArticleInput], asyncio.Future[list[Extraction | _Failed]]]] = deque()
     try:
-        for article in articles:
-            queue.append((article, loop.run_in_executor(pool, _extract, extractor, article)))
-            if len(queue) >= in_flight:
-                article, future = queue.popleft()
-                yield article, await future
+        for chunk in _chunks(articles, CHUNK):
+            queue.append((chunk, loop.run_in_executor(pool, _extract_all, extractor, chunk)))
+            if len(queue) * CHUNK >= in_flight:
+                chunk, future = queue.popleft()
+                for item in zip(chunk, await future, strict=True):
+                    yield item
         while queue:
-            article, future = queue.popleft()
-            yield article, await future
+            chunk, future = queue.popleft()
+            for item in zip(chunk, await future, strict=True):
+                yield item
     finally:
         for _, future in queue:  # abandoned (an error upstream): nobody will read them
             future.cancel()
 
 
-def _extract(extractor: Extractor, article: ArticleInput) -> Extraction | _Failed:
+def _chunks(articles: Iterable[ArticleInput], size: int) -> Iterator[list[ArticleInput]]:
+    chunk: list[ArticleInput] = []
+    for article in articles:
+        chunk.append(article)
+        if len(chunk) == size:
+            yield chunk
+            chunk = []
+    if chunk:
+        yield chunk
+
+
+def _extract_all(extractor: Extractor, articles: list[ArticleInput]) -> list[Extraction | _Failed]:
     """Runs in a worker process."""
+    return [_extract(extractor, article) for article in articles]
+
+
+def _extract(extractor: Extractor, article: ArticleInput) -> Extraction | _Failed:
+    """One article's extraction, or why it failed."""
     try:
         return extractor(article)
     except Exception as exc:  # one article's failure must not stop the others
