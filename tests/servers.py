@@ -1,4 +1,5 @@
-"""Real server processes for tests that need a socket: `python -m api serve` on a free port."""
+"""Servers for tests: the app in process (`app_client`), or real server processes for tests
+that need a socket (`python -m api serve` on a free port)."""
 from __future__ import annotations
 
 import asyncio
@@ -15,10 +16,29 @@ import anyio
 import httpx
 import pytest
 import uvicorn
+from starlette.applications import Starlette
 from starlette.types import ASGIApp
+
+from api.app import create_app
+from api.settings import Settings
 
 ROOT = Path(__file__).resolve().parent.parent
 STARTUP_SECONDS = 60
+
+
+@asynccontextmanager
+async def app_client(
+    app: Starlette | Settings, headers: dict[str, str] | None = None
+) -> AsyncIterator[httpx.AsyncClient]:
+    """An HTTP client on `app` (or the app for these settings) in this process, with its
+    lifespan running (engines, cache listeners) for as long as the client is open."""
+    served = create_app(app) if isinstance(app, Settings) else app
+    async with served.router.lifespan_context(served):
+        transport = httpx.ASGITransport(app=served)
+        async with httpx.AsyncClient(
+            transport=transport, base_url="http://test", headers=headers
+        ) as http:
+            yield http
 
 
 def free_port() -> int:

@@ -11,7 +11,6 @@ import httpx
 import pytest
 from sqlalchemy.ext.asyncio import AsyncEngine
 
-from api.app import create_app
 from api.cli import main
 from api.extract import extract_article
 from api.extract.results import Extraction, Span, StatementKind, StatementRef
@@ -20,6 +19,7 @@ from api.seed import seed_paths
 from api.settings import Settings
 from tests.conftest import SEED_FILE
 from tests.schema.helpers import run_query
+from tests.servers import app_client
 
 pytestmark = pytest.mark.anyio
 
@@ -56,14 +56,8 @@ async def editor(engine: AsyncEngine, database_url: str) -> AsyncIterator[httpx.
     """The seed article loaded, and a client with a token on an app over it."""
     await seed_paths(engine, [SEED_FILE])
     settings = Settings(database_url=database_url, api_tokens=(("editor", TOKEN),))
-    app = create_app(settings)
-    async with app.router.lifespan_context(app):
-        transport = httpx.ASGITransport(app=app)
-        async with httpx.AsyncClient(
-            transport=transport, base_url="http://test",
-            headers={"Authorization": f"Bearer {TOKEN}"},
-        ) as http:
-            yield http
+    async with app_client(settings, {"Authorization": f"Bearer {TOKEN}"}) as http:
+        yield http
 
 
 async def _statement(client: httpx.AsyncClient, opening: str) -> dict[str, Any]:

@@ -6,7 +6,6 @@ import asyncio
 import datetime as dt
 import re
 from collections.abc import AsyncIterator, Iterator
-from contextlib import asynccontextmanager
 from pathlib import Path
 from typing import Any
 
@@ -18,12 +17,12 @@ from sqlalchemy import event, text
 from sqlalchemy.engine import Engine
 from sqlmodel.ext.asyncio.session import AsyncSession
 
-from api.app import create_app
 from api.db import create_engine, is_sqlite, upgrade
 from api.kinds import StatementKind
 from api.models import Article, Statement
 from api.settings import Settings
 from tests.schema.helpers import run_query
+from tests.servers import app_client
 
 pytestmark = pytest.mark.anyio
 
@@ -73,15 +72,6 @@ async def _names(url: str) -> list[str]:
         await engine.dispose()
 
 
-@asynccontextmanager
-async def _app_client(settings: Settings) -> AsyncIterator[httpx.AsyncClient]:
-    app = create_app(settings)
-    async with app.router.lifespan_context(app):
-        transport = httpx.ASGITransport(app=app)
-        async with httpx.AsyncClient(transport=transport, base_url="http://test") as http:
-            yield http
-
-
 @pytest.fixture(params=["compiled", "resolvers"])
 async def client(
     database_url: str, request: pytest.FixtureRequest
@@ -93,7 +83,7 @@ async def client(
     if compiled and not is_sqlite(database_url):
         pytest.skip("compiled SQL on PostgreSQL bypasses SQLAlchemy's events")
     settings = Settings(database_url=database_url, compiled_sql=compiled, response_cache="off")
-    async with _app_client(settings) as http:
+    async with app_client(settings) as http:
         yield http
 
 
@@ -124,11 +114,8 @@ async def test_the_migration_indexes_existing_rows_and_downgrades(database_url: 
     await _add(database_url, TEXTS[1:2])  # written while nothing indexes the text
     await asyncio.to_thread(upgrade, database_url)
     assert await _names(database_url) == expected
-    app = create_app(Settings(database_url=database_url))
-    async with app.router.lifespan_context(app):
-        transport = httpx.ASGITransport(app=app)
-        async with httpx.AsyncClient(transport=transport, base_url="http://test") as client:
-            data = await run_query(client, SEARCH, {"q": "numb"})
+    async with app_client(Settings(database_url=database_url)) as client:
+        data = await run_query(client, SEARCH, {"q": "numb"})
     assert [n["text"] for n in data["statements"]["nodes"]] == TEXTS[1:2] + TEXTS[:1]
 
 
@@ -147,7 +134,7 @@ async def test_total_count_is_queried_only_when_selected(
     visible = not compiled or is_sqlite(database_url)
     settings = Settings(database_url=database_url, compiled_sql=compiled, response_cache="off",
                         debug=True)
-    async with _app_client(settings) as client:
+    async with app_client(settings) as client:
         executed.clear()
         uncounted = (await client.post("/graphql", json={"query": UNCOUNTED})).json()
         uncounted_sql = [sql for sql, _ in executed]

@@ -11,12 +11,12 @@ from sqlalchemy import text
 from sqlalchemy.ext.asyncio import AsyncEngine
 from sqlmodel.ext.asyncio.session import AsyncSession
 
-from api.app import create_app
 from api.extract.results import ArticleMeta, Extraction, Span, StatementKind, StatementRef
 from api.models import Article, Statement
 from api.reextract import reextract
 from api.settings import Settings
 from tests.schema.helpers import gid, run_query
+from tests.servers import app_client
 
 pytestmark = pytest.mark.anyio
 
@@ -65,14 +65,9 @@ async def ids(engine: AsyncEngine) -> dict[str, int]:
 @pytest.fixture
 async def client(database_url: str) -> AsyncIterator[httpx.AsyncClient]:
     """A client with an editor's token on an app over the test database."""
-    app = create_app(Settings(database_url=database_url, api_tokens=(("editor", TOKEN),)))
-    async with app.router.lifespan_context(app):
-        transport = httpx.ASGITransport(app=app)
-        async with httpx.AsyncClient(
-            transport=transport, base_url="http://test",
-            headers={"Authorization": f"Bearer {TOKEN}"},
-        ) as http:
-            yield http
+    settings = Settings(database_url=database_url, api_tokens=(("editor", TOKEN),))
+    async with app_client(settings, {"Authorization": f"Bearer {TOKEN}"}) as http:
+        yield http
 
 
 async def _found(client: httpx.AsyncClient, search: str | None) -> list[str]:

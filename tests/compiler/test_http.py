@@ -14,7 +14,6 @@ import pytest
 from sqlalchemy import text
 from sqlalchemy.ext.asyncio import AsyncEngine
 
-from api.app import create_app
 from api.compiler import Compiler
 from api.compiler.sql import Builder
 from api.errors import SettingsError
@@ -23,17 +22,16 @@ from api.settings import Settings
 from tests.compiler.test_equivalence import Q1, Q5
 from tests.conftest import SEED_FILE
 from tests.schema.helpers import post_query
+from tests.servers import app_client
 
 pytestmark = pytest.mark.anyio
 
 
 @asynccontextmanager
 async def _client(database_url: str, *, compiled: bool) -> AsyncIterator[httpx.AsyncClient]:
-    app = create_app(Settings(database_url=database_url, debug=True, compiled_sql=compiled))
-    async with app.router.lifespan_context(app):
-        transport = httpx.ASGITransport(app=app)
-        async with httpx.AsyncClient(transport=transport, base_url="http://test") as http:
-            yield http
+    settings = Settings(database_url=database_url, debug=True, compiled_sql=compiled)
+    async with app_client(settings) as http:
+        yield http
 
 
 async def _post_both(
@@ -96,11 +94,8 @@ async def test_the_timeout_stops_a_compiled_query(
         await asyncio.sleep(5)
 
     monkeypatch.setattr(Compiler, "_run", slow)
-    app = create_app(Settings(database_url=database_url, query_timeout_ms=50))
-    async with app.router.lifespan_context(app):
-        transport = httpx.ASGITransport(app=app)
-        async with httpx.AsyncClient(transport=transport, base_url="http://test") as http:
-            body = (await http.post("/graphql", json={"query": Q1})).json()
+    async with app_client(Settings(database_url=database_url, query_timeout_ms=50)) as http:
+        body = (await http.post("/graphql", json={"query": Q1})).json()
     assert body["errors"][0]["extensions"] == {"code": "QUERY_TOO_COMPLEX", "timeoutMs": 50}
 
 

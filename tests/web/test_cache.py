@@ -19,7 +19,6 @@ import asyncpg
 import httpx
 import pytest
 from redis.asyncio import Redis
-from starlette.applications import Starlette
 
 from api.app import create_app
 from api.context import build_context
@@ -29,6 +28,7 @@ from api.events import PostgresBus, libpq_dsn
 from api.seed import seed_paths
 from api.settings import Settings
 from tests.articles import CEASEFIRE, CEASEFIRE_TITLE
+from tests.servers import app_client
 from tests.web.conftest import REDIS_URL, SEED_TITLE, seed
 
 pytestmark = pytest.mark.anyio
@@ -46,16 +46,8 @@ WAIT_SECONDS = 30  # a change another connection made must be seen within this (
 
 @asynccontextmanager
 async def _client(settings: Settings) -> AsyncIterator[httpx.AsyncClient]:
-    async with _served_app(create_app(settings)) as client:
+    async with app_client(create_app(settings)) as client:
         yield client
-
-
-@asynccontextmanager
-async def _served_app(app: Starlette) -> AsyncIterator[httpx.AsyncClient]:
-    async with app.router.lifespan_context(app):
-        transport = httpx.ASGITransport(app=app)
-        async with httpx.AsyncClient(transport=transport, base_url="http://test") as http:
-            yield http
 
 
 def _settings(url: str, **changes: Any) -> Settings:
@@ -398,7 +390,7 @@ async def _settled(heard: list[str], expected: list[str]) -> bool:
 async def test_a_blind_cache_serves_nothing_until_it_hears_again(seeded: str) -> None:
     app = create_app(_settings(seeded))
     cache = app.state.cache
-    async with _served_app(app) as client:
+    async with app_client(app) as client:
         await _post(client, TITLES, first=3)
         cache.blind()
         blind = await _post(client, TITLES, first=3)

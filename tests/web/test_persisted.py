@@ -15,9 +15,9 @@ import httpx
 import pytest
 from redis.asyncio import Redis
 
-from api.app import create_app
 from api.settings import Settings
 from tests.conftest import ROOT
+from tests.servers import app_client
 from tests.web.conftest import REDIS_URL, SEED_TITLE
 
 pytestmark = pytest.mark.anyio
@@ -50,11 +50,8 @@ def _data(response: httpx.Response) -> dict[str, Any]:
 
 @asynccontextmanager
 async def _client(url: str, **changes: Any) -> AsyncIterator[httpx.AsyncClient]:
-    app = create_app(Settings(database_url=url, rate_limit=None, **changes))
-    async with app.router.lifespan_context(app):
-        transport = httpx.ASGITransport(app=app)
-        async with httpx.AsyncClient(transport=transport, base_url="http://test") as http:
-            yield http
+    async with app_client(Settings(database_url=url, rate_limit=None, **changes)) as http:
+        yield http
 
 
 async def test_an_unknown_hash_gets_the_error_apollo_clients_retry_on(seeded: str) -> None:
