@@ -8,7 +8,6 @@ rate limit on /graphql, and the request body limit.
 from __future__ import annotations
 
 import logging
-import os
 import time
 from collections.abc import AsyncIterator, Iterator
 from contextlib import asynccontextmanager
@@ -25,7 +24,7 @@ from starlette.staticfiles import StaticFiles
 from strawberry.extensions import SchemaExtension
 from strawberry.types import ExecutionContext
 
-from api.context import Context
+from api.context import Context, debug_extensions
 from api.db import count_statements, create_engine
 from api.events import create_bus
 from api.settings import Settings
@@ -58,11 +57,7 @@ class QueryMetrics(SchemaExtension):
         context = self.execution_context.context
         if not (isinstance(context, Context) and context.debug):
             return {}
-        return {
-            "sqlStatements": self._statements[0],
-            "timeMs": round(self._elapsed_ms, 2),
-            "worker": os.getpid(),
-        }
+        return debug_extensions(self._statements[0], self._elapsed_ms)
 
 
 def create_app(settings: Settings) -> Starlette:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import uuid
 from dataclasses import dataclass, field
 
@@ -48,6 +49,12 @@ class Context:
     tokens_configured: bool = False
     # Queries are private (QUOTEGRAPH_PRIVATE_QUERIES) and this request has no valid token.
     token_required: bool = False
+
+
+def debug_extensions(sql_statements: int, elapsed_ms: float) -> dict[str, object]:
+    """What a response's `extensions` carry in debug mode (QUOTEGRAPH_DEBUG), whichever
+    path answered: SQL statements run, time taken, and the serving process."""
+    return {"sqlStatements": sql_statements, "timeMs": round(elapsed_ms, 2), "worker": os.getpid()}
 
 
 def build_context(

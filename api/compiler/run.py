@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import asyncio
 import logging
-import os
 import time
 from collections import OrderedDict
 from collections.abc import Hashable, Mapping
@@ -44,7 +43,7 @@ from strawberry.types import ExecutionResult
 from api.compiler.dialect import Dialect, dialect_of
 from api.compiler.plan import Plan, Unsupported, build_plan, directive_variables
 from api.compiler.sql import Builder
-from api.context import Context
+from api.context import Context, debug_extensions
 from api.db import count_statements, note_statement, open_read_pool
 from api.schema.errors import ClientError
 from api.schema.limits import Limits, check_shape, query_cost
@@ -198,9 +197,7 @@ class Compiler:
         extensions: dict[str, Any] = {} if self._limits is None else {"cost": prepared.cost}
         if context.debug:
             elapsed = (time.perf_counter() - started) * 1000
-            extensions.update(
-                sqlStatements=counter[0], timeMs=round(elapsed, 2), worker=os.getpid()
-            )
+            extensions.update(debug_extensions(counter[0], elapsed))
         return ExecutionResult(data=orjson.loads(text), errors=None, extensions=extensions)
 
     async def _fetch(self, prepared: _Prepared) -> str:

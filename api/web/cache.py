@@ -22,7 +22,6 @@ from __future__ import annotations
 
 import hashlib
 import logging
-import os
 import sqlite3
 import time
 from collections import OrderedDict
@@ -38,6 +37,7 @@ from sqlalchemy.engine import make_url
 from starlette.responses import Response
 from strawberry.http import GraphQLRequestData
 
+from api.context import debug_extensions
 from api.db import is_sqlite
 from api.errors import SettingsError
 from api.settings import Settings
@@ -331,7 +331,7 @@ class ResponseCache:
         """In debug mode a hit says so: no SQL ran, and which worker answered."""
         body = orjson.loads(answer.body)
         extensions = body.setdefault("extensions", {})
-        extensions.update(sqlStatements=0, timeMs=0.0, worker=os.getpid(), responseCache="hit")
+        extensions.update(debug_extensions(0, 0.0), responseCache="hit")
         return Answer.of(orjson.dumps(body), answer.media_type)
 
 
