@@ -11,11 +11,11 @@ stopped with a clear error.
 from __future__ import annotations
 
 import asyncio
+import json
 import uuid
 from collections.abc import Iterator
 
-import orjson
-from cross_web import AsyncHTTPRequestAdapter, HTTPException
+from cross_web import AsyncHTTPRequestAdapter, HTTPException, StarletteRequestAdapter
 from graphql import GraphQLError
 from sqlalchemy.ext.asyncio import AsyncEngine
 from starlette.requests import Request
@@ -39,8 +39,9 @@ from api.settings import Settings
 from api.web.cache import CachedAnswer, ResponseCache, note_errors, note_operation
 from api.web.etags import cache_control, conditional
 from api.web.graphiql import graphiql_page
+from api.web.payload import Refused, parse_json, read_body, read_query_string, request_data
 from api.web.persisted import PersistedQueries, PersistedQueryError
-from api.web.responses import JSON, error_response, negotiate
+from api.web.responses import JSON, encode, error_response, negotiate
 from api.web.tokens import bearer_name
 
 _MEDIA_TYPE = "quotegraph.media_type"  # where the negotiated type waits in the ASGI scope
@@ -88,9 +89,20 @@ class OperationRouting(SchemaExtension):
         yield
 
 
+class _RequestAdapter(StarletteRequestAdapter):
+    """Strawberry's view of a request, keeping the request itself: its raw query string
+    is read strictly (api.web.payload), not through Starlette's lenient parse."""
+
+    def __init__(self, request: Request) -> None:
+        super().__init__(request)
+        self.request = request
+
+
 class GraphQLView(GraphQL[Context, None]):
     """/graphql: queries by GET and POST, GraphiQL for browsers, subscriptions over
     websockets (graphql-transport-ws only), a fresh context per request or connection."""
+
+    request_adapter_class = _RequestAdapter
 
     def __init__(
         self,
@@ -116,6 +128,7 @@ class GraphQLView(GraphQL[Context, None]):
             schema, graphql_ide="graphiql", subscription_protocols=(GRAPHQL_TRANSPORT_WS_PROTOCOL,)
         )
         self._engine = engine
+        self._batch_max = settings.batch_max
         self._events = events
         self._debug = settings.debug
         self._timeout = settings.query_timeout_ms / 1000 if settings.query_timeout_ms else None
@@ -165,6 +178,8 @@ class GraphQLView(GraphQL[Context, None]):
                 error.status_code, _sentence(error.reason), BAD_USER_INPUT, accept=accept,
                 headers={"Allow": "GET, POST"} if error.status_code == 405 else None,
             )
+        except Refused as error:
+            response = error_response(error.status, error.message, BAD_USER_INPUT, accept=accept)
         except PersistedQueryError as error:
             response = error_response(error.status, error.message, error.code, accept=accept)
         except CachedAnswer as hit:
@@ -273,11 +288,33 @@ class GraphQLView(GraphQL[Context, None]):
             )
             return ExecutionResult(data=None, errors=[error], extensions={"cost": context.cost})
 
+    async def parse_http_body(
+        self, request: AsyncHTTPRequestAdapter
+    ) -> GraphQLRequestData | list[GraphQLRequestData]:
+        """The operation(s) a GET's parameters or a POST's JSON body ask for, read
+        strictly by api.web.payload (a refusal raises `Refused`)."""
+        assert isinstance(request, _RequestAdapter)
+        if request.method == "GET":
+            return request_data(read_query_string(request.request.scope["query_string"]),
+                                batch_max=0)
+        body = read_body(request.content_type, await request.get_body())
+        return request_data(body, batch_max=self._batch_max)
+
+    def decode_json(self, data: str | bytes) -> object:
+        """Websocket messages, as strictly as HTTP bodies; a refusal is a JSONDecodeError,
+        which closes the socket with 4400."""
+        text = data.decode("utf-8", "surrogateescape") if isinstance(data, bytes) else data
+        try:
+            return parse_json(text, "The message")
+        except Refused as refused:
+            raise json.JSONDecodeError(refused.message, "", 0) from None
+
     def encode_json(self, data: object) -> str:
-        """orjson for every response, compiled or not, so both serialise alike (and fast).
+        """orjson for every response, compiled or not, so both serialise alike (and fast);
+        text a client sent that cannot be UTF-8 (a lone surrogate) goes out escaped.
 
         Text, not bytes: the websocket transport sends bytes as binary frames."""
-        return orjson.dumps(data).decode()
+        return encode(data).decode()
 
     def create_response(
         self,
