@@ -27,8 +27,6 @@ _REASONS = {
     404: ("Nothing is served at this path; GraphQL is at /graphql.", NOT_FOUND),
     405: ("This path does not take that method.", BAD_USER_INPUT),
 }
-_STARTED = {"http.response.start", "websocket.accept", "websocket.close",
-            "websocket.http.response.start"}
 _SERVER_ERROR = 1011  # websocket close code: the server met an unexpected condition
 
 
@@ -43,11 +41,10 @@ class ErrorGuard:
         if scope["type"] not in ("http", "websocket"):
             await self._app(scope, receive, send)
             return
-        started = False
+        sent: set[str] = set()
 
         async def watched_send(message: Message) -> None:
-            nonlocal started
-            started = started or message["type"] in _STARTED
+            sent.add(message["type"])
             await send(message)
 
         try:
@@ -56,14 +53,23 @@ class ErrorGuard:
             request_id = uuid.uuid4().hex[:12]
             log.exception("request %s: unexpected error in %s %s", request_id,
                           scope.get("method", "WEBSOCKET"), scope.get("path"))
-            if not started:
+            if scope["type"] == "websocket":
+                await _close(send, sent)
+            elif "http.response.start" not in sent:
                 await _answer(scope, receive, send, request_id)
 
 
-async def _answer(scope: Scope, receive: Receive, send: Send, request_id: str) -> None:
-    if scope["type"] == "websocket":
-        await send({"type": "websocket.close", "code": _SERVER_ERROR, "reason": ""})
+async def _close(send: Send, sent: set[str]) -> None:
+    """Close a websocket the app left open (1011); the client may be gone already."""
+    if sent & {"websocket.close", "websocket.http.response.start"}:
         return
+    try:
+        await send({"type": "websocket.close", "code": _SERVER_ERROR, "reason": ""})
+    except (OSError, RuntimeError):
+        log.info("websocket already closed by the client")
+
+
+async def _answer(scope: Scope, receive: Receive, send: Send, request_id: str) -> None:
     response = error_response(
         500, f"Unexpected error; logged as request {request_id}.", INTERNAL_SERVER_ERROR,
         accept=_accept(scope), headers={"X-Request-ID": request_id},

@@ -11,6 +11,7 @@ stopped with a clear error.
 from __future__ import annotations
 
 import asyncio
+import functools
 import json
 import uuid
 from collections.abc import Iterator
@@ -42,6 +43,7 @@ from api.web.graphiql import graphiql_page
 from api.web.payload import Refused, parse_json, read_body, read_query_string, request_data
 from api.web.persisted import PersistedQueries, PersistedQueryError
 from api.web.responses import JSON, encode, error_response, negotiate
+from api.web.sockets import SocketAdapter, SocketHandler
 from api.web.tokens import bearer_name
 
 _MEDIA_TYPE = "quotegraph.media_type"  # where the negotiated type waits in the ASGI scope
@@ -103,6 +105,7 @@ class GraphQLView(GraphQL[Context, None]):
     websockets (graphql-transport-ws only), a fresh context per request or connection."""
 
     request_adapter_class = _RequestAdapter
+    graphql_transport_ws_handler_class = SocketHandler
 
     def __init__(
         self,
@@ -126,6 +129,9 @@ class GraphQLView(GraphQL[Context, None]):
         )
         super().__init__(
             schema, graphql_ide="graphiql", subscription_protocols=(GRAPHQL_TRANSPORT_WS_PROTOCOL,)
+        )
+        self.websocket_adapter_class = functools.partial(  # type: ignore[assignment]
+            SocketAdapter, max_bytes=settings.max_body_bytes
         )
         self._engine = engine
         self._batch_max = settings.batch_max
