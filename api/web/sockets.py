@@ -79,12 +79,12 @@ class SocketHandler(BaseGraphQLTransportWSHandler[Context, None]):
     `id`; a `subscribe` payload shaped like an HTTP request's body."""
 
     async def handle_message(self, message: Message) -> None:
-        if message.get("type") == "connection_init" and message.get("payload", 0) is None:
-            message = {"type": "connection_init"}  # the protocol allows a null payload
         problem = message_problem(message)
         if problem is not None:
             await self.handle_invalid_message(problem)
             return
+        if message["type"] == "connection_init" and message.get("payload", {}) is None:
+            message = {"type": "connection_init"}  # the protocol allows a null payload
         await super().handle_message(message)
 
 
