@@ -3,9 +3,9 @@
 It answers in the media type the client accepts (application/graphql-response+json
 or application/json); with the former, a request error (the operation never ran:
 a parse, validation, variable or limit failure) gets status 400 and no `data`.
-HTTP-level failures (no query, body not JSON, wrong method) are GraphQL-shaped
-JSON with `extensions.code`, and an operation that outlives the timeout is
-stopped with a clear error.
+HTTP-level failures (no query, a body that api.web.payload cannot read, wrong
+method) are GraphQL-shaped JSON with `extensions.code`, and an operation that
+outlives the timeout is stopped with a clear error.
 """
 
 from __future__ import annotations
@@ -309,9 +309,11 @@ class GraphQLView(GraphQL[Context, None]):
     def decode_json(self, data: str | bytes) -> object:
         """Websocket messages, as strictly as HTTP bodies; a refusal is a JSONDecodeError,
         which closes the socket with 4400."""
-        text = data.decode("utf-8", "surrogateescape") if isinstance(data, bytes) else data
         try:
+            text = data.decode("utf-8") if isinstance(data, bytes) else data
             return parse_json(text, "The message")
+        except UnicodeDecodeError:
+            raise json.JSONDecodeError("The message is not UTF-8.", "", 0) from None
         except Refused as refused:
             raise json.JSONDecodeError(refused.message, "", 0) from None
 
