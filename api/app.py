@@ -1,8 +1,9 @@
 """The ASGI app: GraphQL (GraphiQL in a browser, subscriptions over websockets) at
 /graphql, liveness at /healthz.
 
-Around the routes, outermost first: CORS for the allowed origins, the per-client
-rate limit on /graphql, and the request body limit.
+Around the routes, outermost first: the last-resort guard (an unexpected exception
+becomes a masked GraphQL error with a logged request id), CORS for the allowed
+origins, the per-client rate limit on /graphql, and the request body limit.
 """
 
 from __future__ import annotations
@@ -15,6 +16,7 @@ from contextlib import asynccontextmanager
 from sqlalchemy import text
 from sqlalchemy.exc import SQLAlchemyError
 from starlette.applications import Starlette
+from starlette.exceptions import HTTPException
 from starlette.middleware import Middleware
 from starlette.middleware.cors import CORSMiddleware
 from starlette.requests import Request
@@ -30,6 +32,7 @@ from api.events import create_bus
 from api.settings import Settings
 from api.web.cache import connect_redis, create_cache
 from api.web.graphiql import STATIC_DIR
+from api.web.guard import ErrorGuard, http_error
 from api.web.limits import BodyLimit, RateLimiter
 from api.web.persisted import PersistedQueries
 from api.web.view import GraphQLView
@@ -107,7 +110,10 @@ def create_app(settings: Settings) -> Starlette:
         Route("/healthz", healthz, methods=["GET"]),
         Mount("/graphiql", StaticFiles(directory=STATIC_DIR), name="graphiql"),
     ]
-    app = Starlette(routes=routes, lifespan=lifespan, middleware=_middleware(settings))
+    app = Starlette(
+        routes=routes, lifespan=lifespan, middleware=_middleware(settings),
+        exception_handlers={HTTPException: http_error},
+    )
     app.state.events = events
     app.state.cache = cache
     return app
@@ -126,7 +132,7 @@ def _middleware(settings: Settings) -> list[Middleware]:
     limits = [Middleware(BodyLimit, max_bytes=settings.max_body_bytes)]
     if settings.rate_limit is not None:
         limits.insert(0, Middleware(RateLimiter, rate=settings.rate_limit, paths=("/graphql",)))
-    return [cors, *limits]
+    return [Middleware(ErrorGuard), cors, *limits]
 
 
 def asgi() -> Starlette:

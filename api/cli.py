@@ -24,6 +24,7 @@ if TYPE_CHECKING:
 
 T = TypeVar("T")
 _PROGRESS_FROM = 20  # articles; fewer load too fast to need a bar
+_WS_FRAME_BYTES = 16 * 1024 * 1024  # uvicorn's default: the app sees (and refuses) frames up to this
 
 log = logging.getLogger("quotegraph")
 
@@ -322,6 +323,7 @@ def _serve(settings: Settings, args: argparse.Namespace) -> int:
     import uvicorn
 
     from api.db import upgrade
+    from api.web.protocol import GraphQLHttpProtocol
 
     upgrade(settings.database_url)
     if not args.no_seed:
@@ -335,7 +337,10 @@ def _serve(settings: Settings, args: argparse.Namespace) -> int:
         workers=args.workers,
         log_level=settings.log_level.lower(),
         access_log=settings.access_log,
-        ws_max_size=settings.max_body_bytes,  # a websocket message is held to the body limit
+        # A websocket message is held to the body limit by the app (close code 4413);
+        # the protocol layer drops frames past 16 MiB (uvicorn's default) with 1009.
+        ws_max_size=max(settings.max_body_bytes, _WS_FRAME_BYTES),
+        http=GraphQLHttpProtocol,  # unparseable requests get a GraphQL-shaped 400
     )
     return 0
 

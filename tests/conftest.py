@@ -103,6 +103,11 @@ def pytest_addoption(parser: pytest.Parser) -> None:
         "--fuzz-examples", type=int, default=150, metavar="N",
         help="queries tests/test_fuzz.py generates per database and mode (default 150)",
     )
+    parser.addoption(
+        "--fuzz-bytes-examples", type=int, default=300, metavar="N",
+        help="requests (or websocket exchanges) tests/web/test_fuzz_bytes.py generates per "
+        "case and database (default 300)",
+    )
 
 
 @pytest.fixture(scope="session")

@@ -195,7 +195,8 @@ async def test_a_body_that_is_not_json_is_a_400(client: httpx.AsyncClient) -> No
     )
     assert response.status_code == 400
     assert response.json() == {"errors": [{
-        "message": "Unable to parse request body as JSON.",
+        "message": "The request body is not valid JSON: unexpected character, expected a "
+        "string key at line 1, column 2.",
         "extensions": {"code": "BAD_USER_INPUT"},
     }]}
 

@@ -2,8 +2,9 @@
 
 Per document (cached): parse, validate with the schema's rules, the shape limits.
 Per (document, @skip/@include values) (cached): the plan. Per (query, variables)
-(cached): coerce the variables, check the cost limit, build the statement
-(arguments checked by the resolvers' own functions). Per request: one round trip,
+(cached): refuse NUL and lone surrogates in arguments, coerce the variables, check
+the cost limit, build the statement (arguments checked by the resolvers' own
+functions). Per request: one round trip,
 `orjson.loads`. Any client error on the way returns None, so the error the client
 sees is Strawberry's, word for word.
 """
@@ -45,6 +46,7 @@ from api.compiler.plan import Plan, Unsupported, build_plan, directive_variables
 from api.compiler.sql import Builder
 from api.context import Context, debug_extensions
 from api.db import count_statements, note_statement, open_read_pool
+from api.schema.characters import refused_character
 from api.schema.errors import ClientError
 from api.schema.limits import Limits, check_shape, query_cost
 
@@ -168,6 +170,8 @@ class Compiler:
         document = self._document(query, operation_name)
         if document.operation is None or document.document is None:
             return None
+        if refused_character(document.document, document.operation, variables) is not None:
+            return None  # Strawberry refuses it, naming the argument
         coerced = get_variable_values(
             self._schema, document.operation.variable_definitions or (), variables
         )

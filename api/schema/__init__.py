@@ -21,6 +21,7 @@ from api.context import Context
 from api.errors import QuotegraphError
 from api.schema.actor import Actor
 from api.schema.article import Article
+from api.schema.characters import CharacterCheck
 from api.schema.errors import (
     BAD_USER_INPUT,
     INTERNAL_SERVER_ERROR,
@@ -126,6 +127,7 @@ def create_schema(
         extensions=[
             _ErrorCodes,
             lambda: AddValidationRules([MaxIntrospectionDepthRule]),
+            CharacterCheck,
             *limited,
             *extensions,
         ],

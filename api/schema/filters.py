@@ -15,10 +15,9 @@ MAX_TEXT_ARGUMENT = 1000  # characters; SQLite refuses LIKE patterns past 50 kB
 
 
 def text_argument(value: str | None, name: str) -> str | None:
-    """A free-text argument as given; InvalidArgument if it holds NUL (no stored text can)
-    or is longer than MAX_TEXT_ARGUMENT."""
-    if value is not None and "\x00" in value:
-        raise InvalidArgument(f"`{name}` contains a NUL character (\\u0000); remove it")
+    """A free-text argument as given; InvalidArgument if it is longer than
+    MAX_TEXT_ARGUMENT. (NUL never gets here: api.schema.characters refuses it in any
+    argument of a query.)"""
     if value is not None and len(value) > MAX_TEXT_ARGUMENT:
         raise InvalidArgument(
             f"`{name}` is {len(value)} characters long; at most {MAX_TEXT_ARGUMENT} are allowed"
