@@ -31,6 +31,8 @@ class Context:
     # The primary database, where writes go; `loaders` read from the replica
     # (DATABASE_READ_URL) until `use_primary`. None: loaders already read the primary.
     primary: AsyncEngine | None = None
+    # Characters an ingested article body may have (QUOTEGRAPH_MAX_ARTICLE_CHARS; 0: any).
+    max_article_chars: int = 0
 
     def use_primary(self) -> None:
         """Read from the primary from now on: a mutation reads back what it wrote, and a
@@ -68,6 +70,7 @@ def build_context(
     tokens_configured: bool = False,
     token_required: bool = False,
     read_engine: AsyncEngine | None = None,
+    max_article_chars: int = 0,
 ) -> Context:
     """A fresh context with fresh loaders: nothing is shared between requests. With a
     `read_engine` (a replica) the loaders read from it until `use_primary`."""
@@ -81,4 +84,5 @@ def build_context(
         token_name=token_name,
         tokens_configured=tokens_configured,
         token_required=token_required,
+        max_article_chars=max_article_chars,
     )

@@ -28,6 +28,7 @@ from sqlalchemy.ext.asyncio import AsyncConnection, async_sessionmaker
 from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
+from api.content import first_refused
 from api.db import lock_writers
 from api.events import EventBus
 from api.extract import extract_article
@@ -79,6 +80,15 @@ class ArticleInput:
     published: dt.date | None = None
     publisher: str | None = None
     url: str | None = None
+
+    def __post_init__(self) -> None:
+        # The last line of defence: every path to the tables builds an ArticleInput, so
+        # none can reach a database with text it would refuse (callers that strip or
+        # clean fields check the raw values first, for offsets the sender recognises).
+        fields = ("body", "title", "publisher", "url", "source")
+        refused = first_refused((name, getattr(self, name)) for name in fields)
+        if refused is not None:
+            raise refused
 
     @property
     def content_hash(self) -> str:

@@ -119,6 +119,7 @@ class GraphQLView(GraphQL[Context, None]):
         self._events = events
         self._debug = settings.debug
         self._timeout = settings.query_timeout_ms / 1000 if settings.query_timeout_ms else None
+        self._max_article_chars = settings.max_article_chars
         self._tokens = settings.api_tokens
         self._private = settings.private_queries
         self._read_engine = read_engine
@@ -200,6 +201,7 @@ class GraphQLView(GraphQL[Context, None]):
             tokens_configured=bool(self._tokens),
             token_required=self._private and token_name is None,
             read_engine=self._read_engine,
+            max_article_chars=self._max_article_chars,
         )
         if isinstance(response, Response):
             response.headers["X-Request-ID"] = context.request_id
