@@ -13,6 +13,7 @@ from starlette.websockets import WebSocket
 
 from api.events import EventBus
 from api.loaders import Loaders
+from api.pool import ProcessPool
 
 
 @dataclass
@@ -33,6 +34,9 @@ class Context:
     primary: AsyncEngine | None = None
     # Characters an ingested article body may have (QUOTEGRAPH_MAX_ARTICLE_CHARS; 0: any).
     max_article_chars: int = 0
+    # The app's extraction process (ingestArticle extracts there, where a timeout can
+    # stop it); None where nothing ingests.
+    extraction: ProcessPool | None = None
 
     def use_primary(self) -> None:
         """Read from the primary from now on: a mutation reads back what it wrote, and a
@@ -71,6 +75,7 @@ def build_context(
     token_required: bool = False,
     read_engine: AsyncEngine | None = None,
     max_article_chars: int = 0,
+    extraction: ProcessPool | None = None,
 ) -> Context:
     """A fresh context with fresh loaders: nothing is shared between requests. With a
     `read_engine` (a replica) the loaders read from it until `use_primary`."""
@@ -85,4 +90,5 @@ def build_context(
         tokens_configured=tokens_configured,
         token_required=token_required,
         max_article_chars=max_article_chars,
+        extraction=extraction,
     )

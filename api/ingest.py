@@ -13,7 +13,6 @@ exactly the rows that writing them one at a time, in the same order, leaves.
 """
 from __future__ import annotations
 
-import asyncio
 import datetime as dt
 import hashlib
 from collections import Counter, defaultdict
@@ -45,12 +44,14 @@ from api.models import (
     StatementMention,
 )
 from api.names import name_key
+from api.pool import ProcessPool
 
 __all__ = [
     "ArticleInput",
     "ArticleWriter",
     "Directory",
     "KnownActors",
+    "extraction_pool",
     "ingest_text",
     "link_statement",
     "load_directory",
@@ -131,22 +132,31 @@ async def _existing_article(session: AsyncSession, content_hash: str) -> int | N
     return found
 
 
+def extraction_pool() -> ProcessPool:
+    """The process `ingest_text` extracts in: one per server process, created with its app
+    (and closed with it); its forkserver builds extraction's indexes once (api.warmup)."""
+    return ProcessPool(processes=1, preload=("api.pool", "api.warmup"))
+
+
 async def ingest_text(
     sessions: async_sessionmaker[AsyncSession],
     article: ArticleInput,
+    pool: ProcessPool,
     events: EventBus | None = None,
 ) -> tuple[int, bool]:
     """Extract and store one article (the ingestArticle mutation): (article id, created).
 
     A body already stored is not extracted again: its article comes back unchanged,
-    so ingesting twice never undoes a correction. Extraction is CPU-bound and runs
-    in a worker thread, off the event loop.
+    so ingesting twice never undoes a correction. Extraction runs in `pool`'s child
+    process, off the event loop and its GIL; cancelling this (the request's timeout)
+    kills it there, and nothing is written: the write starts only once extraction
+    returned, in one transaction that a cancellation rolls back.
     """
     async with sessions() as session:
         existing = await _existing_article(session, article.content_hash)
     if existing is not None:
         return existing, False
-    extraction = await asyncio.to_thread(extract_article, article.body, title=article.title)
+    extraction = await pool.run(extract_article, article.body, title=article.title)
     created, _ = await ArticleWriter(sessions, events).write(article, extraction)
     async with sessions() as session:
         stored = await _existing_article(session, article.content_hash)
