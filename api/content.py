@@ -16,6 +16,9 @@ from api.errors import QuotegraphError
 # Every surrogate left in a Python string is a lone one: a pair decodes to one character.
 _REFUSED = re.compile("[\x00\ud800-\udfff]")
 LIMIT_VARIABLE = "QUOTEGRAPH_MAX_ARTICLE_CHARS"
+# Characters of a name the tables index (a publisher, an actor's name or alias, a place):
+# PostgreSQL refuses a b-tree index entry past 2,704 bytes, and a character takes up to 4.
+MAX_NAME_CHARS = 300
 
 
 class RefusedText(QuotegraphError):
@@ -49,6 +52,16 @@ def first_refused(fields: Iterable[tuple[str, str | None]]) -> RefusedText | Non
         if problem is not None:
             return RefusedText(field, problem)
     return None
+
+
+def name_too_long(field: str, value: str) -> str | None:
+    """Why a name longer than MAX_NAME_CHARS is refused, or None."""
+    if len(value) <= MAX_NAME_CHARS:
+        return None
+    return (
+        f"{field} has {len(value):,} characters; a name may have at most {MAX_NAME_CHARS:,}; "
+        "send the name alone"
+    )
 
 
 def too_long(field: str, value: str, limit: int) -> str | None:

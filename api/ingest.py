@@ -17,7 +17,7 @@ import datetime as dt
 import hashlib
 from collections import Counter, defaultdict
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 from sqlalchemy import and_, bindparam, func, insert, or_, text, update
@@ -27,7 +27,7 @@ from sqlalchemy.ext.asyncio import AsyncConnection, async_sessionmaker
 from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
-from api.content import first_refused
+from api.content import MAX_NAME_CHARS, first_refused
 from api.db import lock_writers
 from api.events import EventBus
 from api.extract import extract_article
@@ -62,6 +62,7 @@ __all__ = [
     "statement_links",
     "statement_row",
     "statement_values",
+    "storable",
     "store_articles",
 ]
 
@@ -164,6 +165,44 @@ async def ingest_text(
     return stored, created
 
 
+def storable(extraction: Extraction) -> Extraction:
+    """The extraction without the actors and places whose name (or alias, or key) is too
+    long for the tables' name indexes (a run of capitalised words read as one name),
+    and without every reference to them; the statements stay, their speaker unknown."""
+    too_long = {
+        *(a.key for a in extraction.actors if not _fits(a.name, *a.aliases)),
+        *(p.key for p in extraction.places if not _fits(p.name, p.key)),
+    }
+    if not too_long:
+        return extraction
+    return replace(
+        extraction,
+        actors=tuple(
+            replace(a, affiliation=None if a.affiliation in too_long else a.affiliation)
+            for a in extraction.actors if a.key not in too_long
+        ),
+        places=tuple(
+            replace(p, parent=None if p.parent in too_long else p.parent)
+            for p in extraction.places if p.key not in too_long
+        ),
+        statements=tuple(_without(s, too_long) for s in extraction.statements),
+    )
+
+
+def _fits(*names: str) -> bool:
+    return all(len(name) <= MAX_NAME_CHARS for name in names)
+
+
+def _without(ref: StatementRef, keys: set[str]) -> StatementRef:
+    return replace(
+        ref,
+        speaker=None if ref.speaker in keys else ref.speaker,
+        medium=None if ref.medium in keys else ref.medium,
+        locations=tuple(k for k in ref.locations if k not in keys),
+        mentions=tuple(k for k in ref.mentions if k not in keys),
+    )
+
+
 # --- storing articles -------------------------------------------------------------------
 
 
@@ -186,6 +225,7 @@ async def store_articles(
     rows writing them one by one in this order would: per article, the ids of its new
     statements in reading order, or None when its body was already stored."""
     await _begin_writing(await session.connection())
+    items = [(article, storable(extraction)) for article, extraction in items]
     stored = await _stored_hashes(session, [article.content_hash for article, _ in items])
     fresh = [(a, e) for a, e in items if a.content_hash not in stored]
     directory = await load_directory(

@@ -18,7 +18,7 @@ from typing import Any
 from sqlalchemy.ext.asyncio import AsyncEngine
 from sqlmodel import col, select
 
-from api.content import first_refused, too_long
+from api.content import first_refused, name_too_long, too_long
 from api.db import session_factory
 from api.errors import SeedFileError
 from api.events import EventBus
@@ -176,6 +176,10 @@ def _check_text(path: Path, where: str, item: dict[str, Any], max_chars: int) ->
     refused = first_refused((key, value) for key, value in fields if isinstance(value, str))
     if refused is not None:
         raise SeedFileError(path, f"{where}: {refused.message}")
+    publisher = item.get("publisher")
+    long_name = name_too_long("publisher", publisher.strip()) if isinstance(publisher, str) else None
+    if long_name is not None:
+        raise SeedFileError(path, f"{where}: {long_name}")
 
 
 def _optional_str(path: Path, where: str, item: dict[str, Any], key: str) -> str | None:

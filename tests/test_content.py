@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import pytest
 
-from api.content import RefusedText, first_refused, refused_character, too_long
+from api.content import RefusedText, first_refused, name_too_long, refused_character, too_long
 from api.ingest import ArticleInput
 
 
@@ -66,3 +66,10 @@ def test_an_article_input_cannot_hold_refused_text(
     with pytest.raises(RefusedText) as caught:
         ArticleInput(**{"body": "Body.", "source": "test", **fields})  # type: ignore[arg-type]
     assert (caught.value.field, caught.value.message) == (field, message)
+
+
+def test_an_indexed_name_may_have_300_characters() -> None:
+    assert name_too_long("publisher", "é" * 300) is None
+    assert name_too_long("publisher", "é" * 1234) == (
+        "publisher has 1,234 characters; a name may have at most 300; send the name alone"
+    )

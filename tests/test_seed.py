@@ -189,6 +189,8 @@ REFUSED_FILES = [
     ("surrogate.json", '{"body": "Text.", "title": "Caf\\ud800e"}',
      "record 1: title has a lone surrogate (U+D800) at offset 3, half of a UTF-16 pair that "
      "no UTF-8 text can hold; fix the text's encoding"),
+    ("publisher.json", json.dumps({"body": "Text.", "publisher": "Agence " * 50}),
+     "record 1: publisher has 349 characters; a name may have at most 300; send the name alone"),
     ("surrogate_url.jsonl", '{"body": "Text.", "url": "https://x/\\udfff"}',
      "line 1: url has a lone surrogate (U+DFFF) at offset 10, half of a UTF-16 pair that "
      "no UTF-8 text can hold; fix the text's encoding"),

@@ -15,7 +15,7 @@ from sqlalchemy.ext.asyncio import async_sessionmaker
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from api import corrections
-from api.content import first_refused, refused_character, too_long
+from api.content import first_refused, name_too_long, refused_character, too_long
 from api.context import Context
 from api.corrections import InvalidCorrection, MissingRow, StatementEdit
 from api.db import session_factory
@@ -174,6 +174,9 @@ def _ingest_problem(data: IngestArticleInput, max_chars: int) -> ValidationError
     refused = first_refused(strings.items())
     if refused is not None:
         return ValidationError(field=refused.field, message=refused.message)
+    long_name = name_too_long("publisher", (data.publisher or "").strip())
+    if long_name is not None:
+        return ValidationError(field="publisher", message=long_name)
     url = (data.url or "").strip()
     if url and not url.lower().startswith(("http://", "https://")):
         return ValidationError(field="url", message=f"{url!r} is not an http(s) URL.")

@@ -98,6 +98,8 @@ async def _ingest(editor: httpx.AsyncClient, **fields: str) -> dict[str, Any]:
         ({"title": "  Talks\x00"}, "title", "title has a NUL character at offset 7; remove it"),
         ({"publisher": "\x00AFP"}, "publisher", "publisher has a NUL character at offset 0; remove it"),
         ({"url": "https://example.com/\x00"}, "url", "url has a NUL character at offset 20; remove it"),
+        ({"publisher": "  " + "A" * 301 + " "}, "publisher", "publisher has 301 characters; a name "
+         "may have at most 300; send the name alone"),
     ],
 )
 async def test_refused_input_is_a_validation_error_and_stores_nothing(
