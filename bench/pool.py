@@ -1,7 +1,8 @@
 """The ingest extraction process, timed: `python -m bench.pool` (issue 12; not run in CI).
 
 Prints, for the seed article: the first extraction of a fresh server process (it waits
-for the forkserver to build extraction's indexes), a warm one (median of 5), how long a
+for the forkserver to build extraction's indexes), a warm one (median of 5), the memory
+of the child and of the forkserver, how long a
 killed extraction takes to be gone and the CPU it spends afterwards (a cancelled call,
 as a request's timeout makes), and the first extraction of the replacement process.
 """
@@ -35,6 +36,20 @@ def _ticks(pid: int) -> int | None:
     return None if fields[0] in {"Z", "X"} else int(fields[11]) + int(fields[12])
 
 
+def _rss_mb(pid: int) -> float:
+    """Resident memory of a process, shared pages included."""
+    for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+        if line.startswith("VmRSS:"):
+            return int(line.split()[1]) / 1024
+    return 0.0
+
+
+def _memory(pool: ProcessPool) -> str:
+    (pid,) = pool.pids
+    forkserver = int(Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[1])
+    return f"child {_rss_mb(pid):.0f} MB, forkserver {_rss_mb(forkserver):.0f} MB resident"
+
+
 async def _timed(pool: ProcessPool, body: str) -> float:
     started = time.perf_counter()
     await pool.run(extract_article, body)
@@ -65,12 +80,14 @@ async def main() -> None:
     try:
         cold = await _timed(pool, body)
         warm = statistics.median([await _timed(pool, f"{body}\n{n}") for n in range(5)])
+        memory = _memory(pool)
         gone, after = await _kill(pool)
         replacement = await _timed(pool, f"{body}\nagain")
     finally:
         await pool.close()
     print(f"first extraction of a fresh process: {cold:.2f} s")
     print(f"warm extraction (median of 5):       {warm * 1000:.0f} ms")
+    print(f"memory:                              {memory}")
     print(f"killed child gone after:             {gone * 1000:.0f} ms "
           f"(CPU ticks 1 s later: {'none, gone' if after is None else after})")
     print(f"replacement's first extraction:      {replacement * 1000:.0f} ms")
