@@ -256,7 +256,10 @@ async def _load_paths(settings: Settings, paths: list[Path], jobs: int) -> int:
     engine = create_engine(settings)
     events = create_bus(settings)  # on PostgreSQL, live subscribers of every server hear it
     try:
-        report = await load_paths(engine, paths, jobs=jobs, progress=bar, events=events)
+        report = await load_paths(
+            engine, paths, jobs=jobs, progress=bar, events=events,
+            max_chars=settings.max_article_chars,
+        )
     finally:
         bar.close()
         await events.close()
@@ -274,7 +277,10 @@ async def _seed_paths(settings: Settings, paths: list[Path], *, only_if_empty: b
     try:
         if only_if_empty and not await database_is_empty(engine):
             return 0
-        report = await seed_paths(engine, paths, progress=_progress, events=events)
+        report = await seed_paths(
+            engine, paths, progress=_progress, events=events,
+            max_chars=settings.max_article_chars,
+        )
     finally:
         await events.close()
         await engine.dispose()
@@ -345,13 +351,13 @@ def _serve(settings: Settings, args: argparse.Namespace) -> int:
     return 0
 
 
-def _extract(_settings: Settings, args: argparse.Namespace) -> int:
+def _extract(settings: Settings, args: argparse.Namespace) -> int:
     from api.seed import extract, read_articles
 
     failed = 0
     for path in args.files:
         try:
-            articles = read_articles(path)
+            articles = read_articles(path, max_chars=settings.max_article_chars)
         except SeedFileError as error:
             print(f"error: {error}", file=sys.stderr)
             failed += 1

@@ -45,6 +45,10 @@ class Settings:
     max_cost: int = 50_000
     max_body_bytes: int = 1_048_576
     query_timeout_ms: int = 10_000
+    # Characters an article body may have (ingestArticle, seed, extract); 0: no limit.
+    # Extraction time and memory grow with the body; a CMS export that glued a month of
+    # stories into one record is refused rather than left to hold a worker.
+    max_article_chars: int = 200_000
     rate_limit: RateLimit | None = RateLimit(requests=600, per_seconds=60.0)
     batch_max: int = 0  # operations in one batched request; 0 turns batching off
     # Browser pages on these origins may call the API (CORS); none: same origin only.
@@ -94,6 +98,9 @@ class Settings:
             max_cost=_count(env, "QUOTEGRAPH_MAX_COST", cls.max_cost, least=1),
             max_body_bytes=_count(env, "QUOTEGRAPH_MAX_BODY_BYTES", cls.max_body_bytes, least=1),
             query_timeout_ms=_count(env, "QUOTEGRAPH_QUERY_TIMEOUT_MS", cls.query_timeout_ms),
+            max_article_chars=_count(
+                env, "QUOTEGRAPH_MAX_ARTICLE_CHARS", cls.max_article_chars
+            ),
             rate_limit=_rate_limit(env.get("QUOTEGRAPH_RATE_LIMIT"), cls.rate_limit),
             batch_max=_count(env, "QUOTEGRAPH_BATCH_MAX", cls.batch_max),
             cors_origins=(origins := _cors_origins(env.get("QUOTEGRAPH_CORS_ORIGINS", ""))),
