@@ -26,7 +26,8 @@ from sqlalchemy.sql.expression import ScalarSelect
 from api import models
 from api.compiler import plan as p
 from api.compiler.dialect import Dialect, Expr, quoted
-from api.loaders import (
+from api.loaders.criteria import StatementCriteria
+from api.loaders.listings import (
     ACTORS,
     ACTORS_BY_ARTICLE,
     ARTICLES,
@@ -41,7 +42,6 @@ from api.loaders import (
     STATEMENTS_BY_SPEAKER,
     Listing,
     Source,
-    StatementCriteria,
     Window,
     beyond,
 )

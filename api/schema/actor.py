@@ -8,12 +8,8 @@ import strawberry
 
 from api import models
 from api.context import Context
-from api.loaders import (
-    ARTICLES_BY_ACTOR,
-    MEMBERS_BY_ACTOR,
-    STATEMENTS_BY_SPEAKER,
-    StatementCriteria,
-)
+from api.loaders.criteria import StatementCriteria
+from api.loaders.listings import ARTICLES_BY_ACTOR, MEMBERS_BY_ACTOR, STATEMENTS_BY_SPEAKER
 from api.schema.correction import Correction
 from api.schema.enums import ActorKind, ArticleOrder
 from api.schema.fields import resolver

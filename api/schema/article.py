@@ -9,7 +9,7 @@ import strawberry
 
 from api import models
 from api.context import Context
-from api.loaders import ACTORS_BY_ARTICLE, LOCATIONS_BY_ARTICLE, STATEMENTS_BY_ARTICLE
+from api.loaders.listings import ACTORS_BY_ARTICLE, LOCATIONS_BY_ARTICLE, STATEMENTS_BY_ARTICLE
 from api.schema.fields import resolver
 from api.schema.filters import (
     ActorFilter,

@@ -6,7 +6,7 @@ import datetime as dt
 
 import strawberry
 
-from api.loaders import ActorCriteria, ArticleCriteria, LocationCriteria, StatementCriteria
+from api.loaders.criteria import ActorCriteria, ArticleCriteria, LocationCriteria, StatementCriteria
 from api.schema.enums import ActorKind, ArticleOrder, LocationKind, StatementKind
 from api.schema.errors import InvalidArgument
 from api.schema.node import pk_of

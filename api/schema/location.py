@@ -8,7 +8,7 @@ import strawberry
 
 from api import models
 from api.context import Context
-from api.loaders import ARTICLES_BY_LOCATION, STATEMENTS_BY_LOCATION
+from api.loaders.listings import ARTICLES_BY_LOCATION, STATEMENTS_BY_LOCATION
 from api.schema.enums import ArticleOrder, LocationKind
 from api.schema.fields import resolver
 from api.schema.filters import ArticleFilter, StatementFilter, article_criteria, statement_criteria

@@ -8,7 +8,7 @@ from collections.abc import Awaitable, Callable
 import strawberry
 
 from api.context import Context
-from api.loaders import ACTORS, ARTICLES, LOCATIONS, ROOT, STATEMENTS
+from api.loaders.listings import ACTORS, ARTICLES, LOCATIONS, ROOT, STATEMENTS
 from api.schema.actor import Actor
 from api.schema.article import Article
 from api.schema.enums import ArticleOrder
