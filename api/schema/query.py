@@ -8,9 +8,10 @@ from collections.abc import Awaitable, Callable
 import strawberry
 
 from api.context import Context
-from api.loaders.listings import ACTORS, ARTICLES, LOCATIONS, ROOT, STATEMENTS
+from api.loaders.listings import ACTORS, ARTICLES, LOCATIONS, STATEMENTS
 from api.schema.actor import Actor
 from api.schema.article import Article
+from api.schema.catalogue import AnyNode, ById, connection, reads
 from api.schema.enums import ArticleOrder
 from api.schema.errors import InvalidArgument
 from api.schema.fields import resolver
@@ -26,11 +27,12 @@ from api.schema.filters import (
 )
 from api.schema.location import Location
 from api.schema.node import Node, from_global_id, pk_of
-from api.schema.pagination import MAX_PAGE, After, Before, Connection, First, Last, connection
+from api.schema.pagination import MAX_PAGE
 from api.schema.search import DEFAULT_RESULTS, SearchResult, search
 from api.schema.statement import Statement
 
 Info = strawberry.Info[Context, None]
+_BY_ID = reads(ById())
 
 
 async def _article(info: Info, pk: int) -> Article | None:
@@ -63,7 +65,10 @@ _FETCH: dict[str, Callable[[Info, int], Awaitable[Node | None]]] = {
 
 @strawberry.type(description="Who said what, where, in the news.")
 class Query:
-    @resolver(description="Any object by its global id; null if it no longer exists.")
+    @resolver(
+        description="Any object by its global id; null if it no longer exists.",
+        reads=reads(AnyNode()),
+    )
     async def node(self, info: Info, id: strawberry.ID) -> Node | None:
         type_name, pk = from_global_id(id)
         return await _FETCH[type_name](info, pk)
@@ -75,84 +80,54 @@ class Query:
         keys = [from_global_id(global_id) for global_id in ids]
         return list(await asyncio.gather(*(_FETCH[t](info, pk) for t, pk in keys)))
 
-    @resolver(description="An article by id.")
+    @resolver(description="An article by id.", reads=_BY_ID)
     async def article(self, info: Info, id: strawberry.ID) -> Article | None:
         return await _article(info, pk_of(id, "Article"))
 
-    @resolver(description="Articles, newest first by default.")
-    async def articles(
-        self,
-        info: Info,
-        filter: ArticleFilter | None = None,
-        order_by: ArticleOrder = ArticleOrder.PUBLISHED_AT_DESC,
-        first: First = None,
-        after: After = None,
-        last: Last = None,
-        before: Before = None,
-    ) -> Connection[Article]:
-        criteria = article_criteria(filter, order_by)
-        return await connection(
-            info, ARTICLES, criteria, ROOT, Article.from_row, first, after, last, before
-        )
+    articles = connection(
+        ARTICLES,
+        Article,
+        "Articles, newest first by default.",
+        filter=ArticleFilter,
+        criteria=article_criteria,
+        order=ArticleOrder.PUBLISHED_AT_DESC,
+    )
 
-    @resolver(description="An actor by id.")
+    @resolver(description="An actor by id.", reads=_BY_ID)
     async def actor(self, info: Info, id: strawberry.ID) -> Actor | None:
         return await _actor(info, pk_of(id, "Actor"))
 
-    @resolver(description="Actors by name (case-insensitive), ties by id.")
-    async def actors(
-        self,
-        info: Info,
-        filter: ActorFilter | None = None,
-        first: First = None,
-        after: After = None,
-        last: Last = None,
-        before: Before = None,
-    ) -> Connection[Actor]:
-        criteria = actor_criteria(filter)
-        return await connection(
-            info, ACTORS, criteria, ROOT, Actor.from_row, first, after, last, before
-        )
+    actors = connection(
+        ACTORS,
+        Actor,
+        "Actors by name (case-insensitive), ties by id.",
+        filter=ActorFilter,
+        criteria=actor_criteria,
+    )
 
-    @resolver(description="A statement by id.")
+    @resolver(description="A statement by id.", reads=_BY_ID)
     async def statement(self, info: Info, id: strawberry.ID) -> Statement | None:
         return await _statement(info, pk_of(id, "Statement"))
 
-    @resolver(
-        description="Statements: newest articles first (undated last), then in reading order."
+    statements = connection(
+        STATEMENTS,
+        Statement,
+        "Statements: newest articles first (undated last), then in reading order.",
+        filter=StatementFilter,
+        criteria=statement_criteria,
     )
-    async def statements(
-        self,
-        info: Info,
-        filter: StatementFilter | None = None,
-        first: First = None,
-        after: After = None,
-        last: Last = None,
-        before: Before = None,
-    ) -> Connection[Statement]:
-        criteria = statement_criteria(filter)
-        return await connection(
-            info, STATEMENTS, criteria, ROOT, Statement.from_row, first, after, last, before
-        )
 
-    @resolver(description="A location by id.")
+    @resolver(description="A location by id.", reads=_BY_ID)
     async def location(self, info: Info, id: strawberry.ID) -> Location | None:
         return await _location(info, pk_of(id, "Location"))
 
-    @resolver(description="Locations by name (case-insensitive), ties by id.")
-    async def locations(
-        self,
-        info: Info,
-        filter: LocationFilter | None = None,
-        first: First = None,
-        after: After = None,
-        last: Last = None,
-        before: Before = None,
-    ) -> Connection[Location]:
-        criteria = location_criteria(filter)
-        return await connection(
-            info, LOCATIONS, criteria, ROOT, Location.from_row, first, after, last, before
-        )
+    locations = connection(
+        LOCATIONS,
+        Location,
+        "Locations by name (case-insensitive), ties by id.",
+        filter=LocationFilter,
+        criteria=location_criteria,
+    )
 
     @resolver(
         name="search",
