@@ -18,13 +18,11 @@ from api.schema.filters import (
     ActorFilter,
     ArticleFilter,
     StatementFilter,
-    actor_criteria,
-    article_criteria,
-    statement_criteria,
 )
 from api.schema.node import Node, to_global_id
 
 Info = strawberry.Info[Context, None]
+_ACTOR: strawberry.LazyType[str, str] = strawberry.LazyType("Actor", "api.schema.actor")
 _STATEMENT: strawberry.LazyType[str, str] = strawberry.LazyType("Statement", "api.schema.statement")
 _ARTICLE: strawberry.LazyType[str, str] = strawberry.LazyType("Article", "api.schema.article")
 
@@ -69,27 +67,18 @@ class Actor(Node):
         return None if row is None else Actor.from_row(row)
 
     members = connection(
-        MEMBERS_BY_ACTOR,
-        strawberry.LazyType("Actor", "api.schema.actor"),
+        MEMBERS_BY_ACTOR, _ACTOR, ActorFilter,
         "Actors whose affiliation is this actor, by name.",
-        filter=ActorFilter,
-        criteria=actor_criteria,
     )
     statements = connection(
-        STATEMENTS_BY_SPEAKER,
-        _STATEMENT,
+        STATEMENTS_BY_SPEAKER, _STATEMENT, StatementFilter,
         "What the actor said: newest articles first, then in reading order.",
-        filter=StatementFilter,
-        criteria=statement_criteria,
     )
     statement_count = count(
         STATEMENTS_BY_SPEAKER, StatementCriteria(), "How many statements the actor made."
     )
     articles = connection(
-        ARTICLES_BY_ACTOR,
-        _ARTICLE,
+        ARTICLES_BY_ACTOR, _ARTICLE, ArticleFilter,
         "Articles that mention the actor; newest first by default.",
-        filter=ArticleFilter,
-        criteria=article_criteria,
-        order=ArticleOrder.PUBLISHED_AT_DESC,
+        ArticleOrder.PUBLISHED_AT_DESC,
     )

@@ -14,11 +14,12 @@ from api.schema.filters import (
     ActorFilter,
     LocationFilter,
     StatementFilter,
-    actor_criteria,
-    location_criteria,
-    statement_criteria,
 )
 from api.schema.node import Node, to_global_id
+
+_STATEMENT: strawberry.LazyType[str, str] = strawberry.LazyType("Statement", "api.schema.statement")
+_ACTOR: strawberry.LazyType[str, str] = strawberry.LazyType("Actor", "api.schema.actor")
+_LOCATION: strawberry.LazyType[str, str] = strawberry.LazyType("Location", "api.schema.location")
 
 
 @strawberry.type(description="A photo caption and whom the photo is credited to.")
@@ -60,23 +61,14 @@ class Article(Node):
         )
 
     statements = connection(
-        STATEMENTS_BY_ARTICLE,
-        strawberry.LazyType("Statement", "api.schema.statement"),
+        STATEMENTS_BY_ARTICLE, _STATEMENT, StatementFilter,
         "Statements in the article, in reading order (by start offset).",
-        filter=StatementFilter,
-        criteria=statement_criteria,
     )
     actors = connection(
-        ACTORS_BY_ARTICLE,
-        strawberry.LazyType("Actor", "api.schema.actor"),
+        ACTORS_BY_ARTICLE, _ACTOR, ActorFilter,
         "Actors the article mentions, most mentioned first, then by name.",
-        filter=ActorFilter,
-        criteria=actor_criteria,
     )
     locations = connection(
-        LOCATIONS_BY_ARTICLE,
-        strawberry.LazyType("Location", "api.schema.location"),
+        LOCATIONS_BY_ARTICLE, _LOCATION, LocationFilter,
         "Places the article mentions, most mentioned first, then by name.",
-        filter=LocationFilter,
-        criteria=location_criteria,
     )

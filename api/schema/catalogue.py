@@ -99,17 +99,18 @@ class Count(Generic[C]):
 
 @dataclass(frozen=True)
 class Listed(Generic[C]):
-    """A connection: a page of `listing`, narrowed by a `filter` input (and an `order`
-    argument when the listing has one) through `criteria`."""
+    """A connection: a page of `listing`, narrowed by a `filter` input whose `criteria()`
+    (given the `orderBy` argument when the listing has an `order`) are the listing's."""
 
     listing: Listing[Any, C]
     filter: type[Any]
-    criteria: Callable[..., C]
     order: Enum | None = None  # the default of `orderBy`; None: no such argument
 
     def criteria_of(self, filter: object | None, order_by: Enum | None = None) -> C:
         """The listing's criteria for the resolver's (Python) arguments."""
-        return self.criteria(filter) if self.order is None else self.criteria(filter, order_by)
+        given: Any = self.filter() if filter is None else filter
+        found: C = given.criteria() if self.order is None else given.criteria(order_by)
+        return found
 
     def criteria_of_coerced(self, arguments: Mapping[str, Any]) -> C:
         """The same for arguments graphql-core coerced (GraphQL names, inputs as dicts):
@@ -168,16 +169,15 @@ def spans_column(column: str, start: str, end: str, description: str) -> Any:
 def connection(
     listing: Listing[Any, C],
     node: type[Any] | strawberry.LazyType[Any, Any],
-    description: str,
-    *,
     filter: type[Any],
-    criteria: Callable[..., C],
+    description: str,
     order: Enum | None = None,
 ) -> Any:
     """A connection field over `listing`, its rows made by `node.from_row` (a class, or a
-    `strawberry.LazyType` where the class would be a circular import): arguments `filter`,
-    `orderBy` (when `order`, its default, is given), `first`, `after`, `last`, `before`."""
-    listed = Listed(listing, filter, criteria, order)
+    `strawberry.LazyType` where the class would be a circular import): arguments `filter`
+    (an input with a `criteria()` method), `orderBy` (when `order`, its default, is
+    given), `first`, `after`, `last`, `before`."""
+    listed = Listed(listing, filter, order)
     top = listing.source(listed.criteria_of(None, order)).parent is None
 
     async def resolve(self: Any, info: Info, **arguments: Any) -> Connection[Any]:

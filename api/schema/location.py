@@ -12,10 +12,12 @@ from api.loaders.listings import ARTICLES_BY_LOCATION, STATEMENTS_BY_LOCATION
 from api.schema.catalogue import Linked, ObjectBy, column, connection, reads, values_of
 from api.schema.enums import ArticleOrder, LocationKind
 from api.schema.fields import resolver
-from api.schema.filters import ArticleFilter, StatementFilter, article_criteria, statement_criteria
+from api.schema.filters import ArticleFilter, StatementFilter
 from api.schema.node import Node, to_global_id
 
 Info = strawberry.Info[Context, None]
+_STATEMENT: strawberry.LazyType[str, str] = strawberry.LazyType("Statement", "api.schema.statement")
+_ARTICLE: strawberry.LazyType[str, str] = strawberry.LazyType("Article", "api.schema.article")
 
 
 @strawberry.type(description="A place: a country, region, city or district.")
@@ -59,17 +61,11 @@ class Location(Node):
         return [Location.from_row(row) for row in rows]
 
     statements = connection(
-        STATEMENTS_BY_LOCATION,
-        strawberry.LazyType("Statement", "api.schema.statement"),
+        STATEMENTS_BY_LOCATION, _STATEMENT, StatementFilter,
         "Statements that mention the place: newest articles first, then reading order.",
-        filter=StatementFilter,
-        criteria=statement_criteria,
     )
     articles = connection(
-        ARTICLES_BY_LOCATION,
-        strawberry.LazyType("Article", "api.schema.article"),
+        ARTICLES_BY_LOCATION, _ARTICLE, ArticleFilter,
         "Articles that mention the place; newest first by default.",
-        filter=ArticleFilter,
-        criteria=article_criteria,
-        order=ArticleOrder.PUBLISHED_AT_DESC,
+        ArticleOrder.PUBLISHED_AT_DESC,
     )

@@ -20,10 +20,6 @@ from api.schema.filters import (
     ArticleFilter,
     LocationFilter,
     StatementFilter,
-    actor_criteria,
-    article_criteria,
-    location_criteria,
-    statement_criteria,
 )
 from api.schema.location import Location
 from api.schema.node import Node, from_global_id, pk_of
@@ -85,12 +81,9 @@ class Query:
         return await _article(info, pk_of(id, "Article"))
 
     articles = connection(
-        ARTICLES,
-        Article,
+        ARTICLES, Article, ArticleFilter,
         "Articles, newest first by default.",
-        filter=ArticleFilter,
-        criteria=article_criteria,
-        order=ArticleOrder.PUBLISHED_AT_DESC,
+        ArticleOrder.PUBLISHED_AT_DESC,
     )
 
     @resolver(description="An actor by id.", reads=_BY_ID)
@@ -98,11 +91,8 @@ class Query:
         return await _actor(info, pk_of(id, "Actor"))
 
     actors = connection(
-        ACTORS,
-        Actor,
+        ACTORS, Actor, ActorFilter,
         "Actors by name (case-insensitive), ties by id.",
-        filter=ActorFilter,
-        criteria=actor_criteria,
     )
 
     @resolver(description="A statement by id.", reads=_BY_ID)
@@ -110,11 +100,8 @@ class Query:
         return await _statement(info, pk_of(id, "Statement"))
 
     statements = connection(
-        STATEMENTS,
-        Statement,
+        STATEMENTS, Statement, StatementFilter,
         "Statements: newest articles first (undated last), then in reading order.",
-        filter=StatementFilter,
-        criteria=statement_criteria,
     )
 
     @resolver(description="A location by id.", reads=_BY_ID)
@@ -122,11 +109,8 @@ class Query:
         return await _location(info, pk_of(id, "Location"))
 
     locations = connection(
-        LOCATIONS,
-        Location,
+        LOCATIONS, Location, LocationFilter,
         "Locations by name (case-insensitive), ties by id.",
-        filter=LocationFilter,
-        criteria=location_criteria,
     )
 
     @resolver(

@@ -18,7 +18,7 @@ from api.context import build_context
 from api.loaders.listings import ARTICLES
 from api.schema.catalogue import column, connection, values_of
 from api.schema.enums import ArticleOrder
-from api.schema.filters import ArticleFilter, article_criteria
+from api.schema.filters import ArticleFilter
 from api.seed import seed_paths
 from tests.articles import CEASEFIRE
 
@@ -44,12 +44,9 @@ class SourcedArticle:
 @strawberry.type
 class FixtureQuery:
     articles = connection(
-        ARTICLES,
-        SourcedArticle,
+        ARTICLES, SourcedArticle, ArticleFilter,
         "Articles.",
-        filter=ArticleFilter,
-        criteria=article_criteria,
-        order=ArticleOrder.PUBLISHED_AT_DESC,
+        ArticleOrder.PUBLISHED_AT_DESC,
     )
 
 
