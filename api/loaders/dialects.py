@@ -9,21 +9,22 @@ from collections.abc import Sequence
 from typing import Any
 
 from sqlalchemy import (
-    Boolean,
+    Alias,
+    ColumnClause,
     ColumnElement,
     Date,
-    Integer,
+    FunctionElement,
     SQLColumnExpression,
-    Text,
+    TableClause,
+    column,
     false,
     func,
-    type_coerce,
+    literal,
+    table,
 )
 from sqlalchemy.exc import CompileError
 from sqlalchemy.ext.compiler import compiles
 from sqlalchemy.sql.compiler import SQLCompiler
-from sqlalchemy.sql.elements import BindParameter
-from sqlalchemy.sql.visitors import InternalTraversal
 from sqlmodel import col
 
 from api.models import Article, Statement
@@ -36,13 +37,13 @@ def published() -> Expr:
     return func.coalesce(col(Article.published_at), _Undated())
 
 
-class _Undated(ColumnElement[dt.date]):
+class _Undated(FunctionElement[dt.date]):
     """`NO_DATE` written into the SQL, not bound: only then does `published()` match the
     index ix_article_feed (on SQLite always, on PostgreSQL in generic plans)."""
 
     type = Date()
+    name = "qg_undated"  # never rendered: each dialect writes its own constant
     inherit_cache = True
-    _traverse_internals: list[Any] = []
 
 
 @compiles(_Undated, "sqlite")
@@ -78,48 +79,37 @@ def word_prefixes(terms: Sequence[str]) -> ColumnElement[bool]:
         return false()
     fts = " AND ".join(f'"{term}"*' if len(term) > 1 else f'"{term}"' for term in terms)
     tsquery = " & ".join(f"'{term}':*" if len(term) > 1 else f"'{term}'" for term in terms)
-    return _WordPrefixes(col(Statement.id), col(Statement.text), fts, tsquery)
+    return _WordPrefixes(col(Statement.id), col(Statement.text), literal(fts), literal(tsquery))
 
 
-class _WordPrefixes(ColumnElement[bool]):
-    """A dialect's full-text match on statements; see `word_prefixes`."""
+class _WordPrefixes(FunctionElement[bool]):
+    """A dialect's full-text match on statements; see `word_prefixes`. Its clauses: the
+    statement id and text columns, then the FTS5 and the tsquery search strings. It has
+    no Boolean type on purpose: SQLite would compare a Boolean WHERE term with 1, and
+    `(id IN (...)) = 1` is no longer a rowid lookup the planner runs first."""
 
-    type = Boolean()
-    _is_implicitly_boolean = True  # a WHERE term as is, not `... = 1` on SQLite
+    name = "qg_word_prefixes"  # never rendered: each dialect writes its own match
     inherit_cache = True
-    _traverse_internals = [
-        ("ident", InternalTraversal.dp_clauseelement),
-        ("text", InternalTraversal.dp_clauseelement),
-        ("fts", InternalTraversal.dp_clauseelement),
-        ("tsquery", InternalTraversal.dp_clauseelement),
-    ]
-
-    def __init__(self, ident: Expr, text: Expr, fts: str, tsquery: str) -> None:
-        # type_coerce: the same column, as a ColumnElement the compiler can visit
-        self.ident = type_coerce(ident, Integer)
-        self.text = type_coerce(text, Text)
-        self.fts: BindParameter[str] = BindParameter(None, fts, unique=True)
-        self.tsquery: BindParameter[str] = BindParameter(None, tsquery, unique=True)
-
-    @property
-    def _from_objects(self) -> list[Any]:
-        return [*self.ident._from_objects]
 
 
 @compiles(_WordPrefixes, "sqlite")
 def _fts5_match(element: _WordPrefixes, compiler: SQLCompiler, **kw: Any) -> str:
-    ident, query = compiler.process(element.ident, **kw), compiler.process(element.fts, **kw)
-    return f"{ident} IN (SELECT rowid FROM statement_fts WHERE statement_fts MATCH {query})"
+    ident, _, fts, _ = element.clauses
+    query = compiler.process(fts, **kw)
+    ident_sql = compiler.process(ident, **kw)
+    return f"{ident_sql} IN (SELECT rowid FROM statement_fts WHERE statement_fts MATCH {query})"
 
 
 @compiles(_WordPrefixes, "postgresql")
 def _tsvector_match(element: _WordPrefixes, compiler: SQLCompiler, **kw: Any) -> str:
     # `words`: the generated tsvector column beside `text` (migration 0003_search), which
-    # the GIN index ix_statement_text_words covers.
-    text = compiler.process(element.text, **kw)
-    assert text.endswith(".text"), text
-    query = compiler.process(element.tsquery, **kw)
-    return f"{text.removesuffix('text')}words @@ to_tsquery('simple', {query})"
+    # the GIN index ix_statement_text_words covers; named on the text column's table (or
+    # alias), which the model does not give it.
+    _, text, _, tsquery = element.clauses
+    assert isinstance(text, ColumnClause) and isinstance(text.table, (TableClause, Alias)), text
+    words = table(text.table.name, column("words")).c.words
+    query = compiler.process(tsquery, **kw)
+    return f"{compiler.process(words, **kw)} @@ to_tsquery('simple', {query})"
 
 
 @compiles(_WordPrefixes)
