@@ -30,7 +30,7 @@ UNCATALOGUED = {
 
 
 def _type(name: str) -> GraphQLObjectType:
-    found = schema._schema.get_type(name)
+    found = schema._schema.get_type(name)  # noqa: SLF001 (Strawberry has no public accessor)
     assert isinstance(found, GraphQLObjectType)
     return found
 
