@@ -18,22 +18,22 @@ from typing import Any, TypeAlias
 from graphql import (
     FieldNode,
     FragmentDefinitionNode,
-    FragmentSpreadNode,
     GraphQLField,
     GraphQLIncludeDirective,
     GraphQLInterfaceType,
     GraphQLObjectType,
     GraphQLSchema,
     GraphQLSkipDirective,
-    InlineFragmentNode,
     OperationDefinitionNode,
     SelectionSetNode,
+    VariableValues,
+    get_directive_values,
     get_named_type,
 )
-from graphql.execution.values import VariableValues, get_directive_values
 from sqlalchemy import Table
 
 from api.schema import catalogue
+from api.schema.document import collect_fields
 
 # The largest object the compiler builds: json_build_object takes at most 100 arguments.
 MAX_KEYS = 50
@@ -271,38 +271,10 @@ def _selection(
 def _collect(
     walk: _Walk, type_: GraphQLObjectType, selection_sets: Sequence[SelectionSetNode]
 ) -> dict[str, list[FieldNode]]:
-    """Fields by response key in execution order (graphql-core's collect_fields)."""
-    fields: dict[str, list[FieldNode]] = {}
-    visited: set[str] = set()
-    for selection_set in selection_sets:
-        _collect_into(walk, type_, selection_set, fields, visited)
-    return fields
-
-
-def _collect_into(
-    walk: _Walk,
-    type_: GraphQLObjectType,
-    selection_set: SelectionSetNode,
-    fields: dict[str, list[FieldNode]],
-    visited: set[str],
-) -> None:
-    for selection in selection_set.selections:
-        if not _included(walk, selection):
-            continue
-        if isinstance(selection, FieldNode):
-            fields.setdefault((selection.alias or selection.name).value, []).append(selection)
-        elif isinstance(selection, InlineFragmentNode):
-            condition = selection.type_condition
-            if _applies(walk, condition.name.value if condition else None, type_):
-                _collect_into(walk, type_, selection.selection_set, fields, visited)
-        elif isinstance(selection, FragmentSpreadNode):
-            name = selection.name.value
-            fragment = walk.fragments.get(name)
-            if name in visited or fragment is None:
-                continue
-            visited.add(name)
-            if _applies(walk, fragment.type_condition.name.value, type_):
-                _collect_into(walk, type_, fragment.selection_set, fields, visited)
+    """Fields by response key in execution order, @skip/@include applied."""
+    return collect_fields(
+        walk.schema, walk.fragments, type_, selection_sets, lambda node: _included(walk, node)
+    )
 
 
 def _included(walk: _Walk, node: Any) -> bool:
@@ -314,13 +286,6 @@ def _included(walk: _Walk, node: Any) -> bool:
         return False
     include = get_directive_values(GraphQLIncludeDirective, node, walk.variables)
     return include is None or include["if"] is True
-
-
-def _applies(walk: _Walk, condition: str | None, type_: GraphQLObjectType) -> bool:
-    if condition is None or condition == type_.name:
-        return True
-    named = walk.schema.get_type(condition)
-    return isinstance(named, GraphQLInterfaceType) and walk.schema.is_sub_type(named, type_)
 
 
 def _below(walk: _Walk, type_: Any, nodes: list[FieldNode]) -> Selection:

@@ -26,11 +26,12 @@ from graphql import (
     GraphQLError,
     GraphQLSchema,
     OperationDefinitionNode,
+    VariableValues,
+    get_variable_values,
     parse,
     specified_rules,
     validate,
 )
-from graphql.execution.values import VariableValues, get_variable_values
 from graphql.utilities import get_operation_ast
 from graphql.validation import MaxIntrospectionDepthRule
 from sqlalchemy import BindParameter, Select
@@ -46,6 +47,7 @@ from api.compiler.plan import Plan, Unsupported, build_plan, directive_variables
 from api.compiler.sql import Builder
 from api.context import Context, debug_extensions
 from api.db import count_statements, note_statement, open_read_pool
+from api.schema.document import fragments_of
 from api.schema.errors import ClientError
 from api.schema.limits import Limits, check_shape, query_cost
 
@@ -243,9 +245,7 @@ class Compiler:
                 check_shape(self._limits, document, operation)
             except GraphQLError:
                 return _REFUSED
-        fragments = {
-            d.name.value: d for d in document.definitions if isinstance(d, FragmentDefinitionNode)
-        }
+        fragments = fragments_of(document)
         used = directive_variables(document.definitions)
         return _Document(document, operation, fragments, used)
 

@@ -19,7 +19,7 @@ from dataclasses import dataclass
 from dataclasses import field as attribute
 from typing import Any
 
-from graphql.execution.values import VariableValues, get_argument_values
+from graphql import VariableValues, get_argument_values
 from sqlalchemy import FromClause, Select, Table, and_, case, func, literal, or_, select
 from sqlalchemy.sql.expression import ScalarSelect
 
