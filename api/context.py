@@ -12,7 +12,7 @@ from starlette.responses import Response
 from starlette.websockets import WebSocket
 
 from api.events import EventBus
-from api.loaders import Loaders
+from api.loaders.dataloaders import Loaders
 from api.pool import ProcessPool
 
 

@@ -15,7 +15,7 @@ import pytest
 from sqlalchemy import text
 
 from api.app import create_app
-from api.loaders import Loaders
+from api.loaders.dataloaders import Loaders
 from api.settings import RateLimit, Settings
 
 pytestmark = pytest.mark.anyio

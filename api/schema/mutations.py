@@ -20,7 +20,7 @@ from api.context import Context
 from api.corrections import InvalidCorrection, MissingRow, StatementEdit
 from api.db import session_factory
 from api.ingest import ArticleInput, ingest_text
-from api.loaders import Loaders
+from api.loaders.dataloaders import Loaders
 from api.schema.actor import Actor
 from api.schema.article import Article
 from api.schema.enums import StatementKind

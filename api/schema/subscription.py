@@ -12,7 +12,7 @@ import strawberry
 
 from api import events
 from api.context import Context
-from api.loaders import StatementCriteria
+from api.loaders.criteria import StatementCriteria
 from api.schema.errors import SubscriptionEnded, unauthenticated
 from api.schema.fields import subscription
 from api.schema.filters import StatementAddedFilter
