@@ -1,0 +1,139 @@
+"""Parts: the pieces of a statement's content that were said, without its attribution.
+
+A quotation interrupted by its attribution (`"A," he said, "b."` or
+`"A," he said. "B."`) is one statement whose outer span runs from A to b;
+its parts are the words inside the marks, A and b, and its text joins them.
+A direct statement's one part is the inside of its marks; reported speech
+crossing its attribution (`The plan, the mayor said, would fail`) keeps the
+words either side of the frame. Every other statement has one part, its span.
+
+Parts are joined with one space where the words run on: the earlier part ends
+a sentence (. ! ? …), or ends a clause (, ; : or a dash) and the next part goes
+on in lower case (`"A," he said, "and b."` gives `A, and b.`). Anywhere else
+" … " (space, ellipsis, space) marks the words left out: `"A," he said. "B."`
+gives `A, … B.`.
+"""
+from __future__ import annotations
+
+import itertools
+import re
+from collections.abc import Sequence
+from dataclasses import replace
+
+from api.extract.quotes import Quote, QuoteKind, quote_at
+from api.extract.results import Span, StatementKind
+from api.extract.statements import Draft
+
+__all__ = ["ELISION", "SEPARATOR", "joined_text", "parts_of", "with_parts"]
+
+SEPARATOR = " "
+ELISION = " \u2026 "
+_CLOSING_MARKS = "\"'\u201d\u2019\u00bb"
+_SENTENCE_END = re.compile(rf"[.!?\u2026][{_CLOSING_MARKS}]*$")
+_CLAUSE_END = re.compile(rf"[,;:\u2014\u2013-][{_CLOSING_MARKS}]*$")
+_GOES_ON = re.compile(r"\W*[a-z]")
+# Speaker and medium phrases further than this from the cue are not its frame.
+_FRAME_REACH = 60
+# After "the mayor said": a short setting up to the comma that closes the frame.
+_FRAME_TAIL = re.compile(r"[^,\"\u201c\u201d.;:!?\n]{0,40}?,\s*|[\s,]*")
+_FRAME_LEAD = frozenset(" \t\n\u00a0,")
+_TRIM = " \t\n\u00a0"
+
+
+def with_parts(text: str, drafts: Sequence[Draft], quotes: Sequence[Quote]) -> list[Draft]:
+    """Each draft with its parts; a content made of quotations only becomes DIRECT."""
+    found: list[Draft] = []
+    for draft in drafts:
+        quoted = _quoted_parts(text, draft, quotes)
+        if quoted:
+            found.append(replace(draft, kind=StatementKind.DIRECT, parts=quoted))
+        else:
+            found.append(replace(draft, parts=parts_of(text, draft, quotes)))
+    return found
+
+
+def parts_of(text: str, draft: Draft, quotes: Sequence[Quote]) -> tuple[Span, ...]:
+    """The content either side of the attribution inside it, else the content."""
+    frame = _frame(text, draft, quotes)
+    if frame is None:
+        return (draft.content,)
+    pieces = (_trimmed(text, draft.content.start, frame.start),
+              _trimmed(text, frame.end, draft.content.end))
+    found = tuple(p for p in pieces if p is not None)
+    return found or (draft.content,)
+
+
+def joined_text(text: str, parts: Sequence[Span]) -> str:
+    """What was said: the parts' text joined by SEPARATOR or ELISION (see the module)."""
+    joined = ""
+    for index, part in enumerate(parts):
+        said = text[part.start : part.end]
+        if index > 0:
+            joined += SEPARATOR if _runs_on(joined, said) else ELISION
+        joined += said
+    return joined
+
+
+def _runs_on(before: str, after: str) -> bool:
+    if _SENTENCE_END.search(before):
+        return True
+    return _CLAUSE_END.search(before) is not None and _GOES_ON.match(after) is not None
+
+
+def _quoted_parts(text: str, draft: Draft, quotes: Sequence[Quote]) -> tuple[Span, ...]:
+    """The insides of the quotations a content is made of, when it is nothing but
+    quotations and the attribution between them; else none."""
+    content = draft.content
+    inside = [
+        q for q in quotes
+        if content.start <= q.span.start and q.span.end <= content.end and q.kind != QuoteKind.NAME
+    ]
+    if not inside or inside[0].span.start != content.start or inside[-1].span.end != content.end:
+        return ()
+    if len(inside) > 1 and not _cue_between(draft, inside):
+        return ()
+    said = (_trimmed(text, q.inner.start, q.inner.end) for q in inside)
+    return tuple(s for s in said if s is not None)
+
+
+def _cue_between(draft: Draft, quotes: Sequence[Quote]) -> bool:
+    """Two quotations make one statement only around its own attribution."""
+    if draft.cue is None:
+        return False
+    cue = draft.cue.span
+    pairs = itertools.pairwise(quotes)
+    return any(a.span.end <= cue.start and cue.end <= b.span.start for a, b in pairs)
+
+
+def _frame(text: str, draft: Draft, quotes: Sequence[Quote]) -> Span | None:
+    """The attribution inside the content (cue, speaker, medium, the commas that set
+    them off and a short setting such as "on Monday,"), when the cue is inside it."""
+    content, cue = draft.content, draft.cue
+    if cue is None or not _within(cue.span, content) or quote_at(quotes, cue.span.start):
+        return None
+    pieces = [cue.span]
+    for mention in (draft.speaker, draft.medium):
+        phrase = None if mention is None else mention.phrase or mention.span
+        if phrase is not None and _within(phrase, content) and _distance(phrase, cue.span) <= _FRAME_REACH:
+            pieces.append(phrase)
+    start, end = min(p.start for p in pieces), max(p.end for p in pieces)
+    while start > content.start and text[start - 1] in _FRAME_LEAD:
+        start -= 1
+    tail = _FRAME_TAIL.match(text, end, content.end)
+    return Span(start, tail.end() if tail else end)
+
+
+def _trimmed(text: str, start: int, end: int) -> Span | None:
+    while start < end and text[start] in _TRIM:
+        start += 1
+    while end > start and text[end - 1] in _TRIM:
+        end -= 1
+    return Span(start, end) if start < end else None
+
+
+def _within(span: Span, outer: Span) -> bool:
+    return outer.start <= span.start and span.end <= outer.end
+
+
+def _distance(a: Span, b: Span) -> int:
+    return max(0, a.start - b.end, b.start - a.end)
