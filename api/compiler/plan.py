@@ -79,6 +79,11 @@ SPANS = {
     ("Statement", "span"): ("start", "end"),
     ("Statement", "speakerSpan"): ("speaker_start", "speaker_end"),
 }
+# Lists of spans in a JSON column, NULL being the one span of two columns:
+# (type, field) -> (JSON column, start column, end column).
+SPAN_LISTS = {
+    ("Statement", "parts"): ("parts", "start", "end"),
+}
 # Connections (their listings are in api.compiler.sql.LISTINGS).
 CONNECTIONS: frozenset[tuple[str, str]] = frozenset(
     {
@@ -180,6 +185,15 @@ class Captions:
 
 
 @dataclass(frozen=True, eq=False)
+class Parts:
+    """A statement's parts, in order: the stored list, else its one span."""
+
+    key: str
+    columns: tuple[str, str, str]  # the parts column, then the span's start and end
+    fields: Selection
+
+
+@dataclass(frozen=True, eq=False)
 class Aliases:
     """An actor's other names, alphabetically."""
 
@@ -265,8 +279,8 @@ class NodeLookup:
 
 
 Field: TypeAlias = (
-    Column | GlobalId | Constant | Span | Related | Linked | Captions | Aliases | StatementCount
-    | Connection | Lookup | NodeLookup
+    Column | GlobalId | Constant | Span | Related | Linked | Captions | Parts | Aliases
+    | StatementCount | Connection | Lookup | NodeLookup
 )
 Selection: TypeAlias = "tuple[Field, ...]"
 Part: TypeAlias = Nodes | Edges | PageInfo | TotalCount | Constant
@@ -423,6 +437,8 @@ def _nested(
         return Span(key, SPANS[at], _below(walk, definition.type, nodes))
     if at in LISTS:
         return Linked(key, parent.name, name, LISTS[at], _below(walk, definition.type, nodes))
+    if at in SPAN_LISTS:
+        return Parts(key, SPAN_LISTS[at], _below(walk, definition.type, nodes))
     if at == ("Article", "captions"):
         return Captions(key, _below(walk, definition.type, nodes))
     if at == ("Actor", "aliases"):

@@ -31,10 +31,25 @@ class Span:
 
 @strawberry.type(description="A statement reported in an article: a quote or reported speech.")
 class Statement(Node):
-    text: str = strawberry.field(description="What was said, as printed.")
+    text: str = strawberry.field(
+        description=(
+            "What was said: the text of `parts` joined, without the attribution that"
+            " interrupts a quotation and without a direct quotation's marks. Parts are"
+            " joined by one space where the words run on (the earlier part ends a sentence,"
+            " or ends a clause and the next goes on in lower case), else by ' \u2026 '."
+        )
+    )
     kind: StatementKind = strawberry.field(description="Quoted, reported, or both.")
     cue: str | None = strawberry.field(description="The reporting verb, e.g. 'said', 'told'.")
-    span: Span = strawberry.field(description="Where the statement is in the article body.")
+    span: Span = strawberry.field(
+        description="Where the statement is in the article body: its outer extent, any"
+        " attribution inside it included."
+    )
+    parts: list[Span] = strawberry.field(
+        description="The pieces of `span` that were said, in order: two for a quotation"
+        " split around its attribution ('\"A,\" he said. \"B.\"'), one for an ordinary"
+        " statement. Each slices Article.body to the text `text` joins."
+    )
     speaker_span: Span | None = strawberry.field(
         description="Where the speaker is named for this statement (may be a pronoun)."
     )
@@ -60,6 +75,7 @@ class Statement(Node):
             kind=StatementKind(row.kind),
             cue=row.cue,
             span=Span(start=row.start, end=row.end),
+            parts=_parts(row),
             speaker_span=_speaker_span(row),
             speaker_text=row.speaker_text,
         )
@@ -108,6 +124,13 @@ class Statement(Node):
 
         rows = await info.context.loaders.mentions_by_statement.load(self.pk)
         return [Actor.from_row(row) for row in rows]
+
+
+def _parts(row: models.Statement) -> list[Span]:
+    """The stored parts; none stored is the one part [start, end) (models.Statement)."""
+    if not row.parts:
+        return [Span(start=row.start, end=row.end)]
+    return [Span(start=int(part["start"]), end=int(part["end"])) for part in row.parts]
 
 
 def _speaker_span(row: models.Statement) -> Span | None:
