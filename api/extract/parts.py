@@ -15,22 +15,23 @@ gives `A, … B.`.
 """
 from __future__ import annotations
 
+import bisect
 import itertools
 import re
 from collections.abc import Sequence
 from dataclasses import replace
 
-from api.extract.quotes import Quote, QuoteKind, quote_at
+from api.extract.quotes import Quote, QuoteKind
 from api.extract.results import Span, StatementKind
 from api.extract.statements import Draft
 
-__all__ = ["ELISION", "SEPARATOR", "joined_text", "parts_of", "with_parts"]
+__all__ = ["ELISION", "SEPARATOR", "joined_text", "with_parts"]
 
 SEPARATOR = " "
 ELISION = " \u2026 "
 _CLOSING_MARKS = "\"'\u201d\u2019\u00bb"
-_SENTENCE_END = re.compile(rf"[.!?\u2026][{_CLOSING_MARKS}]*$")
-_CLAUSE_END = re.compile(rf"[,;:\u2014\u2013-][{_CLOSING_MARKS}]*$")
+_SENTENCE_END = frozenset(".!?\u2026")
+_CLAUSE_END = frozenset(",;:\u2014\u2013-")
 _GOES_ON = re.compile(r"\W*[a-z]")
 # Speaker and medium phrases further than this from the cue are not its frame.
 _FRAME_REACH = 60
@@ -40,19 +41,42 @@ _FRAME_LEAD = frozenset(" \t\n\u00a0,")
 _TRIM = " \t\n\u00a0"
 
 
+class _Quotes:
+    """The article's quotations (in text order, never overlapping), found by bisection so
+    that a long article with many statements and quotations stays linear."""
+
+    def __init__(self, quotes: Sequence[Quote]) -> None:
+        self._quotes = sorted(quotes, key=lambda q: q.span.start)
+        self._starts = [q.span.start for q in self._quotes]
+
+    def within(self, span: Span) -> list[Quote]:
+        found: list[Quote] = []
+        index = bisect.bisect_left(self._starts, span.start)
+        while index < len(self._quotes) and self._quotes[index].span.end <= span.end:
+            found.append(self._quotes[index])
+            index += 1
+        return found
+
+    def at(self, position: int) -> Quote | None:
+        index = bisect.bisect_right(self._starts, position) - 1
+        quote = self._quotes[index] if index >= 0 else None
+        return quote if quote is not None and position < quote.span.end else None
+
+
 def with_parts(text: str, drafts: Sequence[Draft], quotes: Sequence[Quote]) -> list[Draft]:
     """Each draft with its parts; a content made of quotations only becomes DIRECT."""
+    index = _Quotes(quotes)
     found: list[Draft] = []
     for draft in drafts:
-        quoted = _quoted_parts(text, draft, quotes)
+        quoted = _quoted_parts(text, draft, index)
         if quoted:
             found.append(replace(draft, kind=StatementKind.DIRECT, parts=quoted))
         else:
-            found.append(replace(draft, parts=parts_of(text, draft, quotes)))
+            found.append(replace(draft, parts=_parts_around_frame(text, draft, index)))
     return found
 
 
-def parts_of(text: str, draft: Draft, quotes: Sequence[Quote]) -> tuple[Span, ...]:
+def _parts_around_frame(text: str, draft: Draft, quotes: _Quotes) -> tuple[Span, ...]:
     """The content either side of the attribution inside it, else the content."""
     frame = _frame(text, draft, quotes)
     if frame is None:
@@ -75,19 +99,15 @@ def joined_text(text: str, parts: Sequence[Span]) -> str:
 
 
 def _runs_on(before: str, after: str) -> bool:
-    if _SENTENCE_END.search(before):
-        return True
-    return _CLAUSE_END.search(before) is not None and _GOES_ON.match(after) is not None
+    last = before.rstrip(_CLOSING_MARKS)[-1:]  # "" is in neither set
+    return last in _SENTENCE_END or (last in _CLAUSE_END and _GOES_ON.match(after) is not None)
 
 
-def _quoted_parts(text: str, draft: Draft, quotes: Sequence[Quote]) -> tuple[Span, ...]:
+def _quoted_parts(text: str, draft: Draft, quotes: _Quotes) -> tuple[Span, ...]:
     """The insides of the quotations a content is made of, when it is nothing but
     quotations and the attribution between them; else none."""
     content = draft.content
-    inside = [
-        q for q in quotes
-        if content.start <= q.span.start and q.span.end <= content.end and q.kind != QuoteKind.NAME
-    ]
+    inside = [q for q in quotes.within(content) if q.kind != QuoteKind.NAME]
     if not inside or inside[0].span.start != content.start or inside[-1].span.end != content.end:
         return ()
     if len(inside) > 1 and not _cue_between(draft, inside):
@@ -105,11 +125,11 @@ def _cue_between(draft: Draft, quotes: Sequence[Quote]) -> bool:
     return any(a.span.end <= cue.start and cue.end <= b.span.start for a, b in pairs)
 
 
-def _frame(text: str, draft: Draft, quotes: Sequence[Quote]) -> Span | None:
+def _frame(text: str, draft: Draft, quotes: _Quotes) -> Span | None:
     """The attribution inside the content (cue, speaker, medium, the commas that set
     them off and a short setting such as "on Monday,"), when the cue is inside it."""
     content, cue = draft.content, draft.cue
-    if cue is None or not _within(cue.span, content) or quote_at(quotes, cue.span.start):
+    if cue is None or not _within(cue.span, content) or quotes.at(cue.span.start):
         return None
     pieces = [cue.span]
     for mention in (draft.speaker, draft.medium):
