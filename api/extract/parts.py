@@ -36,8 +36,10 @@ _GOES_ON = re.compile(r"\W*[a-z]")
 # Speaker and medium phrases further than this from the cue are not its frame.
 _FRAME_REACH = 60
 # After "the mayor said": a short setting up to the comma that closes the frame.
-_FRAME_TAIL = re.compile(r"[^,\"\u201c\u201d.;:!?\n]{0,40}?,\s*|[\s,]*")
-_FRAME_LEAD = frozenset(" \t\n\u00a0,")
+_FRAME_TAIL = re.compile(r"[^,\"\u201c\u201d.;:!?()\[\]\n]{0,40}?,\s*")
+# A clause on the speaker ("say some Democrats, who cringe"), not what was said.
+_APPOSITIVE = re.compile(r"(?:an?|the|its|his|her|their)\s+(?:\S+\s+){0,4}\S+")
+_RELATIVE = re.compile(r"(?:who|whom|whose|which)\b")
 _TRIM = " \t\n\u00a0"
 
 
@@ -81,8 +83,11 @@ def _parts_around_frame(text: str, draft: Draft, quotes: _Quotes) -> tuple[Span,
     frame = _frame(text, draft, quotes)
     if frame is None:
         return (draft.content,)
-    pieces = (_trimmed(text, draft.content.start, frame.start),
-              _trimmed(text, frame.end, draft.content.end))
+    pieces = [_trimmed(text, draft.content.start, frame.start),
+              _trimmed(text, frame.end, draft.content.end)]
+    after = pieces[1]
+    if after is not None and _APPOSITIVE.fullmatch(text, after.start, after.end):
+        pieces.pop()  # ", said David Gilbert, its president": who said it, not what
     found = tuple(p for p in pieces if p is not None)
     return found or (draft.content,)
 
@@ -126,8 +131,12 @@ def _cue_between(draft: Draft, quotes: Sequence[Quote]) -> bool:
 
 
 def _frame(text: str, draft: Draft, quotes: _Quotes) -> Span | None:
-    """The attribution inside the content (cue, speaker, medium, the commas that set
-    them off and a short setting such as "on Monday,"), when the cue is inside it."""
+    """The attribution set off by commas inside the content (`, the mayor said,`,
+    `, according to Reuters,`, `," he said on Monday, "`): its cue, its speaker and
+    medium, the commas and a short setting. None unless the cue and a speaker are
+    inside the content and the frame is a parenthesis: "Clinton seemed to be ready"
+    (no speaker) or "..., say some Democrats, who cringe" (a relative clause follows)
+    are left whole."""
     content, cue = draft.content, draft.cue
     if cue is None or not _within(cue.span, content) or quotes.at(cue.span.start):
         return None
@@ -136,11 +145,26 @@ def _frame(text: str, draft: Draft, quotes: _Quotes) -> Span | None:
         phrase = None if mention is None else mention.phrase or mention.span
         if phrase is not None and _within(phrase, content) and _distance(phrase, cue.span) <= _FRAME_REACH:
             pieces.append(phrase)
-    start, end = min(p.start for p in pieces), max(p.end for p in pieces)
-    while start > content.start and text[start - 1] in _FRAME_LEAD:
+    if len(pieces) == 1:
+        return None
+    start = _opening_comma(text, content.start, min(p.start for p in pieces))
+    tail = _FRAME_TAIL.match(text, max(p.end for p in pieces), content.end)
+    if start is None or tail is None or _RELATIVE.match(text, tail.end(), content.end):
+        return None
+    return Span(start, tail.end())
+
+
+def _opening_comma(text: str, lo: int, start: int) -> int | None:
+    """Where the frame starting at `start` opens: at its comma, or after the closing
+    marks of a quotation that ends in one. None without a comma."""
+    while start > lo and text[start - 1] in _TRIM:
         start -= 1
-    tail = _FRAME_TAIL.match(text, end, content.end)
-    return Span(start, tail.end() if tail else end)
+    marks = start
+    while marks > lo and text[marks - 1] in _CLOSING_MARKS:
+        marks -= 1
+    if marks > lo and text[marks - 1] == ",":
+        return start if marks < start else marks - 1
+    return None
 
 
 def _trimmed(text: str, start: int, end: int) -> Span | None:

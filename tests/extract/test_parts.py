@@ -99,3 +99,22 @@ def test_joined_text_separators() -> None:
     assert joined_text(text, [Span(0, 2), Span(9, 10)]) == "A, \u2026 C"  # capital after a clause
     assert joined_text(text, [Span(9, 10), Span(11, 12)]) == "C \u2026 d"  # mid-clause
     assert joined_text(text, [Span(6, 8)]) == "c;"
+
+
+def test_an_appositive_after_the_frame_is_not_said() -> None:
+    text = INTRO + "The committee has collected $56 million, said David Gilbert, its president."
+    (statement,) = extract_article(text).statements
+    assert statement.span.text(text).endswith("said David Gilbert, its president")
+    assert _rows(text) == [
+        ("INDIRECT", "David Gilbert", "David Gilbert", "said",
+         ["The committee has collected $56 million"], "The committee has collected $56 million"),
+    ]
+
+
+def test_a_cue_without_a_speaker_inside_the_content_stays_whole() -> None:
+    text = INTRO + "Clinton seemed to be ready to riff on the incident in Iowa."
+    assert _rows(text) == [
+        ("INDIRECT", None, None, "seemed",
+         ["Clinton seemed to be ready to riff on the incident in Iowa"],
+         "Clinton seemed to be ready to riff on the incident in Iowa"),
+    ]
