@@ -13,6 +13,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, TypeVar
 
 from api.errors import ArchiveError, QuotegraphError, SeedFileError
+from api.extract.parts import joined_text
 from api.extract.results import Extraction
 from api.settings import Settings
 
@@ -384,7 +385,8 @@ def _scorer_record(name: str, body: str, extraction: Extraction) -> dict[str, ob
             "kind": s.kind.value.lower(),
             "cue": s.cue,
             "medium": names.get(s.medium) if s.medium else None,
-            "text": body[s.span.start : s.span.end],
+            "text": joined_text(body, s.parts),
+            "parts": [[part.start, part.end] for part in s.parts],
         }
         for s in extraction.statements
     ]
@@ -398,7 +400,7 @@ def _describe(source: str, body: str, extraction: Extraction) -> str:
     for s in extraction.statements:
         speaker = names.get(s.speaker, "?") if s.speaker else "-"
         medium = f" via {names[s.medium]}" if s.medium and s.medium in names else ""
-        text = " ".join(body[s.span.start : s.span.end].split())
+        text = " ".join(joined_text(body, s.parts).split())
         lines.append(f"{s.kind.value:8} {speaker} [{s.cue}]{medium}: {text[:100]}")
     lines.append("places: " + ", ".join(p.name for p in extraction.places if p.mentions))
     return "\n".join(lines)

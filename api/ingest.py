@@ -31,6 +31,7 @@ from api.content import MAX_NAME_CHARS, first_refused
 from api.db import lock_writers
 from api.events import EventBus
 from api.extract import extract_article
+from api.extract.parts import joined_text
 from api.extract.results import ActorKind, ActorRef, Extraction, PlaceRef, StatementRef
 from api.models import (
     Actor,
@@ -339,7 +340,7 @@ def statement_values(
     speaker = ref.speaker_span
     return {
         "article_id": article_id,
-        "text": body[ref.span.start : ref.span.end],
+        "text": joined_text(body, ref.parts),
         "kind": ref.kind,
         "cue": ref.cue,
         "speaker_id": actor_ids.get(ref.speaker) if ref.speaker else None,
@@ -349,9 +350,17 @@ def statement_values(
         "speaker_start": speaker.start if speaker else None,
         "speaker_end": speaker.end if speaker else None,
         "speaker_text": body[speaker.start : speaker.end] if speaker else None,
+        "parts": _stored_parts(ref),
         "edited_at": None,
         "deleted_at": None,
     }
+
+
+def _stored_parts(ref: StatementRef) -> list[dict[str, int]] | None:
+    """The `parts` column of a statement: None when its one part is its span."""
+    if ref.parts == (ref.span,):
+        return None
+    return [{"start": part.start, "end": part.end} for part in ref.parts]
 
 
 def statement_row(article: Article, ref: StatementRef, actor_ids: dict[str, int]) -> Statement:

@@ -44,7 +44,7 @@ from api.models import (
 
 Extractor = Callable[..., Extraction]
 _COMPARED = ("text", "kind", "cue", "speaker_id", "medium_id", "speaker_start", "speaker_end",
-             "speaker_text")
+             "speaker_text", "parts")
 
 
 @dataclass

@@ -51,7 +51,7 @@ ARTICLES = """
     id title standfirst publishedAt publisher url readingTimeMinutes creditLine contentHash
     captions { text credit }
     statements(first: 100) { totalCount nodes {
-      id text kind cue span { start end } speakerSpan { start end } speakerText
+      id text kind cue span { start end } parts { start end } speakerSpan { start end } speakerText
       speaker { id name kind title aliases affiliation { id name affiliation { id } } }
       medium { id name }
       locations { id name parent { id name parent { id } } }
@@ -240,6 +240,7 @@ async def test_round_trip_gives_identical_answers(middle: str, tmp_path: Path) -
     assert expected[0]["articles"]["totalCount"] == 4
     assert any(s["speaker"] and s["speaker"]["affiliation"] for s in statements)
     assert any(p["parent"] for p in places)
+    assert [len(s["parts"]) for s in statements].count(2) == 2  # the seed's split quotations
     assert [h["action"] for s in statements for h in s["history"]] == ["UPDATE_STATEMENT"]
     assert 2 not in [from_global_id(s["id"])[1] for s in statements]  # the tombstone stays hidden
     assert [h["tokenName"] for a in expected[1]["actors"]["nodes"] for h in a["history"]] == ["bot"]

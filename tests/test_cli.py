@@ -9,7 +9,10 @@ import pytest
 from api.cli import main
 from tests.conftest import ROOT, SEED_FILE
 
-SCORER_KEYS = {"start", "end", "speaker", "speaker_start", "speaker_end", "kind", "cue", "medium", "text"}
+SCORER_KEYS = {
+    "start", "end", "speaker", "speaker_start", "speaker_end", "kind", "cue", "medium", "text",
+    "parts",
+}
 
 
 @pytest.mark.parametrize(
@@ -41,8 +44,17 @@ def test_extract_json_prints_one_scorer_record_per_file(capsys: pytest.CaptureFi
     assert record["statements"], "the seed has statements"
     for statement in record["statements"]:
         assert set(statement) == SCORER_KEYS
-        assert statement["text"] == body[statement["start"] : statement["end"]]
+        parts = statement["parts"]
+        assert statement["start"] <= parts[0][0] and parts[-1][1] <= statement["end"]
         assert statement["kind"] in {"direct", "indirect", "mixed"}
+    # The scorer reads the outer span; "parts" and "text" leave the attribution out.
+    hamawi = next(s for s in record["statements"] if s["text"].startswith("This is our land"))
+    assert [body[a:b] for a, b in hamawi["parts"]] == [
+        "This is our land and the land of our ancestors, and we will stay on it, and defend it,"
+        " God willing,",
+        "The revolution will continue until victory.",
+    ]
+    assert body[hamawi["start"] : hamawi["end"]].count('he said. "') == 1
 
 
 def test_extract_reports_a_bad_file_and_goes_on(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:

@@ -34,10 +34,12 @@ LAVROV = gql(
     """
 )
 APOLLO_SCRIPT = ROOT / "tests" / "js" / "apollo_cache.mjs"
+# One quotation split around "Lavrov said, according to Reuters.": its text is the two
+# quoted parts (api/extract/parts.py).
 ARMED_GROUPS = (
-    '"Those armed groups who refuse to leave eastern Aleppo will be considered to be terrorists,"'
-    ' Lavrov said, according to Reuters. "We will treat them as such, as terrorists, as extremists'
-    ' and will support a Syrian army operation against those criminal squad."'
+    "Those armed groups who refuse to leave eastern Aleppo will be considered to be terrorists,"
+    " \u2026 We will treat them as such, as terrorists, as extremists and will support a Syrian"
+    " army operation against those criminal squad."
 )
 
 

@@ -115,6 +115,15 @@ class Captions:
 
 
 @dataclass(frozen=True, eq=False)
+class Parts:
+    """A statement's parts, in order: the stored list, else its one span."""
+
+    key: str
+    columns: tuple[str, str, str]  # the parts column, then the span's start and end
+    fields: Selection
+
+
+@dataclass(frozen=True, eq=False)
 class Aliases:
     """An actor's other names, alphabetically."""
 
@@ -202,7 +211,7 @@ class NodeLookup:
 
 
 Field: TypeAlias = (
-    Column | GlobalId | Constant | Span | Related | Linked | Captions | Aliases | Count
+    Column | GlobalId | Constant | Span | Related | Linked | Captions | Parts | Aliases | Count
     | Connection | Lookup | NodeLookup
 )
 Selection: TypeAlias = "tuple[Field, ...]"
@@ -327,12 +336,14 @@ def _nested(
         return Span(key, (read.start, read.end), below)
     if isinstance(read, catalogue.Captions):
         return Captions(key, read.column, below)
+    if isinstance(read, catalogue.SpanList):
+        return Parts(key, (read.column, read.start, read.end), below)
     named = get_named_type(definition.type)
     if isinstance(read, catalogue.ObjectBy):
         return Related(key, named.name, catalogue.table_of(named), read.foreign_key, below)
     if isinstance(read, catalogue.Linked):
         return Linked(key, read, named.name, catalogue.table_of(named), below)
-    raise Unsupported(f"{type(read).__name__} fields are not compiled")  # e.g. SpanList
+    raise Unsupported(f"{type(read).__name__} fields are not compiled")
 
 
 def _lookup(

@@ -87,6 +87,8 @@ class Builder:
             return self._linked(field, row)
         if isinstance(field, p.Captions):
             return self._captions(field, row)
+        if isinstance(field, p.Parts):
+            return self._parts(field, row)
         if isinstance(field, p.Aliases):
             return self._aliases(row)
         if isinstance(field, p.Count):
@@ -154,6 +156,17 @@ class Builder:
         named = {"text": text, "credit": credit}
         pairs = [
             (f.key, named[f.column] if isinstance(f, p.Column) else self._field(f, row, "Caption"))
+            for f in field.fields
+        ]
+        value = self.dialect.array(self.dialect.object(pairs), [order])
+        return self._scalar(select(value).select_from(elements).correlate(row))
+
+    def _parts(self, field: p.Parts, row: FromClause) -> Expr:
+        column, start, end = (row.c[name] for name in field.columns)
+        elements, part_start, part_end, order = self.dialect.spans(column, start, end, row)
+        named = {"start": part_start, "end": part_end}
+        pairs = [
+            (f.key, named[f.column] if isinstance(f, p.Column) else self._field(f, row, "Span"))
             for f in field.fields
         ]
         value = self.dialect.array(self.dialect.object(pairs), [order])
@@ -295,6 +308,8 @@ def _columns(fields: p.Selection) -> set[str]:
             names.update(field.columns)
         elif isinstance(field, p.Captions):
             names.add(field.column)
+        elif isinstance(field, p.Parts):
+            names.update(field.columns)
     return names
 
 

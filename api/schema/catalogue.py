@@ -234,7 +234,18 @@ def values_of(kind: type[Any], row: object) -> dict[str, Any]:
             missing = start is None or end is None
             make = cast(Callable[..., object], getattr(field.type, "of_type", field.type))
             values[field.python_name] = None if missing else make(start=start, end=end)
+        elif isinstance(read, SpanList):
+            values[field.python_name] = _span_list(read, field.type, row)
     return values
+
+
+def _span_list(read: SpanList, type_: object, row: object) -> list[object]:
+    """The stored list of spans; none stored is the one span of the row's own columns."""
+    make = cast(Callable[..., object], getattr(type_, "of_type", type_))
+    stored = getattr(row, read.column)
+    if not stored:
+        return [make(start=getattr(row, read.start), end=getattr(row, read.end))]
+    return [make(start=int(part["start"]), end=int(part["end"])) for part in stored]
 
 
 def read_of(field: GraphQLField) -> Read | None:

@@ -8,7 +8,15 @@ import strawberry
 
 from api import models
 from api.context import Context
-from api.schema.catalogue import Linked, ObjectBy, column, reads, span_of, values_of
+from api.schema.catalogue import (
+    Linked,
+    ObjectBy,
+    column,
+    reads,
+    span_of,
+    spans_column,
+    values_of,
+)
 from api.schema.correction import Correction
 from api.schema.enums import StatementKind
 from api.schema.fields import resolver
@@ -26,10 +34,29 @@ Info = strawberry.Info[Context, None]
 @strawberry.type(description="A statement reported in an article: a quote or reported speech.")
 class Statement(Node):
     model: ClassVar[type[models.Statement]] = models.Statement
-    text: str = column("text", "What was said, as printed.")
+    text: str = column(
+        "text",
+        "What was said: the text of `parts` joined, without the attribution that"
+        " interrupts a quotation and without a direct quotation's marks. Parts are"
+        " joined by one space where the words run on (the earlier part ends a sentence,"
+        " or ends a clause and the next goes on in lower case), else by ' \u2026 '.",
+    )
     kind: StatementKind = column("kind", "Quoted, reported, or both.", StatementKind)
     cue: str | None = column("cue", "The reporting verb, e.g. 'said', 'told'.")
-    span: Span = span_of("start", "end", "Where the statement is in the article body.")
+    span: Span = span_of(
+        "start",
+        "end",
+        "Where the statement is in the article body: its outer extent, any"
+        " attribution inside it included.",
+    )
+    parts: list[Span] = spans_column(
+        "parts",
+        "start",
+        "end",
+        "The pieces of `span` that were said, in order: two for a quotation"
+        " split around its attribution ('\"A,\" he said. \"B.\"'), one for an ordinary"
+        " statement. Each slices Article.body to the text `text` joins.",
+    )
     speaker_span: Span | None = span_of(
         "speaker_start",
         "speaker_end",

@@ -64,6 +64,7 @@ NESTED_PAGES = f"""query($first: Int, $last: Int) {{ articles {{ nodes {{
   locations(first: $first) {{ edges {{ cursor node {{ name }} }} }} }} }} }}"""
 EVERY_FIELD = """{ statements(first: 30) { nodes {
   __typename id text kind cue speakerText span { start end __typename } speakerSpan { end start }
+  parts { start end __typename }
   speaker { __typename id name kind title aliases statementCount affiliation { id name }
             members { totalCount nodes { name } } articles(first: 1) { nodes { title } } }
   medium { name } article { id title standfirst publishedAt publisher url readingTimeMinutes
@@ -91,6 +92,10 @@ FILTERS = """query($kind: StatementKind, $speaker: ID) {
   actors(filter: {search: "LAVROV"}) { nodes { name } }
   locations(filter: {countryCode: "sy"}) { totalCount nodes { name } } }"""
 CAPTIONS = "{ articles { nodes { captions { __typename credit text } } } }"
+# Every statement's parts: stored lists (the seed's quotations split by "he said"), and
+# the NULL that stands for the one part [start, end).
+PARTS = """{ articles { nodes { statements(first: 50) { nodes {
+  text parts { to: end from: start ... on Span { start } } } } } } }"""
 COORDINATES = "{ locations { nodes { latitude longitude } } }"
 SEARCH = '{ search(query: "aleppo") { __typename } }'
 MUTATION = 'mutation { deleteStatement(id: "x") { __typename } }'
@@ -173,6 +178,7 @@ def _compiled_cases(ids: dict[str, Any]) -> list[tuple[str, str, dict[str, Any]]
         ("seed lavrov", LAVROV, {}),
         ("seed article", ARTICLE, {}),
         ("captions", CAPTIONS, {}),
+        ("parts", PARTS, {}),
         ("every field", EVERY_FIELD, {}),
         ("fragments", FRAGMENTS, {"withText": True}),
         ("fragments skipped", FRAGMENTS, {"withText": False, "skipSpeaker": True}),
