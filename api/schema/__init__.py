@@ -13,10 +13,11 @@ from collections.abc import Iterator
 import strawberry
 from graphql import GraphQLError
 from graphql.validation import MaxIntrospectionDepthRule
-from strawberry.extensions import AddValidationRules, MaskErrors, SchemaExtension
+from strawberry.extensions import AddValidationRules, SchemaExtension
 from strawberry.schema.config import StrawberryConfig
 from strawberry.types import ExecutionContext
 
+from api.adapters.strawberry import ErrorMasking
 from api.context import Context
 from api.errors import QuotegraphError
 from api.schema.actor import Actor
@@ -63,7 +64,7 @@ class _Schema(strawberry.Schema):
                 )
 
 
-class _ErrorCodes(MaskErrors):
+class _ErrorCodes(ErrorMasking):
     """Gives every error its `extensions.code`; masks server faults, naming the request id
     so that a report can be matched to the log."""
 
@@ -82,12 +83,11 @@ class _ErrorCodes(MaskErrors):
         masked.extensions = {"code": INTERNAL_SERVER_ERROR, "requestId": request_id}
         return masked
 
-    def _process_errors(self, errors: list[GraphQLError]) -> list[GraphQLError]:
-        processed = super()._process_errors(errors)
-        for error in processed:
+    def after_masking(self, errors: list[GraphQLError]) -> list[GraphQLError]:
+        for error in errors:
             if not (error.extensions or {}).get("code"):
                 error.extensions = {**(error.extensions or {}), "code": self._code(error)}
-        return processed
+        return errors
 
     def _code(self, error: GraphQLError) -> str:
         if isinstance(error.original_error, ClientError):

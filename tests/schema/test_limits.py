@@ -8,6 +8,7 @@ import httpx
 import pytest
 from graphql import OperationDefinitionNode, parse
 
+from api.adapters.strawberry import graphql_schema
 from api.app import create_app
 from api.schema import schema
 from api.schema.limits import count_aliases, query_cost
@@ -21,7 +22,7 @@ EXPENSIVE = (
 def _cost(query: str, variables: dict[str, object] | None = None) -> int:
     document = parse(query)
     [operation] = [d for d in document.definitions if isinstance(d, OperationDefinitionNode)]
-    return query_cost(schema._schema, document, operation, variables or {})
+    return query_cost(graphql_schema(schema), document, operation, variables or {})
 
 
 @pytest.mark.parametrize(
