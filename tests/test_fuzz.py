@@ -6,7 +6,7 @@ ids, bad dates) and queries with one schema violation, sent by POST or GET with
 either media type. Over the seed article, on SQLite and PostgreSQL, none may get
 a 5xx, an error the server masked as its own fault, or an error without a client
 error code. Runs are derandomised, so a failure reproduces; `--fuzz-examples N`
-sets the count (README: "Proof and benchmarks").
+sets the count (docs/testing.md).
 """
 from __future__ import annotations
 
@@ -43,10 +43,10 @@ SCALARS = {"Date": DATE, "ID": ID}
 # Both media types of the GraphQL-over-HTTP spec (the first answers client errors with 4xx).
 ACCEPTS = ("application/graphql-response+json", "application/json")
 MASKED = "Unexpected error"
-# The codes a client may see for its own mistakes (README: "Limits and errors").
+# The codes a client may see for its own mistakes (docs/api.md, "Limits and errors").
 CLIENT_CODES = {
-    "GRAPHQL_PARSE_FAILED", "GRAPHQL_VALIDATION_FAILED", "BAD_USER_INPUT", "NOT_FOUND",
-    "UNAUTHENTICATED", "FORBIDDEN", "QUERY_TOO_COMPLEX", "RATE_LIMITED",
+    "GRAPHQL_PARSE_FAILED", "GRAPHQL_VALIDATION_FAILED", "BAD_USER_INPUT",
+    "UNAUTHENTICATED", "QUERY_TOO_COMPLEX", "RATE_LIMITED",
 }
 
 

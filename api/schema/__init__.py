@@ -20,12 +20,14 @@ from strawberry.types import ExecutionContext
 from api.adapters.strawberry import ErrorMasking
 from api.context import Context
 from api.errors import QuotegraphError
+from api.events import SubscriptionEnded
 from api.schema.actor import Actor
 from api.schema.article import Article
 from api.schema.errors import (
     BAD_USER_INPUT,
     INTERNAL_SERVER_ERROR,
     PARSE_FAILED,
+    SUBSCRIPTION_ENDED,
     VALIDATION_FAILED,
     ClientError,
 )
@@ -92,6 +94,8 @@ class _ErrorCodes(ErrorMasking):
     def _code(self, error: GraphQLError) -> str:
         if isinstance(error.original_error, ClientError):
             return error.original_error.code
+        if isinstance(error.original_error, SubscriptionEnded):
+            return SUBSCRIPTION_ENDED
         if self.execution_context.graphql_document is None:
             return PARSE_FAILED
         if any(error is seen for seen in self._validation_errors):
