@@ -22,11 +22,11 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from hypothesis_graphql import Mode, nodes, queries
 
-from api.app import create_app
 from api.db import create_engine, upgrade
 from api.seed import seed_paths
 from api.settings import Settings
 from tests.conftest import ROOT, SEED_FILE, empty_database_url
+from tests.servers import app_client
 
 SCHEMA = (ROOT / "schema.graphql").read_text(encoding="utf-8")
 # Real dates and strings that are not dates: both must be answered, never crash.
@@ -81,11 +81,8 @@ class AppClient:
 
 @asynccontextmanager
 async def _http(url: str) -> AsyncIterator[httpx.AsyncClient]:
-    app = create_app(Settings(database_url=url, rate_limit=None))
-    async with app.router.lifespan_context(app):
-        transport = httpx.ASGITransport(app=app)
-        async with httpx.AsyncClient(transport=transport, base_url="http://fuzz") as http:
-            yield http
+    async with app_client(Settings(database_url=url, rate_limit=None)) as http:
+        yield http
 
 
 @pytest.fixture(scope="module", params=["sqlite", "postgresql"])

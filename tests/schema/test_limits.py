@@ -9,10 +9,10 @@ import pytest
 from graphql import OperationDefinitionNode, parse
 
 from api.adapters.strawberry import graphql_schema
-from api.app import create_app
 from api.schema import schema
 from api.schema.limits import count_aliases, query_cost
 from api.settings import Settings
+from tests.servers import app_client
 
 EXPENSIVE = (
     "{ articles(first: 100) { nodes { statements(first: 100) { nodes { locations { name } } } } } }"
@@ -92,11 +92,8 @@ def test_aliases_are_counted_in_fragments_too() -> None:
 
 @pytest.fixture
 async def client(database_url: str) -> AsyncIterator[httpx.AsyncClient]:
-    app = create_app(Settings(database_url=database_url, max_cost=1000))
-    async with app.router.lifespan_context(app):
-        transport = httpx.ASGITransport(app=app)
-        async with httpx.AsyncClient(transport=transport, base_url="http://test") as http:
-            yield http
+    async with app_client(Settings(database_url=database_url, max_cost=1000)) as http:
+        yield http
 
 
 @pytest.mark.anyio
