@@ -38,7 +38,7 @@ class Settings:
     log_level: str = "INFO"
     # Only the test suite reads this: the PostgreSQL database it may use and wipe.
     test_database_url: str | None = None
-    # Limits on what one request may ask (README: "Limits and errors").
+    # Limits on what one request may ask (docs/api.md: "Limits and errors").
     max_depth: int = 12
     max_aliases: int = 30
     max_tokens: int = 5000
@@ -62,7 +62,7 @@ class Settings:
     private_queries: bool = False  # queries need a token too
     # Where queries read from (a replica); None: DATABASE_URL. Mutations always use the primary.
     database_read_url: str | None = None
-    # Answers to identical queries, kept until the data changes (README: "Response cache").
+    # Answers to identical queries, kept until the data changes (docs/performance.md: "Response cache").
     response_cache: str = "memory"  # one of RESPONSE_CACHES
     redis_url: str = field(default=DEFAULT_REDIS_URL, repr=False)  # may hold a password
     response_cache_size: int = 1000  # answers (and persisted queries) kept in memory

@@ -41,6 +41,7 @@ from graphql.utilities import get_operation_ast
 from strawberry.extensions import SchemaExtension
 from strawberry.types import ExecutionContext
 
+from api.adapters.strawberry import graphql_schema
 from api.context import Context
 from api.schema.document import collect_fields, fragments_of
 from api.schema.errors import QUERY_TOO_COMPLEX
@@ -100,7 +101,7 @@ class RequestLimits(SchemaExtension):
     def _check_cost(
         self, document: DocumentNode, operation: OperationDefinitionNode, variables: dict[str, object]
     ) -> None:
-        schema = self.execution_context.schema._schema
+        schema = graphql_schema(self.execution_context.schema)
         self._cost = query_cost(schema, document, operation, variables)
         if isinstance(self.execution_context.context, Context):
             self.execution_context.context.cost = self._cost  # for a response the timeout cut

@@ -31,6 +31,7 @@ from strawberry.subscriptions import GRAPHQL_TRANSPORT_WS_PROTOCOL
 from strawberry.types import ExecutionResult, SubscriptionExecutionResult
 from strawberry.types.graphql import OperationType
 
+from api.adapters.strawberry import graphql_schema
 from api.compiler import Compiler
 from api.context import Context, build_context
 from api.events import EventBus
@@ -151,7 +152,7 @@ class GraphQLView(GraphQL[Context, None]):
         # Supported queries become one SQL statement; the rest (and everything when
         # QUOTEGRAPH_COMPILED_SQL=0) run through Strawberry.
         self._compiler = (
-            Compiler(schema._schema, read_engine or engine, limits)
+            Compiler(graphql_schema(schema), read_engine or engine, limits)
             if settings.compiled_sql
             else None
         )

@@ -13,6 +13,7 @@ import strawberry
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from api import models
+from api.adapters.strawberry import graphql_schema
 from api.compiler import Compiler
 from api.context import build_context
 from api.loaders.listings import ARTICLES
@@ -63,7 +64,7 @@ async def test_an_added_column_is_compiled_as_strawberry_answers(
     assert (report.created, report.errors) == (1, [])
     strawberry_result = await FIXTURE_SCHEMA.execute(SOURCES, context_value=build_context(engine))
     assert strawberry_result.errors is None
-    compiler = Compiler(FIXTURE_SCHEMA._schema, engine)
+    compiler = Compiler(graphql_schema(FIXTURE_SCHEMA), engine)
     try:
         compiled = await compiler.execute(SOURCES, None, None, build_context(engine))
     finally:
