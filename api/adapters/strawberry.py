@@ -5,14 +5,24 @@
 - `ErrorMasking`: Strawberry's `MaskErrors` with a public hook on every result's errors
   once masked; it overrides the private `MaskErrors._process_errors`, the one place
   that sees each error list after masking (results, streamed and incremental ones).
+- `VALIDATION_RULES`: the rules Strawberry adds to graphql-core's when it validates,
+  from its internal `strawberry.schema.validation_rules` modules, so the query compiler
+  validates exactly as Strawberry does.
 
 tests/adapters/test_strawberry.py pins both against the installed Strawberry.
 """
 from __future__ import annotations
 
-from graphql import GraphQLError, GraphQLSchema
+from graphql import ASTValidationRule, GraphQLError, GraphQLSchema
 from strawberry import Schema
 from strawberry.extensions import MaskErrors
+from strawberry.schema.validation_rules.maybe_null import MaybeNullValidationRule
+from strawberry.schema.validation_rules.one_of import OneOfInputValidationRule
+
+VALIDATION_RULES: tuple[type[ASTValidationRule], ...] = (
+    MaybeNullValidationRule,
+    OneOfInputValidationRule,
+)
 
 
 def graphql_schema(schema: Schema) -> GraphQLSchema:

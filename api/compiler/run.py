@@ -39,10 +39,9 @@ from sqlalchemy import BindParameter, Select
 from sqlalchemy.engine import Dialect as Dialect_
 from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.ext.asyncio import AsyncEngine
-from strawberry.schema.validation_rules.maybe_null import MaybeNullValidationRule
-from strawberry.schema.validation_rules.one_of import OneOfInputValidationRule
 from strawberry.types import ExecutionResult
 
+from api.adapters.strawberry import VALIDATION_RULES
 from api.compiler.dialect import Dialect, dialect_of
 from api.compiler.plan import Plan, Unsupported, build_plan, directive_variables
 from api.compiler.sql import Builder
@@ -61,8 +60,7 @@ STATEMENTS_KEPT = 128  # prepared statements, by query and variables
 _RULES = (
     *specified_rules,
     MaxIntrospectionDepthRule,
-    MaybeNullValidationRule,
-    OneOfInputValidationRule,
+    *VALIDATION_RULES,
 )
 
 K = TypeVar("K", bound=Hashable)

@@ -12,7 +12,7 @@ import strawberry
 from graphql import GraphQLError, GraphQLSchema
 from strawberry.extensions import MaskErrors
 
-from api.adapters.strawberry import ErrorMasking, graphql_schema
+from api.adapters.strawberry import VALIDATION_RULES, ErrorMasking, graphql_schema
 
 QUERY = "{ greeting broken }"
 
@@ -65,3 +65,22 @@ def test_after_masking_sees_each_error_once_masked() -> None:
     assert [(e.message, e.path, e.extensions) for e in result.errors or []] == [
         ("Unexpected error.", ["broken"], {"code": "MASKED", "was": "Unexpected error."})
     ]
+
+
+
+def test_the_validation_rules_strawberry_adds_are_the_ones_the_compiler_repeats(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    from graphql import parse
+    from strawberry.schema import schema as strawberry_schema
+
+    seen: list[tuple[type, ...]] = []
+
+    def record(_schema: object, _document: object, rules: tuple[type, ...], **_: object) -> list:
+        seen.append(tuple(rules))
+        return []
+
+    monkeypatch.setattr(strawberry_schema, "validate", record)
+    built = graphql_schema(strawberry.Schema(query=_Query))
+    strawberry_schema.validate_document(built, parse("{ greeting }"), ())
+    assert seen == [VALIDATION_RULES]

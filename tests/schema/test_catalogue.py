@@ -7,6 +7,7 @@ from __future__ import annotations
 from graphql import GraphQLObjectType
 
 from api import models
+from api.adapters.strawberry import graphql_schema
 from api.loaders.listings import STATEMENTS_BY_SPEAKER
 from api.schema import schema
 from api.schema.catalogue import (
@@ -30,7 +31,7 @@ UNCATALOGUED = {
 
 
 def _type(name: str) -> GraphQLObjectType:
-    found = schema._schema.get_type(name)  # noqa: SLF001 (Strawberry has no public accessor)
+    found = graphql_schema(schema).get_type(name)
     assert isinstance(found, GraphQLObjectType)
     return found
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from graphql import GraphQLObjectType, OperationDefinitionNode, parse
 
+from api.adapters.strawberry import graphql_schema
 from api.schema import schema
 from api.schema.document import collect_fields, fragments_of
 
@@ -12,16 +13,16 @@ fragment named on Actor { name ...named }"""
 
 
 def _fields_for(type_name: str, skip: str | None = None) -> dict[str, list[str]]:
-    graphql_schema = schema._schema  # noqa: SLF001 (Strawberry has no public accessor)
+    built = graphql_schema(schema)
     document = parse(QUERY)
     operation = document.definitions[0]
     assert isinstance(operation, OperationDefinitionNode)
     node = operation.selection_set.selections[0]
-    type_ = graphql_schema.get_type(type_name)
+    type_ = built.get_type(type_name)
     assert isinstance(type_, GraphQLObjectType)
     sets = [node.selection_set] if node.selection_set else []  # type: ignore[attr-defined]
     fields = collect_fields(
-        graphql_schema, fragments_of(document), type_, sets,
+        built, fragments_of(document), type_, sets,
         lambda selection: skip is None
         or getattr(getattr(selection, "name", None), "value", None) != skip,
     )
