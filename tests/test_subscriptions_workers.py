@@ -63,7 +63,9 @@ query ($title: String!) {
 async def test_a_statement_stored_elsewhere_reaches_subscribers_of_both_workers(
     store: str, postgres_url: str, tmp_path: Path
 ) -> None:
-    tokens = {"QUOTEGRAPH_API_TOKENS": f"wire:{TOKEN}"}
+    # a worker's first ingest starts its extraction process, which builds the indexes
+    # (~5 s, far more on a loaded machine): not what this test times
+    tokens = {"QUOTEGRAPH_API_TOKENS": f"wire:{TOKEN}", "QUOTEGRAPH_QUERY_TIMEOUT_MS": "120000"}
     with serve_process(postgres_url, tmp_path, workers=2, env=tokens) as (base, server):
         port = int(base.rsplit(":", 1)[1])
         received: list[list[dict[str, Any]]] = []
@@ -138,8 +140,7 @@ async def _seed_in_another_process(url: str, workdir: Path) -> None:
 
 
 async def _ingest_through_the_api(base: str) -> None:
-    # a worker's first ingest starts its extraction process, which builds the indexes (~5 s)
-    async with httpx.AsyncClient(timeout=60) as client:
+    async with httpx.AsyncClient(timeout=120) as client:
         response = await client.post(
             f"{base}/graphql",
             headers={"Authorization": f"Bearer {TOKEN}"},

@@ -39,6 +39,9 @@ def _env(cache: str) -> dict[str, str]:
         "QUOTEGRAPH_DEBUG": "1", "QUOTEGRAPH_API_TOKENS": f"wire:{TOKEN}",
         "QUOTEGRAPH_RATE_LIMIT": "off", "QUOTEGRAPH_RESPONSE_CACHE": cache,
         "REDIS_URL": REDIS_URL,
+        # a worker's first ingest starts its extraction process, which builds the indexes
+        # (~5 s, far more on a loaded machine): not what this test times
+        "QUOTEGRAPH_QUERY_TIMEOUT_MS": "120000",
     }
 
 
@@ -87,7 +90,7 @@ def test_a_mutation_on_one_worker_is_seen_by_both_workers(
         _flush_redis()
     with serve_process(postgres_url, tmp_path, workers=2, env=_env(cache)) as (base, _server):
         cached = _until_every_worker(base, 2, lambda titles, hit: hit and titles == [SEED_TITLE])
-        with httpx.Client(timeout=30) as client:
+        with httpx.Client(timeout=120) as client:
             stored = client.post(
                 f"{base}/graphql", headers={"Authorization": f"Bearer {TOKEN}"},
                 json={"query": INGEST, "variables": {"body": CEASEFIRE}},
