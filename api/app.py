@@ -29,6 +29,7 @@ from strawberry.types import ExecutionContext
 from api.context import Context, debug_extensions
 from api.db import count_statements, create_engine
 from api.events import create_bus
+from api.ingest import extraction_pool
 from api.settings import Settings
 from api.web.cache import connect_redis, create_cache
 from api.web.graphiql import STATIC_DIR
@@ -66,13 +67,15 @@ class QueryMetrics(SchemaExtension):
 def create_app(settings: Settings) -> Starlette:
     """The app for `settings`; its engines (the primary, and the replica queries read
     from if DATABASE_READ_URL is set), statement event bus (`app.state.events`),
-    response cache (`app.state.cache`) and Redis client are created here and closed
-    at shutdown."""
+    response cache (`app.state.cache`), Redis client and extraction process for
+    ingestArticle (`app.state.extraction`, started at the first ingest) are created
+    here and closed at shutdown."""
     engine = create_engine(settings)
     read_engine = create_engine(settings.database_read_url) if settings.database_read_url else None
     events = create_bus(settings)
     redis = connect_redis(settings) if settings.response_cache == "redis" else None
     cache = create_cache(settings, redis)
+    extraction = extraction_pool()
 
     @asynccontextmanager
     async def lifespan(_app: Starlette) -> AsyncIterator[None]:
@@ -82,6 +85,7 @@ def create_app(settings: Settings) -> Starlette:
             yield
         finally:
             await view.close()
+            await extraction.close()
             await events.close()
             if cache is not None:
                 cache.close()
@@ -103,6 +107,7 @@ def create_app(settings: Settings) -> Starlette:
     view = GraphQLView(
         engine, settings, QueryMetrics, events=events, read_engine=read_engine, cache=cache,
         persisted=PersistedQueries(settings.response_cache_size, redis),
+        extraction=extraction,
     )
     routes = [
         Route("/graphql", view),
@@ -116,6 +121,7 @@ def create_app(settings: Settings) -> Starlette:
     )
     app.state.events = events
     app.state.cache = cache
+    app.state.extraction = extraction
     return app
 
 

@@ -13,6 +13,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, TypeVar
 
 from api.errors import ArchiveError, QuotegraphError, SeedFileError
+from api.extract.parts import joined_text
 from api.extract.results import Extraction
 from api.settings import Settings
 
@@ -256,7 +257,10 @@ async def _load_paths(settings: Settings, paths: list[Path], jobs: int) -> int:
     engine = create_engine(settings)
     events = create_bus(settings)  # on PostgreSQL, live subscribers of every server hear it
     try:
-        report = await load_paths(engine, paths, jobs=jobs, progress=bar, events=events)
+        report = await load_paths(
+            engine, paths, jobs=jobs, progress=bar, events=events,
+            max_chars=settings.max_article_chars,
+        )
     finally:
         bar.close()
         await events.close()
@@ -274,7 +278,10 @@ async def _seed_paths(settings: Settings, paths: list[Path], *, only_if_empty: b
     try:
         if only_if_empty and not await database_is_empty(engine):
             return 0
-        report = await seed_paths(engine, paths, progress=_progress, events=events)
+        report = await seed_paths(
+            engine, paths, progress=_progress, events=events,
+            max_chars=settings.max_article_chars,
+        )
     finally:
         await events.close()
         await engine.dispose()
@@ -345,13 +352,13 @@ def _serve(settings: Settings, args: argparse.Namespace) -> int:
     return 0
 
 
-def _extract(_settings: Settings, args: argparse.Namespace) -> int:
+def _extract(settings: Settings, args: argparse.Namespace) -> int:
     from api.seed import extract, read_articles
 
     failed = 0
     for path in args.files:
         try:
-            articles = read_articles(path)
+            articles = read_articles(path, max_chars=settings.max_article_chars)
         except SeedFileError as error:
             print(f"error: {error}", file=sys.stderr)
             failed += 1
@@ -378,7 +385,8 @@ def _scorer_record(name: str, body: str, extraction: Extraction) -> dict[str, ob
             "kind": s.kind.value.lower(),
             "cue": s.cue,
             "medium": names.get(s.medium) if s.medium else None,
-            "text": body[s.span.start : s.span.end],
+            "text": joined_text(body, s.parts),
+            "parts": [[part.start, part.end] for part in s.parts],
         }
         for s in extraction.statements
     ]
@@ -392,7 +400,7 @@ def _describe(source: str, body: str, extraction: Extraction) -> str:
     for s in extraction.statements:
         speaker = names.get(s.speaker, "?") if s.speaker else "-"
         medium = f" via {names[s.medium]}" if s.medium and s.medium in names else ""
-        text = " ".join(body[s.span.start : s.span.end].split())
+        text = " ".join(joined_text(body, s.parts).split())
         lines.append(f"{s.kind.value:8} {speaker} [{s.cue}]{medium}: {text[:100]}")
     lines.append("places: " + ", ".join(p.name for p in extraction.places if p.mentions))
     return "\n".join(lines)

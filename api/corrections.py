@@ -162,7 +162,9 @@ def _apply(row: Statement, after: dict[str, object], body: str) -> None:
     if "start" in after or "end" in after:
         row.start = int(str(after.get("start", row.start)))
         row.end = int(str(after.get("end", row.end)))
+        # A span a person chose is one part, all of it said: the text is its slice.
         row.text = body[row.start : row.end]
+        row.parts = None
 
 
 async def delete_statement(sessions: Sessions, pk: int, token: str | None) -> None:

@@ -84,6 +84,11 @@ class Statement(SQLModel, table=True):
     speaker_start: int | None = None
     speaker_end: int | None = None
     speaker_text: str | None = None  # the mention as written ("he", "Lavrov")
+    # What was said, when it is not just [start, end): [{"start": s, "end": e}, ...] in
+    # order (a quotation split by its attribution has two). NULL: the one part [start, end).
+    parts: list[dict[str, int]] | None = Field(
+        default=None, sa_column=Column(JSON(none_as_null=True))
+    )
     # Set by a human correction: re-extraction leaves the statement (and its span) alone.
     edited_at: dt.datetime | None = None
     # A tombstone: hidden from every read, and it keeps extraction from re-creating it.

@@ -9,7 +9,10 @@ import pytest
 from api.cli import main
 from tests.conftest import ROOT, SEED_FILE
 
-SCORER_KEYS = {"start", "end", "speaker", "speaker_start", "speaker_end", "kind", "cue", "medium", "text"}
+SCORER_KEYS = {
+    "start", "end", "speaker", "speaker_start", "speaker_end", "kind", "cue", "medium", "text",
+    "parts",
+}
 
 
 @pytest.mark.parametrize(
@@ -41,8 +44,17 @@ def test_extract_json_prints_one_scorer_record_per_file(capsys: pytest.CaptureFi
     assert record["statements"], "the seed has statements"
     for statement in record["statements"]:
         assert set(statement) == SCORER_KEYS
-        assert statement["text"] == body[statement["start"] : statement["end"]]
+        parts = statement["parts"]
+        assert statement["start"] <= parts[0][0] and parts[-1][1] <= statement["end"]
         assert statement["kind"] in {"direct", "indirect", "mixed"}
+    # The scorer reads the outer span; "parts" and "text" leave the attribution out.
+    hamawi = next(s for s in record["statements"] if s["text"].startswith("This is our land"))
+    assert [body[a:b] for a, b in hamawi["parts"]] == [
+        "This is our land and the land of our ancestors, and we will stay on it, and defend it,"
+        " God willing,",
+        "The revolution will continue until victory.",
+    ]
+    assert body[hamawi["start"] : hamawi["end"]].count('he said. "') == 1
 
 
 def test_extract_reports_a_bad_file_and_goes_on(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
@@ -78,3 +90,42 @@ def test_bad_setting_stops_with_the_variable_named(
 def test_export_schema_prints_the_committed_schema(capsys: pytest.CaptureFixture[str]) -> None:
     assert main(["export-schema"]) == 0
     assert capsys.readouterr().out == (ROOT / "schema.graphql").read_text(encoding="utf-8")
+
+
+TOO_LONG = (
+    "the text has 6,010 characters; the limit is 5,000 (QUOTEGRAPH_MAX_ARTICLE_CHARS); "
+    "send a shorter article or split it"
+)
+
+
+def _long_article(folder: Path) -> Path:
+    path = folder / "long.txt"
+    path.write_text("Headline\n\n" + "He said so. " * 500, encoding="utf-8")
+    return path
+
+
+def test_extract_refuses_an_article_past_the_size_limit_and_goes_on(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    monkeypatch.setenv("QUOTEGRAPH_MAX_ARTICLE_CHARS", "5000")
+    long = _long_article(tmp_path)
+    assert main(["extract", "--json", str(long), str(SEED_FILE)]) == 1
+    captured = capsys.readouterr()
+    assert captured.err == f"error: {long}: {TOO_LONG}\n"
+    assert json.loads(captured.out)["file"] == SEED_FILE.name
+
+
+def test_seed_refuses_an_article_past_the_size_limit_and_loads_the_others(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    monkeypatch.setenv("DATABASE_URL", f"sqlite:///{tmp_path / 'cli.db'}")
+    monkeypatch.setenv("QUOTEGRAPH_MAX_ARTICLE_CHARS", "5000")
+    folder = tmp_path / "articles"
+    folder.mkdir()
+    long = _long_article(folder)
+    (folder / SEED_FILE.name).write_bytes(SEED_FILE.read_bytes())
+    assert main(["seed", "--jobs", "1", str(folder)]) == 1
+    first, *_, last = capsys.readouterr().err.splitlines()
+    assert first == f"error: {long}: {TOO_LONG}"
+    assert last.startswith("seeded 1 new article(s) with ")
+    assert last.endswith(" statement(s); 0 already present; 1 file(s) refused")

@@ -10,10 +10,10 @@ import json
 import shutil
 import subprocess
 
-import pytest
 from gql import Client, GraphQLRequest, gql
 from gql.transport.httpx import HTTPXTransport
 
+from tests import services
 from tests.conftest import ROOT
 
 LAVROV = gql(
@@ -34,10 +34,12 @@ LAVROV = gql(
     """
 )
 APOLLO_SCRIPT = ROOT / "tests" / "js" / "apollo_cache.mjs"
+# One quotation split around "Lavrov said, according to Reuters.": its text is the two
+# quoted parts (api/extract/parts.py).
 ARMED_GROUPS = (
-    '"Those armed groups who refuse to leave eastern Aleppo will be considered to be terrorists,"'
-    ' Lavrov said, according to Reuters. "We will treat them as such, as terrorists, as extremists'
-    ' and will support a Syrian army operation against those criminal squad."'
+    "Those armed groups who refuse to leave eastern Aleppo will be considered to be terrorists,"
+    " \u2026 We will treat them as such, as terrorists, as extremists and will support a Syrian"
+    " army operation against those criminal squad."
 )
 
 
@@ -75,9 +77,7 @@ def _node_problem() -> str | None:
 
 
 def test_apollo_cache_reads_nested_interface_and_union_results_back(seeded_server: str) -> None:
-    problem = _node_problem()
-    if problem:
-        pytest.skip(problem)
+    services.need("node", _node_problem())
     run = subprocess.run(
         ["node", str(APOLLO_SCRIPT), f"{seeded_server}/graphql"],
         cwd=ROOT, capture_output=True, text=True, timeout=60, check=False,

@@ -9,11 +9,14 @@ from typing import Any
 
 import httpx
 import pytest
+from sqlalchemy import select, update
 from sqlalchemy.ext.asyncio import AsyncEngine
+from sqlmodel import col
 
 from api.cli import main
 from api.extract import extract_article
 from api.extract.results import Extraction, Span, StatementKind, StatementRef
+from api.models import Statement
 from api.reextract import reextract
 from api.seed import seed_paths
 from api.settings import Settings
@@ -47,6 +50,8 @@ mutation ($body: String!) { ingestArticle(input: {body: $body}) {
   ... on IngestArticleSuccess { created }
 } }
 """
+PARTS = "{ statements(first: 100) { nodes { id text span { start end } parts { start end } } } }"
+ARMED_GROUPS = "Those armed groups who refuse"  # a quotation split by "Lavrov said": two parts
 EDITED_TEXT = "it would treat all captured rebels"  # Russia's, given to Lavrov by a person
 DELETED_TEXT = "they would fight to defend Syrians"
 
@@ -202,3 +207,47 @@ async def test_a_moved_statement_is_not_extracted_again_where_it_was(
     assert str(report) == "added 0, changed 0, removed 0"
     assert await run_query(editor, STATE) == before
     assert not [s for s in before["statements"]["nodes"] if s["text"].startswith(EDITED_TEXT)]
+
+
+async def _parts(client: httpx.AsyncClient, opening: str) -> dict[str, Any]:
+    nodes = (await run_query(client, PARTS))["statements"]["nodes"]
+    return next(n for n in nodes if n["text"].startswith(opening))
+
+
+async def test_a_span_a_person_sets_is_one_part_its_text_the_slice(
+    editor: httpx.AsyncClient,
+) -> None:
+    split = await _parts(editor, ARMED_GROUPS)
+    first = split["parts"][0]
+    assert len(split["parts"]) == 2
+    # the first quotation, marks included
+    span = {"start": first["start"] - 1, "end": first["end"] + 1}
+    data = await run_query(editor, UPDATE, {"input": {"id": split["id"], **span}})
+    assert data == {"updateStatement": {"__typename": "UpdateStatementSuccess"}}
+    after = await _parts(editor, f'"{ARMED_GROUPS}')
+    assert (after["text"], after["span"], after["parts"]) == (
+        '"Those armed groups who refuse to leave eastern Aleppo will be considered to be'
+        ' terrorists,"', span, [span],
+    )
+
+
+async def test_reextract_counts_other_parts_as_a_change(
+    editor: httpx.AsyncClient, engine: AsyncEngine
+) -> None:
+    split = await _parts(editor, ARMED_GROUPS)
+    assert await _stored_parts(engine) == split["parts"]
+    async with engine.begin() as connection:  # as stored before parts were (0004), same text
+        await connection.execute(
+            update(Statement).where(col(Statement.text).startswith(ARMED_GROUPS)).values(parts=None)
+        )
+    assert await _stored_parts(engine) is None
+    report = await reextract(engine)
+    assert str(report) == "added 0, changed 1, removed 0"
+    assert await _stored_parts(engine) == split["parts"]
+
+
+async def _stored_parts(engine: AsyncEngine) -> object:
+    """The parts column of the statement ARMED_GROUPS opens, read past the app's caches."""
+    async with engine.connect() as connection:
+        query = select(col(Statement.parts)).where(col(Statement.text).startswith(ARMED_GROUPS))
+        return (await connection.execute(query)).scalar_one()

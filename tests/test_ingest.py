@@ -68,7 +68,7 @@ def _second_article() -> Extraction:
                       mentions=(Span(16, 22),))
     afp = ActorRef(key="afp", name="AFP", kind=ActorKind.MEDIA, mentions=(Span(28, 31),))
     quote = StatementRef(span=Span(0, 15), kind=StatementKind.DIRECT, cue="told", speaker="lavrov",
-                         speaker_span=Span(16, 22), medium="afp")
+                         speaker_span=Span(16, 22), medium="afp", parts=(Span(1, 14),))
     sources = ActorRef(key="sources", name="Sources", kind=ActorKind.UNNAMED)
     return Extraction(
         meta=ArticleMeta(title=None, standfirst=None, published=None, reading_time_minutes=None),
@@ -132,7 +132,11 @@ async def test_statement_rows_carry_offsets_text_and_medium(engine: AsyncEngine)
         afp = (await session.exec(select(Actor).where(Actor.name == "AFP"))).one()
         aleppo = (await session.exec(select(Location).where(Location.name == "Aleppo"))).one()
         syria = (await session.exec(select(Location).where(Location.name == "Syria"))).one()
-    assert (quote.text, quote.kind, quote.start, quote.end) == ('"We will stay,"', "DIRECT", 0, 15)
+    assert (quote.text, quote.kind, quote.start, quote.end) == ("We will stay,", "DIRECT", 0, 15)
+    assert quote.parts == [{"start": 1, "end": 14}]  # inside the marks
+    async with session_factory(engine)() as session:
+        said = (await session.exec(select(Statement).where(Statement.speaker_text == "Sergei Lavrov")))
+        assert said.one().parts is None  # one part, its span: nothing stored
     assert (quote.speaker_text, quote.speaker_start, quote.speaker_end) == ("Lavrov", 16, 22)
     assert quote.medium_id == afp.id and afp.kind == ActorKind.MEDIA
     assert (aleppo.parent_id, aleppo.country_code, aleppo.latitude) == (syria.id, "SY", 36.2)

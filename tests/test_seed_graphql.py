@@ -10,11 +10,11 @@ import httpx
 import pytest
 from sqlalchemy.ext.asyncio import AsyncEngine
 
-from api.app import create_app
 from api.seed import seed_paths
 from api.settings import Settings
 from tests.conftest import SEED_FILE
 from tests.schema.helpers import run_query
+from tests.servers import app_client
 
 pytestmark = pytest.mark.anyio
 
@@ -39,7 +39,8 @@ query ($q: String!) { actors(filter: {search: $q}) { nodes {
 
 TOTALS = "{ articles { totalCount } statements { totalCount } actors { totalCount } locations { totalCount } }"
 
-# kind, speaker, mention as written, cue, medium, places in the content, content opening
+# kind, speaker, mention as written, cue, medium, places in the content, text opening (a
+# direct statement's text is inside its quotation marks)
 STATEMENTS = [
     ("INDIRECT", "Russia", "Russia", "warning", None, [], "it would treat all captured rebels"),
     ("MIXED", "Russia", "Russia", "has threatened", None, ["East Aleppo", "Moscow"],
@@ -47,16 +48,16 @@ STATEMENTS = [
     ("INDIRECT", "Sergei Lavrov", "Sergei Lavrov", "said", None, ["East Aleppo"],
      "those fighters that did not leave East Aleppo"),
     # one quotation split around its attribution is one statement
-    ("DIRECT", "Sergei Lavrov", "Lavrov", "said", "Reuters", ["East Aleppo"], '"Those armed groups who refuse'),
-    ("DIRECT", "Sergei Lavrov", "Lavrov", None, None, ["East Aleppo"], '"We believe that when the Americans'),
+    ("DIRECT", "Sergei Lavrov", "Lavrov", "said", "Reuters", ["East Aleppo"], "Those armed groups who refuse"),
+    ("DIRECT", "Sergei Lavrov", "Lavrov", None, None, ["East Aleppo"], "We believe that when the Americans"),
     ("INDIRECT", "Two of Aleppo's leading rebel groups", "Two of Aleppo's leading rebel groups", "said",
      None, [], "they would fight to defend Syrians"),
     ("MIXED", "Yasser al-Youssef", "Yasser al-Youssef", "said", None, [],
      'any proposals "for the exit of rebel groups'),
-    ("DIRECT", "Yasser al-Youssef", "he", "told", "AFP", ["Aleppo", "Syria"], '"It is for the Russians'),
+    ("DIRECT", "Yasser al-Youssef", "he", "told", "AFP", ["Aleppo", "Syria"], "It is for the Russians"),
     ("MIXED", "Abu Abdel Rahman al-Hamawi", "Abu Abdel Rahman al-Hamawi", "said", None, ["Aleppo"],
      "the revolutionaries would not leave Aleppo"),
-    ("DIRECT", "Abu Abdel Rahman al-Hamawi", "he", "said", None, [], '"This is our land'),
+    ("DIRECT", "Abu Abdel Rahman al-Hamawi", "he", "said", None, [], "This is our land"),
     ("INDIRECT", "Both officials", "Both officials", "said", None, [], "rebels remained willing"),
     ("INDIRECT", "Sergei Lavrov", "Lavrov", "announcement", None, ["Russia", "Washington"],
      "Russia would hold talks with Washington"),
@@ -65,14 +66,17 @@ STATEMENTS = [
     ("MIXED", "Pro-regime media", "Pro-regime media", "said", None, [], "heavy clashes had taken part"),
     # the seed has a no-break space in "an army"
     ("MIXED", "Russia", "Russia", "said", None, ["Aleppo"], "an\u00a0army medic was killed"),
-    ("DIRECT", "Igor Konashenkov", "Igor Konashenkov", "said", None, [], '"As a result of a shell'),
-    ("DIRECT", "Igor Konashenkov", "Igor Konashenkov", None, None, [], '"Two medical workers'),
+    ("DIRECT", "Igor Konashenkov", "Igor Konashenkov", "said", None, [], "As a result of a shell"),
+    ("DIRECT", "Igor Konashenkov", "Igor Konashenkov", None, None, [], "Two medical workers"),
     ("INDIRECT", "Sergei Lavrov", "Sergei Lavrov", "said", None, ["Aleppo", "Moscow", "Washington"],
      "Moscow would hold talks with Washington this week"),
-    ("DIRECT", "Sergei Lavrov", "he", "said", None, ["East Aleppo"], '"During the Russian-American'),
+    ("DIRECT", "Sergei Lavrov", "he", "said", None, ["East Aleppo"], "During the Russian-American"),
     ("INDIRECT", "Sergei Lavrov", "he", "indicating", None, ["Geneva"], "the talks in Geneva would"),
-    ("DIRECT", "Sergei Lavrov", "Lavrov", "said", None, [], '"As soon as these routes'),
+    ("DIRECT", "Sergei Lavrov", "Lavrov", "said", None, [], "As soon as these routes"),
 ]
+
+SPLIT = """{ articles(first: 1) { nodes { body statements(first: 100) { nodes {
+  text span { start end } parts { start end } } } } } }"""
 
 SPEAKERS = {
     "Russia": ("GOVERNMENT", None, None),
@@ -105,11 +109,8 @@ async def client(engine: AsyncEngine, database_url: str) -> AsyncIterator[httpx.
     first = await seed_paths(engine, [SEED_FILE.parent])
     again = await seed_paths(engine, [SEED_FILE.parent])
     assert (first.created, first.errors, again.created, again.existing) == (1, [], 0, 1)
-    app = create_app(Settings(database_url=database_url))
-    async with app.router.lifespan_context(app):
-        transport = httpx.ASGITransport(app=app)
-        async with httpx.AsyncClient(transport=transport, base_url="http://test") as http:
-            yield http
+    async with app_client(Settings(database_url=database_url)) as http:
+        yield http
 
 
 async def _article(client: httpx.AsyncClient) -> dict[str, Any]:
@@ -147,8 +148,8 @@ async def test_pull_quote_is_not_a_second_statement(client: httpx.AsyncClient) -
     texts = [s["text"] for s in (await _article(client))["statements"]["nodes"]]
     repeated = [t for t in texts if "It is for the Russians to leave Aleppo" in t]
     assert repeated == [
-        '"It is for the Russians to leave Aleppo, and for the sectarian militias to leave Aleppo '
-        'and Syria and stop interfering in the internal affairs of Syrians,"'
+        "It is for the Russians to leave Aleppo, and for the sectarian militias to leave Aleppo "
+        "and Syria and stop interfering in the internal affairs of Syrians,"
     ]
 
 
@@ -222,9 +223,42 @@ async def test_a_second_article_resolves_to_the_same_actors(
             {"title": "Syrian rebels reject withdrawal plan amid Russia's chilling warnings"},
         ]},
         "statements": {"nodes": [{
-            "text": '"We will not stop now,"', "medium": {"name": "Reuters"},
+            "text": "We will not stop now,", "medium": {"name": "Reuters"},
             "article": {"publisher": "Example Wire"},
         }]},
     }]
     totals = await run_query(client, TOTALS)
     assert totals["actors"] == {"totalCount": 15}  # Lavrov and Reuters were already known
+
+
+async def test_quotations_split_by_their_attribution_are_one_statement_each(
+    client: httpx.AsyncClient,
+) -> None:
+    article = (await run_query(client, SPLIT))["articles"]["nodes"][0]
+    body, statements = article["body"], article["statements"]["nodes"]
+    split = [s for s in statements if len(s["parts"]) > 1]
+    assert [(s["text"], [body[p["start"] : p["end"]] for p in s["parts"]]) for s in split] == [
+        ("Those armed groups who refuse to leave eastern Aleppo will be considered to be"
+         " terrorists, \u2026 We will treat them as such, as terrorists, as extremists and will"
+         " support a Syrian army operation against those criminal squad.",
+         ["Those armed groups who refuse to leave eastern Aleppo will be considered to be"
+          " terrorists,",
+          "We will treat them as such, as terrorists, as extremists and will support a Syrian"
+          " army operation against those criminal squad."]),
+        ("This is our land and the land of our ancestors, and we will stay on it, and defend it,"
+         " God willing, \u2026 The revolution will continue until victory.",
+         ["This is our land and the land of our ancestors, and we will stay on it, and defend"
+          " it, God willing,",
+          "The revolution will continue until victory."]),
+    ]
+    # the span keeps the outer extent, attribution and marks included
+    assert [body[s["span"]["start"] : s["span"]["end"]][-50:] for s in split] == [
+        'will support a Syrian army operation against those criminal squad."',
+        '" he said. "The revolution will continue until victory."',
+    ]
+    # every other statement is one part: its text
+    assert all(
+        s["text"] == body[s["parts"][0]["start"] : s["parts"][0]["end"]]
+        for s in statements if len(s["parts"]) == 1
+    )
+    assert len(statements) - len(split) == 19

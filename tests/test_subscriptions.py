@@ -70,12 +70,12 @@ query ($title: String!) {
 
 LAVROV_IN_B = [
     ("INDIRECT", "ceasefire call as fighting spreads in Aleppo"),
-    ("DIRECT", '"There will be no pause while the armed groups stay in Aleppo,"'),
+    ("DIRECT", "There will be no pause while the armed groups stay in Aleppo,"),
     ("INDIRECT", "Russia would keep talking to Washington"),
 ]
 ALEPPO_IN_B = [
     ("Sergei Lavrov", "ceasefire call as fighting spreads in Aleppo"),
-    ("Sergei Lavrov", '"There will be no pause while the armed groups stay in Aleppo,"'),
+    ("Sergei Lavrov", "There will be no pause while the armed groups stay in Aleppo,"),
 ]
 
 

@@ -37,9 +37,9 @@ SEED_TITLE = "Syrian rebels reject withdrawal plan amid Russia's chilling warnin
 NEW_STATEMENTS = [
     ("Sergei Lavrov", "ceasefire call as fighting spreads in Aleppo"),
     ("Russia's foreign minister", "a new call for a truce"),
-    ("Sergei Lavrov", '"There will be no pause while the armed groups stay in Aleppo,"'),
+    ("Sergei Lavrov", "There will be no pause while the armed groups stay in Aleppo,"),
     ("Aid workers", "food was running out in eastern Aleppo"),
-    ("Omar Haddad", '"We have nothing left to give the families in Damascus,"'),
+    ("Omar Haddad", "We have nothing left to give the families in Damascus,"),
     ("Sergei Lavrov", "Russia would keep talking to Washington"),
 ]
 
@@ -138,7 +138,8 @@ async def _seed_in_another_process(url: str, workdir: Path) -> None:
 
 
 async def _ingest_through_the_api(base: str) -> None:
-    async with httpx.AsyncClient() as client:
+    # a worker's first ingest starts its extraction process, which builds the indexes (~5 s)
+    async with httpx.AsyncClient(timeout=60) as client:
         response = await client.post(
             f"{base}/graphql",
             headers={"Authorization": f"Bearer {TOKEN}"},

@@ -16,7 +16,7 @@ from typing import Any
 from sqlalchemy import ColumnElement, FromClause, Text, case, cast, func, literal_column, select
 from sqlalchemy.dialects.postgresql import aggregate_order_by
 
-from api.loaders import SortValue
+from api.loaders.listings import SortValue
 
 Expr = ColumnElement[Any]
 
@@ -64,6 +64,23 @@ class Dialect:
         value = elements.c.value
         text = func.coalesce(value.op("->>")(quoted("text")), quoted(""))
         return elements, text, value.op("->>")(quoted("credit")), elements.c.ordinality
+
+    def spans(
+        self, column: Expr, start: Expr, end: Expr, row: FromClause
+    ) -> tuple[FromClause, Expr, Expr, Expr]:
+        """The elements of a JSON array column of {"start", "end"} objects, NULL being
+        the one span [start, end): (rows, start, end, order), as the schema reads them."""
+        one = func.json_build_array(
+            func.json_build_object(quoted("start"), start, quoted("end"), end)
+        )
+        elements = func.json_array_elements(func.coalesce(column, one)).table_valued(
+            "value", with_ordinality="ordinality"
+        )
+        value = elements.c.value
+        return (
+            elements, value.op("->")(quoted("start")), value.op("->")(quoted("end")),
+            elements.c.ordinality,
+        )
 
     def boolean(self, condition: Expr) -> Expr:
         """A JSON true/false."""
@@ -146,6 +163,20 @@ class SQLiteDialect(Dialect):
         text = func.coalesce(func.json_extract(ordered.c.value, quoted("$.text")), quoted(""))
         credit = func.json_extract(ordered.c.value, quoted("$.credit"))
         return ordered, text, credit, ordered.c.key
+
+    def spans(
+        self, column: Expr, start: Expr, end: Expr, row: FromClause
+    ) -> tuple[FromClause, Expr, Expr, Expr]:
+        one = func.json_array(func.json_object(quoted("start"), start, quoted("end"), end))
+        elements = func.json_each(func.coalesce(column, one)).table_valued("value", "key")
+        ordered = (
+            select(elements.c.value, elements.c.key)
+            .order_by(elements.c.key)
+            .correlate(row)
+            .subquery()
+        )
+        part_start = func.json_extract(ordered.c.value, quoted("$.start"))
+        return ordered, part_start, func.json_extract(ordered.c.value, quoted("$.end")), ordered.c.key
 
     def boolean(self, condition: Expr) -> Expr:
         return func.json(case((condition, quoted("true")), else_=quoted("false")))

@@ -7,6 +7,7 @@ from collections.abc import Sequence
 from api.extract.actors import ActorTable, Mention, classify_name, name_spans
 from api.extract.crf import load_tagger
 from api.extract.hybrid import hybrid_drafts, read_with_rules
+from api.extract.parts import with_parts
 from api.extract.places import capital_country, is_country
 from api.extract.results import (
     ActorKind,
@@ -50,6 +51,7 @@ def extract_article(text: str, *, title: str | None = None) -> Extraction:
     tagger = load_tagger()
     if tagger is not None:  # without a model file, the rules alone (load_tagger warned once)
         drafts = hybrid_drafts(text, meta.paragraphs, quotes, drafts, tagger)
+    drafts = with_parts(text, drafts, quotes)
     table = ActorTable()
     for draft in drafts:
         for mention in (draft.resolved, draft.medium):
@@ -110,6 +112,7 @@ def _statement(
         medium=table.key_of(draft.medium) if draft.medium is not None else None,
         locations=tuple(p.key for p in places if any(_inside(s, content) for s in p.mentions)),
         mentions=tuple(a.key for a in actors if any(_inside(s, content) for s in a.mentions)),
+        parts=draft.parts,
     )
 
 

@@ -83,7 +83,12 @@ class PlaceRef:
 
 @dataclass(frozen=True)
 class StatementRef:
-    """One statement: content span, how it was cued and who said it."""
+    """One statement: content span, how it was cued and who said it.
+
+    `span` is the outer extent; `parts` are the pieces of it that were said, in
+    order (api.extract.parts): a quotation split by "he said" has two. Left
+    empty, `parts` is the one part `span`.
+    """
 
     span: Span
     kind: StatementKind
@@ -94,6 +99,11 @@ class StatementRef:
     medium: str | None = None  # ActorRef.key of e.g. AFP in "he told AFP"
     locations: tuple[str, ...] = ()  # PlaceRef keys mentioned in the content
     mentions: tuple[str, ...] = ()  # ActorRef keys mentioned in the content
+    parts: tuple[Span, ...] = ()
+
+    def __post_init__(self) -> None:
+        if not self.parts:
+            object.__setattr__(self, "parts", (self.span,))
 
 
 @dataclass(frozen=True)

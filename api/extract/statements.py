@@ -42,6 +42,8 @@ class Draft:
     speaker: Mention | None = None  # as written: a pronoun stays a pronoun
     resolved: Mention | None = None  # the named mention the speaker stands for
     medium: Mention | None = None
+    # What was said, without the attribution frame (api.extract.parts); () until known.
+    parts: tuple[Span, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -943,6 +945,9 @@ def _continues(text: str, first: Draft, second: Draft) -> bool:
     if StatementKind.DIRECT != first.kind or StatementKind.DIRECT != second.kind:
         return False
     if first.paragraph != second.paragraph or first.cue is None:
+        return False
+    # `"B," she added.`: a quotation with its own cue is its own statement.
+    if second.cue is not None and second.cue.span != first.cue.span:
         return False
     if not first.content.end <= first.cue.span.start < second.content.start:
         return False

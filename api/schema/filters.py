@@ -6,7 +6,7 @@ import datetime as dt
 
 import strawberry
 
-from api.loaders import ActorCriteria, ArticleCriteria, LocationCriteria, StatementCriteria
+from api.loaders.criteria import ActorCriteria, ArticleCriteria, LocationCriteria, StatementCriteria
 from api.schema.enums import ActorKind, ArticleOrder, LocationKind, StatementKind
 from api.schema.errors import InvalidArgument
 from api.schema.node import pk_of
@@ -163,22 +163,3 @@ class LocationFilter:
             country_code=text_argument(self.country_code, "countryCode"),
         )
 
-
-def statement_criteria(given: StatementFilter | None) -> StatementCriteria:
-    """Criteria of an optional filter."""
-    return given.criteria() if given else StatementCriteria()
-
-
-def article_criteria(given: ArticleFilter | None, order: ArticleOrder | None) -> ArticleCriteria:
-    """Criteria of an optional filter and order."""
-    return (given or ArticleFilter()).criteria(order)
-
-
-def actor_criteria(given: ActorFilter | None) -> ActorCriteria:
-    """Criteria of an optional filter."""
-    return given.criteria() if given else ActorCriteria()
-
-
-def location_criteria(given: LocationFilter | None) -> LocationCriteria:
-    """Criteria of an optional filter."""
-    return given.criteria() if given else LocationCriteria()

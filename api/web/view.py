@@ -31,9 +31,11 @@ from strawberry.subscriptions import GRAPHQL_TRANSPORT_WS_PROTOCOL
 from strawberry.types import ExecutionResult, SubscriptionExecutionResult
 from strawberry.types.graphql import OperationType
 
+from api.adapters.strawberry import graphql_schema
 from api.compiler import Compiler
 from api.context import Context, build_context
 from api.events import EventBus
+from api.pool import ProcessPool
 from api.schema import Limits, create_schema, is_request_error
 from api.schema.errors import BAD_USER_INPUT, QUERY_TOO_COMPLEX, UNAUTHENTICATED, unauthenticated
 from api.settings import Settings
@@ -116,6 +118,7 @@ class GraphQLView(GraphQL[Context, None]):
         read_engine: AsyncEngine | None = None,
         cache: ResponseCache | None = None,
         persisted: PersistedQueries | None = None,
+        extraction: ProcessPool | None = None,
     ) -> None:
         limits = Limits(
             max_depth=settings.max_depth,
@@ -138,6 +141,8 @@ class GraphQLView(GraphQL[Context, None]):
         self._events = events
         self._debug = settings.debug
         self._timeout = settings.query_timeout_ms / 1000 if settings.query_timeout_ms else None
+        self._max_article_chars = settings.max_article_chars
+        self._extraction = extraction
         self._tokens = settings.api_tokens
         self._private = settings.private_queries
         self._read_engine = read_engine
@@ -147,7 +152,7 @@ class GraphQLView(GraphQL[Context, None]):
         # Supported queries become one SQL statement; the rest (and everything when
         # QUOTEGRAPH_COMPILED_SQL=0) run through Strawberry.
         self._compiler = (
-            Compiler(schema._schema, read_engine or engine, limits)
+            Compiler(graphql_schema(schema), read_engine or engine, limits)
             if settings.compiled_sql
             else None
         )
@@ -221,6 +226,8 @@ class GraphQLView(GraphQL[Context, None]):
             tokens_configured=bool(self._tokens),
             token_required=self._private and token_name is None,
             read_engine=self._read_engine,
+            max_article_chars=self._max_article_chars,
+            extraction=self._extraction,
         )
         if isinstance(response, Response):
             response.headers["X-Request-ID"] = context.request_id

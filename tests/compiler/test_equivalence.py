@@ -19,6 +19,7 @@ from sqlalchemy import select, update
 from sqlalchemy.ext.asyncio import AsyncEngine
 from sqlmodel import col
 
+from api.adapters.strawberry import graphql_schema
 from api.compiler import Compiler
 from api.context import build_context
 from api.models import Statement
@@ -64,6 +65,7 @@ NESTED_PAGES = f"""query($first: Int, $last: Int) {{ articles {{ nodes {{
   locations(first: $first) {{ edges {{ cursor node {{ name }} }} }} }} }} }}"""
 EVERY_FIELD = """{ statements(first: 30) { nodes {
   __typename id text kind cue speakerText span { start end __typename } speakerSpan { end start }
+  parts { start end __typename }
   speaker { __typename id name kind title aliases statementCount affiliation { id name }
             members { totalCount nodes { name } } articles(first: 1) { nodes { title } } }
   medium { name } article { id title standfirst publishedAt publisher url readingTimeMinutes
@@ -91,6 +93,10 @@ FILTERS = """query($kind: StatementKind, $speaker: ID) {
   actors(filter: {search: "LAVROV"}) { nodes { name } }
   locations(filter: {countryCode: "sy"}) { totalCount nodes { name } } }"""
 CAPTIONS = "{ articles { nodes { captions { __typename credit text } } } }"
+# Every statement's parts: stored lists (the seed's quotations split by "he said"), and
+# the NULL that stands for the one part [start, end).
+PARTS = """{ articles { nodes { statements(first: 50) { nodes {
+  text parts { to: end from: start ... on Span { start } } } } } } }"""
 COORDINATES = "{ locations { nodes { latitude longitude } } }"
 SEARCH = '{ search(query: "aleppo") { __typename } }'
 MUTATION = 'mutation { deleteStatement(id: "x") { __typename } }'
@@ -173,6 +179,7 @@ def _compiled_cases(ids: dict[str, Any]) -> list[tuple[str, str, dict[str, Any]]
         ("seed lavrov", LAVROV, {}),
         ("seed article", ARTICLE, {}),
         ("captions", CAPTIONS, {}),
+        ("parts", PARTS, {}),
         ("every field", EVERY_FIELD, {}),
         ("fragments", FRAGMENTS, {"withText": True}),
         ("fragments skipped", FRAGMENTS, {"withText": False, "skipSpeaker": True}),
@@ -237,7 +244,7 @@ def _fallback_cases(ids: dict[str, Any]) -> list[tuple[str, str, dict[str, Any]]
 async def test_compiled_answers_equal_strawberrys(engine: AsyncEngine, tmp_path: Path) -> None:
     await _seed(engine, tmp_path)
     ids = await _ids(engine)
-    compiler = Compiler(schema._schema, engine)
+    compiler = Compiler(graphql_schema(schema), engine)
     mismatches = []
     try:
         for name, query, variables in _compiled_cases(ids):
@@ -256,7 +263,7 @@ async def test_compiled_answers_equal_strawberrys(engine: AsyncEngine, tmp_path:
 async def test_what_the_compiler_leaves_to_strawberry(engine: AsyncEngine, tmp_path: Path) -> None:
     await _seed(engine, tmp_path)
     ids = await _ids(engine)
-    compiler = Compiler(schema._schema, engine)
+    compiler = Compiler(graphql_schema(schema), engine)
     try:
         taken = [
             name

@@ -7,6 +7,7 @@ from pathlib import Path
 import pytest
 
 from api.extract import extract_article
+from api.extract.parts import joined_text
 from api.extract.results import ActorKind, Extraction
 
 SEED = Path(__file__).resolve().parents[2] / "seeds" / "000_7ab53061f15ddaeb.txt"
@@ -108,3 +109,17 @@ def test_seed_statement_mentions_moscow_and_washington(seed: tuple[str, Extracti
         s for s in extraction.statements if s.span.text(text).startswith("Moscow would hold")
     )
     assert {"moscow", "washington"} <= set(statement.mentions)
+
+
+def test_seed_quotations_split_by_their_attribution_leave_it_out(
+    seed: tuple[str, Extraction],
+) -> None:
+    text, extraction = seed
+    split = [joined_text(text, s.parts) for s in extraction.statements if len(s.parts) > 1]
+    assert split == [
+        "Those armed groups who refuse to leave eastern Aleppo will be considered to be"
+        " terrorists, \u2026 We will treat them as such, as terrorists, as extremists and will"
+        " support a Syrian army operation against those criminal squad.",
+        "This is our land and the land of our ancestors, and we will stay on it, and defend it,"
+        " God willing, \u2026 The revolution will continue until victory.",
+    ]
