@@ -330,7 +330,7 @@ def _serve(settings: Settings, args: argparse.Namespace) -> int:
     import uvicorn
 
     from api.db import upgrade
-    from api.web.protocol import GraphQLHttpProtocol
+    from api.web.protocol import HTTP_PROTOCOL
 
     upgrade(settings.database_url)
     if not args.no_seed:
@@ -347,7 +347,7 @@ def _serve(settings: Settings, args: argparse.Namespace) -> int:
         # A websocket message is held to the body limit by the app (close code 4413);
         # the protocol layer drops frames past 16 MiB (uvicorn's default) with 1009.
         ws_max_size=max(settings.max_body_bytes, _WS_FRAME_BYTES),
-        http=GraphQLHttpProtocol,  # unparseable requests get a GraphQL-shaped 400
+        http=HTTP_PROTOCOL,  # unparseable requests get a GraphQL-shaped 400
     )
     return 0
 

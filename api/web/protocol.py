@@ -13,6 +13,8 @@ from uvicorn.protocols.http.httptools_impl import HttpToolsProtocol
 from api.schema.errors import BAD_USER_INPUT
 from api.web.responses import encode, error_body
 
+# What `uvicorn.run(http=...)` takes: an import string, which each worker process imports.
+HTTP_PROTOCOL = "api.web.protocol:GraphQLHttpProtocol"
 INVALID_HTTP = (
     "The request is not valid HTTP/1.1 (a byte outside ASCII in the request line, a "
     "control character in a header, or a malformed line); percent-encode URLs and "
@@ -21,7 +23,7 @@ INVALID_HTTP = (
 
 
 class GraphQLHttpProtocol(HttpToolsProtocol):
-    """`uvicorn.run(http=GraphQLHttpProtocol)`: unparseable requests answered as JSON."""
+    """`uvicorn.run(http=HTTP_PROTOCOL)`: unparseable requests answered as JSON."""
 
     def send_400_response(self, msg: str) -> None:
         body = encode(error_body(INVALID_HTTP, BAD_USER_INPUT))

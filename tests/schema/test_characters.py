@@ -87,7 +87,7 @@ async def test_nul_in_a_mutation_argument_is_the_mutation_s_to_judge(
     body = await post_query(editor, MUTATION_NUL)
     assert body["data"] == {"deleteStatement": {
         "__typename": "ValidationError", "field": "id",
-        "message": "'\\x00' is not a Quotegraph id; use an `id` returned by the API",
+        "message": "id has a NUL character at offset 0; remove it",
     }}
 
 

@@ -13,7 +13,7 @@ import pytest
 from api.app import create_app
 from api.db import upgrade
 from api.settings import Settings
-from api.web.protocol import INVALID_HTTP, GraphQLHttpProtocol
+from api.web.protocol import HTTP_PROTOCOL, INVALID_HTTP
 from tests.servers import serve_app
 
 pytestmark = pytest.mark.anyio
@@ -53,7 +53,7 @@ async def test_bytes_that_are_not_http_get_a_graphql_shaped_400(
     sqlite_url: str, raw: bytes
 ) -> None:
     app = create_app(Settings(database_url=sqlite_url))
-    async with serve_app(app, http=GraphQLHttpProtocol) as host:
+    async with serve_app(app, http=HTTP_PROTOCOL) as host:
         answer = await _exchange(host, raw)
     head, _, body = answer.partition(b"\r\n\r\n")
     assert head.split(b"\r\n")[0] == b"HTTP/1.1 400 Bad Request"
@@ -65,7 +65,7 @@ async def test_bytes_that_are_not_http_get_a_graphql_shaped_400(
 
 async def test_a_valid_request_is_served_as_before(sqlite_url: str) -> None:
     app = create_app(Settings(database_url=sqlite_url))
-    async with serve_app(app, http=GraphQLHttpProtocol) as host:
+    async with serve_app(app, http=HTTP_PROTOCOL) as host:
         answer = await _exchange(host, GET + b"Connection: close\r\n\r\n")
     assert answer.startswith(b"HTTP/1.1 200 OK\r\n")
     assert answer.endswith(b'{"data":{"__typename":"Query"},"extensions":{"cost":0}}')
