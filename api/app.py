@@ -1,8 +1,9 @@
 """The ASGI app: GraphQL (GraphiQL in a browser, subscriptions over websockets) at
 /graphql, liveness at /healthz.
 
-Around the routes, outermost first: CORS for the allowed origins, the per-client
-rate limit on /graphql, and the request body limit.
+Around the routes, outermost first: the last-resort guard (an unexpected exception
+becomes a masked GraphQL error with a logged request id), CORS for the allowed
+origins, the per-client rate limit on /graphql, and the request body limit.
 """
 
 from __future__ import annotations
@@ -15,6 +16,7 @@ from contextlib import asynccontextmanager
 from sqlalchemy import text
 from sqlalchemy.exc import SQLAlchemyError
 from starlette.applications import Starlette
+from starlette.exceptions import HTTPException
 from starlette.middleware import Middleware
 from starlette.middleware.cors import CORSMiddleware
 from starlette.requests import Request
@@ -27,9 +29,11 @@ from strawberry.types import ExecutionContext
 from api.context import Context, debug_extensions
 from api.db import count_statements, create_engine
 from api.events import create_bus
+from api.ingest import extraction_pool
 from api.settings import Settings
 from api.web.cache import connect_redis, create_cache
 from api.web.graphiql import STATIC_DIR
+from api.web.guard import ErrorGuard, http_error
 from api.web.limits import BodyLimit, RateLimiter
 from api.web.persisted import PersistedQueries
 from api.web.view import GraphQLView
@@ -63,13 +67,15 @@ class QueryMetrics(SchemaExtension):
 def create_app(settings: Settings) -> Starlette:
     """The app for `settings`; its engines (the primary, and the replica queries read
     from if DATABASE_READ_URL is set), statement event bus (`app.state.events`),
-    response cache (`app.state.cache`) and Redis client are created here and closed
-    at shutdown."""
+    response cache (`app.state.cache`), Redis client and extraction process for
+    ingestArticle (`app.state.extraction`, started at the first ingest) are created
+    here and closed at shutdown."""
     engine = create_engine(settings)
     read_engine = create_engine(settings.database_read_url) if settings.database_read_url else None
     events = create_bus(settings)
     redis = connect_redis(settings) if settings.response_cache == "redis" else None
     cache = create_cache(settings, redis)
+    extraction = extraction_pool()
 
     @asynccontextmanager
     async def lifespan(_app: Starlette) -> AsyncIterator[None]:
@@ -79,6 +85,7 @@ def create_app(settings: Settings) -> Starlette:
             yield
         finally:
             await view.close()
+            await extraction.close()
             await events.close()
             if cache is not None:
                 cache.close()
@@ -100,6 +107,7 @@ def create_app(settings: Settings) -> Starlette:
     view = GraphQLView(
         engine, settings, QueryMetrics, events=events, read_engine=read_engine, cache=cache,
         persisted=PersistedQueries(settings.response_cache_size, redis),
+        extraction=extraction,
     )
     routes = [
         Route("/graphql", view),
@@ -107,9 +115,13 @@ def create_app(settings: Settings) -> Starlette:
         Route("/healthz", healthz, methods=["GET"]),
         Mount("/graphiql", StaticFiles(directory=STATIC_DIR), name="graphiql"),
     ]
-    app = Starlette(routes=routes, lifespan=lifespan, middleware=_middleware(settings))
+    app = Starlette(
+        routes=routes, lifespan=lifespan, middleware=_middleware(settings),
+        exception_handlers={HTTPException: http_error},
+    )
     app.state.events = events
     app.state.cache = cache
+    app.state.extraction = extraction
     return app
 
 
@@ -126,7 +138,7 @@ def _middleware(settings: Settings) -> list[Middleware]:
     limits = [Middleware(BodyLimit, max_bytes=settings.max_body_bytes)]
     if settings.rate_limit is not None:
         limits.insert(0, Middleware(RateLimiter, rate=settings.rate_limit, paths=("/graphql",)))
-    return [cors, *limits]
+    return [Middleware(ErrorGuard), cors, *limits]
 
 
 def asgi() -> Starlette:

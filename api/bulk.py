@@ -124,11 +124,13 @@ async def load_paths(
     batch: int = 200,
     progress: Progress | None = None,
     events: EventBus | None = None,
+    max_chars: int = 0,
 ) -> SeedReport:
     """`load_articles` over every article file under `paths` (read as `seed_paths` reads
-    them, one file at a time); files that cannot be read are reported first."""
+    them, one file at a time, refusing a body past `max_chars`, 0: no limit); files that
+    cannot be read are reported first."""
     unreadable: list[SeedFileError] = []
-    articles = iter_articles(paths, unreadable)
+    articles = iter_articles(paths, unreadable, max_chars=max_chars)
     report = await load_articles(
         engine, articles, jobs=jobs, batch=batch, progress=progress, events=events
     )

@@ -25,6 +25,7 @@ if TYPE_CHECKING:
 
 T = TypeVar("T")
 _PROGRESS_FROM = 20  # articles; fewer load too fast to need a bar
+_WS_FRAME_BYTES = 16 * 1024 * 1024  # uvicorn's default: the app sees (and refuses) frames up to this
 
 log = logging.getLogger("quotegraph")
 
@@ -256,7 +257,10 @@ async def _load_paths(settings: Settings, paths: list[Path], jobs: int) -> int:
     engine = create_engine(settings)
     events = create_bus(settings)  # on PostgreSQL, live subscribers of every server hear it
     try:
-        report = await load_paths(engine, paths, jobs=jobs, progress=bar, events=events)
+        report = await load_paths(
+            engine, paths, jobs=jobs, progress=bar, events=events,
+            max_chars=settings.max_article_chars,
+        )
     finally:
         bar.close()
         await events.close()
@@ -274,7 +278,10 @@ async def _seed_paths(settings: Settings, paths: list[Path], *, only_if_empty: b
     try:
         if only_if_empty and not await database_is_empty(engine):
             return 0
-        report = await seed_paths(engine, paths, progress=_progress, events=events)
+        report = await seed_paths(
+            engine, paths, progress=_progress, events=events,
+            max_chars=settings.max_article_chars,
+        )
     finally:
         await events.close()
         await engine.dispose()
@@ -323,6 +330,7 @@ def _serve(settings: Settings, args: argparse.Namespace) -> int:
     import uvicorn
 
     from api.db import upgrade
+    from api.web.protocol import GraphQLHttpProtocol
 
     upgrade(settings.database_url)
     if not args.no_seed:
@@ -336,18 +344,21 @@ def _serve(settings: Settings, args: argparse.Namespace) -> int:
         workers=args.workers,
         log_level=settings.log_level.lower(),
         access_log=settings.access_log,
-        ws_max_size=settings.max_body_bytes,  # a websocket message is held to the body limit
+        # A websocket message is held to the body limit by the app (close code 4413);
+        # the protocol layer drops frames past 16 MiB (uvicorn's default) with 1009.
+        ws_max_size=max(settings.max_body_bytes, _WS_FRAME_BYTES),
+        http=GraphQLHttpProtocol,  # unparseable requests get a GraphQL-shaped 400
     )
     return 0
 
 
-def _extract(_settings: Settings, args: argparse.Namespace) -> int:
+def _extract(settings: Settings, args: argparse.Namespace) -> int:
     from api.seed import extract, read_articles
 
     failed = 0
     for path in args.files:
         try:
-            articles = read_articles(path)
+            articles = read_articles(path, max_chars=settings.max_article_chars)
         except SeedFileError as error:
             print(f"error: {error}", file=sys.stderr)
             failed += 1

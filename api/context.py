@@ -12,7 +12,8 @@ from starlette.responses import Response
 from starlette.websockets import WebSocket
 
 from api.events import EventBus
-from api.loaders import Loaders
+from api.loaders.dataloaders import Loaders
+from api.pool import ProcessPool
 
 
 @dataclass
@@ -31,6 +32,11 @@ class Context:
     # The primary database, where writes go; `loaders` read from the replica
     # (DATABASE_READ_URL) until `use_primary`. None: loaders already read the primary.
     primary: AsyncEngine | None = None
+    # Characters an ingested article body may have (QUOTEGRAPH_MAX_ARTICLE_CHARS; 0: any).
+    max_article_chars: int = 0
+    # The app's extraction process (ingestArticle extracts there, where a timeout can
+    # stop it); None where nothing ingests.
+    extraction: ProcessPool | None = None
 
     def use_primary(self) -> None:
         """Read from the primary from now on: a mutation reads back what it wrote, and a
@@ -68,6 +74,8 @@ def build_context(
     tokens_configured: bool = False,
     token_required: bool = False,
     read_engine: AsyncEngine | None = None,
+    max_article_chars: int = 0,
+    extraction: ProcessPool | None = None,
 ) -> Context:
     """A fresh context with fresh loaders: nothing is shared between requests. With a
     `read_engine` (a replica) the loaders read from it until `use_primary`."""
@@ -81,4 +89,6 @@ def build_context(
         token_name=token_name,
         tokens_configured=tokens_configured,
         token_required=token_required,
+        max_article_chars=max_article_chars,
+        extraction=extraction,
     )

@@ -9,7 +9,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 import asyncpg
-from sqlalchemy import event, text
+from sqlalchemy import Column, MetaData, event, text
 from sqlalchemy.engine import Connection, make_url
 from sqlalchemy.ext.asyncio import (
     AsyncConnection,
@@ -17,6 +17,8 @@ from sqlalchemy.ext.asyncio import (
     async_sessionmaker,
     create_async_engine,
 )
+from sqlalchemy.sql.schema import SchemaItem
+from sqlmodel import SQLModel
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 import api.models  # noqa: F401  (registers the tables on SQLModel.metadata)
@@ -34,6 +36,14 @@ DATA_CHANNEL = "quotegraph_data"
 # generic plan, blind to the values that decide the plan (how common a searched
 # word is, how long a date range), e.g. 27 ms -> 180 ms for a common word.
 _PG_SETTINGS = {"plan_cache_mode": "force_custom_plan"}
+# The search objects migration 0003_search creates per dialect, which the models cannot
+# declare portably: on SQLite an FTS5 virtual table (with its shadow tables statement_fts_*
+# and triggers), on PostgreSQL a generated tsvector column and a GIN index on it; on both
+# the feed's expression index. Autogenerate would propose dropping them, so include_object
+# leaves them out of the comparison.
+_MIGRATION_ONLY_TABLE_PREFIX = "statement_fts"
+_MIGRATION_ONLY_INDEXES = frozenset({"ix_article_feed", "ix_statement_text_words"})
+_MIGRATION_ONLY_COLUMNS = frozenset({("statement", "words")})
 _statement_count: ContextVar[list[int] | None] = ContextVar("statement_count", default=None)
 
 
@@ -169,6 +179,34 @@ def current_revision(connection: Connection) -> str | None:
     from alembic.runtime.migration import MigrationContext
 
     return MigrationContext.configure(connection).get_current_revision()
+
+
+def include_object(
+    item: SchemaItem, name: str | None, type_: str, reflected: bool, compare_to: SchemaItem | None,
+) -> bool:
+    """Alembic's autogenerate filter (migrations/env.py): everything but the search objects
+    of migration 0003_search, which exist only in the database (see _MIGRATION_ONLY_*)."""
+    if not reflected or compare_to is not None or name is None:
+        return True
+    if type_ == "table":
+        return not name.startswith(_MIGRATION_ONLY_TABLE_PREFIX)
+    if type_ == "index":
+        return name not in _MIGRATION_ONLY_INDEXES
+    if type_ == "column" and isinstance(item, Column):
+        return (item.table.name, name) not in _MIGRATION_ONLY_COLUMNS
+    return True
+
+
+def drift(connection: Connection, metadata: MetaData = SQLModel.metadata) -> list[Any]:
+    """What `alembic revision --autogenerate` would propose to make the database at
+    `connection` match `metadata` (the models); empty when they agree. Run it via `run_sync`."""
+    from alembic.autogenerate import compare_metadata
+    from alembic.runtime.migration import MigrationContext
+
+    context = MigrationContext.configure(
+        connection, opts={"include_object": include_object, "compare_type": True}
+    )
+    return list(compare_metadata(context, metadata))
 
 
 def _alembic_config() -> Config:

@@ -17,10 +17,6 @@ class SettingsError(QuotegraphError):
         self.problem = problem
 
 
-class ArticleError(QuotegraphError):
-    """An article record cannot be turned into an Article."""
-
-
 class SeedFileError(QuotegraphError):
     """A file given to the seed loader cannot be loaded; names the file."""
 

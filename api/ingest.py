@@ -13,12 +13,11 @@ exactly the rows that writing them one at a time, in the same order, leaves.
 """
 from __future__ import annotations
 
-import asyncio
 import datetime as dt
 import hashlib
 from collections import Counter, defaultdict
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 from sqlalchemy import and_, bindparam, func, insert, or_, text, update
@@ -28,6 +27,7 @@ from sqlalchemy.ext.asyncio import AsyncConnection, async_sessionmaker
 from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
+from api.content import MAX_NAME_CHARS, first_refused
 from api.db import lock_writers
 from api.events import EventBus
 from api.extract import extract_article
@@ -45,12 +45,14 @@ from api.models import (
     StatementMention,
 )
 from api.names import name_key
+from api.pool import ProcessPool
 
 __all__ = [
     "ArticleInput",
     "ArticleWriter",
     "Directory",
     "KnownActors",
+    "extraction_pool",
     "ingest_text",
     "link_statement",
     "load_directory",
@@ -61,6 +63,7 @@ __all__ = [
     "statement_links",
     "statement_row",
     "statement_values",
+    "storable",
     "store_articles",
 ]
 
@@ -80,6 +83,15 @@ class ArticleInput:
     published: dt.date | None = None
     publisher: str | None = None
     url: str | None = None
+
+    def __post_init__(self) -> None:
+        # The last line of defence: every path to the tables builds an ArticleInput, so
+        # none can reach a database with text it would refuse (callers that strip or
+        # clean fields check the raw values first, for offsets the sender recognises).
+        fields = ("body", "title", "publisher", "url", "source")
+        refused = first_refused((name, getattr(self, name)) for name in fields)
+        if refused is not None:
+            raise refused
 
     @property
     def content_hash(self) -> str:
@@ -122,27 +134,74 @@ async def _existing_article(session: AsyncSession, content_hash: str) -> int | N
     return found
 
 
+def extraction_pool() -> ProcessPool:
+    """The process `ingest_text` extracts in: one per server process, created with its app
+    (and closed with it); its forkserver builds extraction's indexes once (api.warmup)."""
+    return ProcessPool(processes=1, preload=("api.pool", "api.warmup"))
+
+
 async def ingest_text(
     sessions: async_sessionmaker[AsyncSession],
     article: ArticleInput,
+    pool: ProcessPool,
     events: EventBus | None = None,
 ) -> tuple[int, bool]:
     """Extract and store one article (the ingestArticle mutation): (article id, created).
 
     A body already stored is not extracted again: its article comes back unchanged,
-    so ingesting twice never undoes a correction. Extraction is CPU-bound and runs
-    in a worker thread, off the event loop.
+    so ingesting twice never undoes a correction. Extraction runs in `pool`'s child
+    process, off the event loop and its GIL; cancelling this (the request's timeout)
+    kills it there, and nothing is written: the write starts only once extraction
+    returned, in one transaction that a cancellation rolls back.
     """
     async with sessions() as session:
         existing = await _existing_article(session, article.content_hash)
     if existing is not None:
         return existing, False
-    extraction = await asyncio.to_thread(extract_article, article.body, title=article.title)
+    extraction = await pool.run(extract_article, article.body, title=article.title)
     created, _ = await ArticleWriter(sessions, events).write(article, extraction)
     async with sessions() as session:
         stored = await _existing_article(session, article.content_hash)
     assert stored is not None
     return stored, created
+
+
+def storable(extraction: Extraction) -> Extraction:
+    """The extraction without the actors and places whose name (or alias, or key) is too
+    long for the tables' name indexes (a run of capitalised words read as one name),
+    and without every reference to them; the statements stay, their speaker unknown."""
+    too_long = {
+        *(a.key for a in extraction.actors if not _fits(a.name, *a.aliases)),
+        *(p.key for p in extraction.places if not _fits(p.name, p.key)),
+    }
+    if not too_long:
+        return extraction
+    return replace(
+        extraction,
+        actors=tuple(
+            replace(a, affiliation=None if a.affiliation in too_long else a.affiliation)
+            for a in extraction.actors if a.key not in too_long
+        ),
+        places=tuple(
+            replace(p, parent=None if p.parent in too_long else p.parent)
+            for p in extraction.places if p.key not in too_long
+        ),
+        statements=tuple(_without(s, too_long) for s in extraction.statements),
+    )
+
+
+def _fits(*names: str) -> bool:
+    return all(len(name) <= MAX_NAME_CHARS for name in names)
+
+
+def _without(ref: StatementRef, keys: set[str]) -> StatementRef:
+    return replace(
+        ref,
+        speaker=None if ref.speaker in keys else ref.speaker,
+        medium=None if ref.medium in keys else ref.medium,
+        locations=tuple(k for k in ref.locations if k not in keys),
+        mentions=tuple(k for k in ref.mentions if k not in keys),
+    )
 
 
 # --- storing articles -------------------------------------------------------------------
@@ -167,6 +226,7 @@ async def store_articles(
     rows writing them one by one in this order would: per article, the ids of its new
     statements in reading order, or None when its body was already stored."""
     await _begin_writing(await session.connection())
+    items = [(article, storable(extraction)) for article, extraction in items]
     stored = await _stored_hashes(session, [article.content_hash for article, _ in items])
     fresh = [(a, e) for a, e in items if a.content_hash not in stored]
     directory = await load_directory(

@@ -28,6 +28,7 @@ from api.ingest import (
     resolve_actors,
     resolve_places,
     statement_row,
+    storable,
 )
 from api.models import (
     Actor,
@@ -70,7 +71,7 @@ async def reextract(engine: AsyncEngine, *, extract: Extractor = extract_article
         async with sessions() as session:
             article = await session.get(Article, pk)
         assert article is not None
-        extraction = await asyncio.to_thread(extract, article.body, title=article.title)
+        extraction = storable(await asyncio.to_thread(extract, article.body, title=article.title))
         async with sessions() as session, session.begin():
             await lock_writers(session)
             stored = await session.get(Article, pk)

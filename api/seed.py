@@ -1,7 +1,9 @@
 """Reading article files and writing what extraction finds into the tables.
 
 Files are read and validated whole before anything is written, so a bad file
-never leaves rows behind; each article is then written in one transaction.
+never leaves rows behind; each article is then written in one transaction. A body
+past the size limit, or text a database cannot hold (NUL, a lone surrogate from a
+JSON escape such as "\ud800"), refuses its file, naming the record and the offset.
 """
 from __future__ import annotations
 
@@ -16,6 +18,7 @@ from typing import Any
 from sqlalchemy.ext.asyncio import AsyncEngine
 from sqlmodel import col, select
 
+from api.content import first_refused, name_too_long, too_long
 from api.db import session_factory
 from api.errors import SeedFileError
 from api.events import EventBus
@@ -56,12 +59,14 @@ def article_files(paths: Sequence[Path]) -> list[Path]:
     return found
 
 
-def iter_articles(paths: Sequence[Path], errors: list[SeedFileError]) -> Iterator[ArticleInput]:
+def iter_articles(
+    paths: Sequence[Path], errors: list[SeedFileError], *, max_chars: int = 0
+) -> Iterator[ArticleInput]:
     """Every article under `paths`, one file read at a time; a file that cannot be read is
     added to `errors` and skipped."""
     for path in article_files(paths):
         try:
-            articles = read_articles(path)
+            articles = read_articles(path, max_chars=max_chars)
         except SeedFileError as error:
             errors.append(error)
             continue
@@ -82,16 +87,26 @@ def count_articles(paths: Sequence[Path]) -> int | None:
     return total
 
 
-def read_articles(path: Path) -> list[ArticleInput]:
-    """Every article in one file; SeedFileError names the file and the problem."""
+def read_articles(path: Path, *, max_chars: int = 0) -> list[ArticleInput]:
+    """Every article in one file, each body at most `max_chars` characters (0: any);
+    SeedFileError names the file and the problem."""
     if not path.exists():
         raise SeedFileError(path, "no such file")
     text = _read_text(path)
     if path.suffix == ".json":
-        return _records(path, _parse_json(path, text))
+        return _records(path, _parse_json(path, text), max_chars)
     if path.suffix in {".jsonl", ".ndjson"}:
-        return _records(path, _parse_json_lines(path, text))
-    return [ArticleInput(body=text, source=path.name)]
+        return _records(path, _parse_json_lines(path, text), max_chars)
+    oversized = too_long("the text", text, max_chars)
+    if oversized is not None:
+        raise SeedFileError(path, oversized)
+    return [ArticleInput(body=text, source=_name(path))]
+
+
+def _name(path: Path) -> str:
+    """The file's name as a label the database can store: bytes of a name that are not
+    UTF-8 (kept by Python as lone surrogates) become U+FFFD."""
+    return path.name.encode("utf-8", "surrogateescape").decode("utf-8", "replace")
 
 
 def _read_text(path: Path) -> str:
@@ -131,23 +146,40 @@ def _parse_json_lines(path: Path, text: str) -> list[tuple[str, object]]:
     return items
 
 
-def _records(path: Path, items: list[tuple[str, object]]) -> list[ArticleInput]:
-    return [_record(path, where, item) for where, item in items]
+def _records(path: Path, items: list[tuple[str, object]], max_chars: int) -> list[ArticleInput]:
+    return [_record(path, where, item, max_chars) for where, item in items]
 
 
-def _record(path: Path, where: str, item: object) -> ArticleInput:
+def _record(path: Path, where: str, item: object, max_chars: int) -> ArticleInput:
     if not isinstance(item, dict):
         raise SeedFileError(path, f"{where}: expected an object with a body, got {type(item).__name__}")
     body = item.get("body")
     if not isinstance(body, str) or not body.strip():
         raise SeedFileError(path, f"{where}: 'body' is missing or empty; every record needs the article text")
+    _check_text(path, where, item, max_chars)
     strings = {key: _optional_str(path, where, item, key) for key in ("title", "publisher", "url")}
     return ArticleInput(
         body=body,
-        source=f"{path.name} {where}",
+        source=f"{_name(path)} {where}",
         published=_published(path, where, item.get("publishedAt")),
         **strings,
     )
+
+
+def _check_text(path: Path, where: str, item: dict[str, Any], max_chars: int) -> None:
+    """The body's size, and every stored string as given (before stripping, so offsets
+    are offsets into the file's values)."""
+    oversized = too_long("body", item["body"], max_chars)
+    if oversized is not None:
+        raise SeedFileError(path, f"{where}: {oversized}")
+    fields = ((key, item.get(key)) for key in ("body", "title", "publisher", "url"))
+    refused = first_refused((key, value) for key, value in fields if isinstance(value, str))
+    if refused is not None:
+        raise SeedFileError(path, f"{where}: {refused.message}")
+    publisher = item.get("publisher")
+    long_name = name_too_long("publisher", publisher.strip()) if isinstance(publisher, str) else None
+    if long_name is not None:
+        raise SeedFileError(path, f"{where}: {long_name}")
 
 
 def _optional_str(path: Path, where: str, item: dict[str, Any], key: str) -> str | None:
@@ -177,14 +209,16 @@ async def seed_paths(
     *,
     progress: Callable[[Iterable[ArticleInput], int], Iterable[ArticleInput]] | None = None,
     events: EventBus | None = None,
+    max_chars: int = 0,
 ) -> SeedReport:
-    """Load every article file under `paths`; bad files are reported, the rest load, and
-    each stored article's statements are published on `events` (if given)."""
+    """Load every article file under `paths`; bad files (and those with a body past
+    `max_chars`, 0: no limit) are reported, the rest load, and each stored article's
+    statements are published on `events` (if given)."""
     report = SeedReport()
     inputs: list[ArticleInput] = []
     for path in article_files(paths):
         try:
-            inputs.extend(read_articles(path))
+            inputs.extend(read_articles(path, max_chars=max_chars))
         except SeedFileError as error:
             report.errors.append(error)
     items: Iterable[ArticleInput] = progress(inputs, len(inputs)) if progress else inputs

@@ -38,13 +38,17 @@ class Settings:
     log_level: str = "INFO"
     # Only the test suite reads this: the PostgreSQL database it may use and wipe.
     test_database_url: str | None = None
-    # Limits on what one request may ask (README: "Limits and errors").
+    # Limits on what one request may ask (docs/api.md: "Limits and errors").
     max_depth: int = 12
     max_aliases: int = 30
     max_tokens: int = 5000
     max_cost: int = 50_000
     max_body_bytes: int = 1_048_576
     query_timeout_ms: int = 10_000
+    # Characters an article body may have (ingestArticle, seed, extract); 0: no limit.
+    # Extraction time and memory grow with the body; a CMS export that glued a month of
+    # stories into one record is refused rather than left to hold a worker.
+    max_article_chars: int = 200_000
     rate_limit: RateLimit | None = RateLimit(requests=600, per_seconds=60.0)
     batch_max: int = 0  # operations in one batched request; 0 turns batching off
     # Browser pages on these origins may call the API (CORS); none: same origin only.
@@ -58,7 +62,7 @@ class Settings:
     private_queries: bool = False  # queries need a token too
     # Where queries read from (a replica); None: DATABASE_URL. Mutations always use the primary.
     database_read_url: str | None = None
-    # Answers to identical queries, kept until the data changes (README: "Response cache").
+    # Answers to identical queries, kept until the data changes (docs/performance.md: "Response cache").
     response_cache: str = "memory"  # one of RESPONSE_CACHES
     redis_url: str = field(default=DEFAULT_REDIS_URL, repr=False)  # may hold a password
     response_cache_size: int = 1000  # answers (and persisted queries) kept in memory
@@ -94,6 +98,9 @@ class Settings:
             max_cost=_count(env, "QUOTEGRAPH_MAX_COST", cls.max_cost, least=1),
             max_body_bytes=_count(env, "QUOTEGRAPH_MAX_BODY_BYTES", cls.max_body_bytes, least=1),
             query_timeout_ms=_count(env, "QUOTEGRAPH_QUERY_TIMEOUT_MS", cls.query_timeout_ms),
+            max_article_chars=_count(
+                env, "QUOTEGRAPH_MAX_ARTICLE_CHARS", cls.max_article_chars
+            ),
             rate_limit=_rate_limit(env.get("QUOTEGRAPH_RATE_LIMIT"), cls.rate_limit),
             batch_max=_count(env, "QUOTEGRAPH_BATCH_MAX", cls.batch_max),
             cors_origins=(origins := _cors_origins(env.get("QUOTEGRAPH_CORS_ORIGINS", ""))),

@@ -1,4 +1,4 @@
-"""Side-by-side benchmark: `python -m bench [--quick]` (issue 5; not run in CI).
+"""Side-by-side benchmark: `python -m bench [--quick]` (not run in CI).
 
 Loads the synthetic corpus (bench/corpus.py) into SQLite (.bench/quotegraph.db) and
 PostgreSQL (--database-url, default quotegraph_bench; both reused when they already

@@ -155,7 +155,6 @@ class Choice:
     published_from: dt.date
     published_to: dt.date
     statement: int  # a statement with a speaker, from the middle of the table
-    peer_statement: str  # PostGraphile's node id of that statement
 
 
 def quotegraph_id(type_name: str, pk: int) -> str:
@@ -320,8 +319,7 @@ async def choose(conn: asyncpg.Connection) -> Choice:
         "SELECT id FROM statement WHERE speaker_id IS NOT NULL AND deleted_at IS NULL"
         " ORDER BY id OFFSET (SELECT count(*) / 2 FROM statement) LIMIT 1")
     published_from, published_to = dates[0]["d"]
-    return Choice(actor, await _word(conn), location, published_from, published_to, statement,
-                  postgraphile_id("Statement", statement))
+    return Choice(actor, await _word(conn), location, published_from, published_to, statement)
 
 
 async def _word(conn: asyncpg.Connection) -> str:

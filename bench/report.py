@@ -57,7 +57,7 @@ def text_table(rows: Sequence[Row]) -> str:
 
 
 def markdown(rows: Sequence[Row], heading: str) -> str:
-    """The same table in Markdown, for the README."""
+    """The same table in Markdown, for docs/performance.md."""
     lines = [heading, "", "| " + " | ".join(COLUMNS) + " |",
              "|" + "|".join("---" if i < 2 else "---:" for i in range(len(COLUMNS))) + "|"]
     lines.extend("| " + " | ".join(row.cells()) + " |" for row in rows)

@@ -33,7 +33,8 @@ from sqlalchemy.engine import make_url
 
 from api.app import create_app
 from api.db import create_engine, upgrade
-from api.loaders import ROOT, STATEMENTS, StatementCriteria, Window, page_statement
+from api.loaders.criteria import StatementCriteria
+from api.loaders.listings import ROOT, STATEMENTS, Window, page_statement
 from api.settings import Settings
 
 REPO = Path(__file__).resolve().parent.parent

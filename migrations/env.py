@@ -8,7 +8,7 @@ from sqlalchemy.engine import Connection
 from sqlmodel import SQLModel
 
 import api.models  # noqa: F401  (registers the tables)
-from api.db import create_engine, is_sqlite
+from api.db import create_engine, include_object, is_sqlite
 from api.settings import Settings
 
 target_metadata = SQLModel.metadata
@@ -26,6 +26,10 @@ def _configure(connection: Connection | None, url: str) -> None:
         target_metadata=target_metadata,
         render_as_batch=is_sqlite(url),  # SQLite alters tables by copying them
         compare_type=True,
+        # The search objects of 0003_search exist only in the database (a dialect's FTS
+        # table, generated column, expression indexes); without this filter autogenerate
+        # would propose dropping them. api.db says which they are.
+        include_object=include_object,
     )
 
 

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import asyncio
 import functools
+import os
 from collections.abc import AsyncIterator, Iterator
 from pathlib import Path
 
@@ -16,6 +17,7 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 
 from api.db import create_engine, upgrade
 from api.settings import Settings
+from tests import services
 
 ROOT = Path(__file__).resolve().parent.parent
 SEED_FILE = ROOT / "seeds" / "000_7ab53061f15ddaeb.txt"
@@ -67,9 +69,7 @@ def empty_database_url(kind: str, folder: Path) -> str:
     PostgreSQL test database (the calling test is skipped, with the reason, without one)."""
     if kind == "sqlite":
         return f"sqlite:///{folder / 'test.db'}"
-    problem = _postgres_problem()
-    if problem:
-        pytest.skip(problem)
+    services.need("postgresql", _postgres_problem())
     assert _SETTINGS.test_database_url is not None
     _wipe_postgres(_SETTINGS.test_database_url)
     return _SETTINGS.test_database_url
@@ -103,6 +103,48 @@ def pytest_addoption(parser: pytest.Parser) -> None:
         "--fuzz-examples", type=int, default=150, metavar="N",
         help="queries tests/test_fuzz.py generates per database and mode (default 150)",
     )
+    parser.addoption(
+        "--fuzz-bytes-examples", type=int, default=300, metavar="N",
+        help="requests (or websocket exchanges) tests/web/test_fuzz_bytes.py generates per "
+        "case and database (default 300)",
+    )
+    parser.addoption(
+        "--require-services", default=None, metavar="LIST",
+        help=f"comma-separated services ({', '.join(services.SERVICES)}) whose absence fails "
+        f"the tests that need them instead of skipping them (default: "
+        f"${services.REQUIRE_VARIABLE})",
+    )
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    raw = config.getoption("--require-services")
+    if raw is None:
+        raw = os.environ.get(services.REQUIRE_VARIABLE, "")
+    services.LEDGER.required = services.parse_required(raw)
+
+
+@pytest.hookimpl(tryfirst=True)
+def pytest_runtest_setup(item: pytest.Item) -> None:
+    services.LEDGER.current = item.nodeid  # before any fixture asks for a service
+
+
+def pytest_runtest_logreport(report: pytest.TestReport) -> None:
+    if report.when == "call":
+        services.record_call(report.nodeid)
+
+
+def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
+    if services.unreached() and exitstatus == pytest.ExitCode.OK:
+        session.exitstatus = pytest.ExitCode.TESTS_FAILED
+
+
+def pytest_terminal_summary(terminalreporter: pytest.TerminalReporter) -> None:
+    terminalreporter.write_line(services.summary())
+    for service in services.unreached():
+        terminalreporter.write_line(
+            f"FAILED: {service} is required ({services.REQUIRE_VARIABLE}) but no test ran "
+            "against it", red=True,
+        )
 
 
 @pytest.fixture(scope="session")

@@ -11,6 +11,7 @@ import time
 from collections.abc import AsyncIterator, Iterator
 from contextlib import asynccontextmanager, contextmanager
 from pathlib import Path
+from typing import Any
 
 import anyio
 import httpx
@@ -99,10 +100,13 @@ def wait_until_up(base: str, process: subprocess.Popen[str]) -> None:
 
 
 @asynccontextmanager
-async def serve_app(app: ASGIApp) -> AsyncIterator[str]:
-    """Serve `app` with uvicorn in this event loop (its lifespan included); yields
-    `127.0.0.1:PORT`. For websocket tests that need the app's objects at hand."""
-    config = uvicorn.Config(app, host="127.0.0.1", port=free_port(), log_level="warning")
+async def serve_app(app: ASGIApp, **options: Any) -> AsyncIterator[str]:
+    """Serve `app` with uvicorn in this event loop (its lifespan included), with further
+    uvicorn.Config `options`; yields `127.0.0.1:PORT`. For websocket tests that need the
+    app's objects at hand."""
+    config = uvicorn.Config(
+        app, host="127.0.0.1", port=free_port(), log_level="warning", **options
+    )
     server = uvicorn.Server(config)
     task = asyncio.create_task(server.serve())
     with anyio.fail_after(STARTUP_SECONDS):

@@ -14,9 +14,9 @@ import httpx
 import pytest
 from sqlalchemy import text
 
-from api.app import create_app
-from api.loaders import Loaders
+from api.loaders.dataloaders import Loaders
 from api.settings import RateLimit, Settings
+from tests.servers import app_client
 
 pytestmark = pytest.mark.anyio
 
@@ -25,25 +25,17 @@ TITLES = "{ articles(first: 3) { nodes { title } } }"
 GRAPHQL_JSON = "application/graphql-response+json"
 
 
-async def _client(settings: Settings) -> AsyncIterator[httpx.AsyncClient]:
-    app = create_app(settings)
-    async with app.router.lifespan_context(app):
-        transport = httpx.ASGITransport(app=app)
-        async with httpx.AsyncClient(transport=transport, base_url="http://test") as http:
-            yield http
-
-
 @pytest.fixture
 async def client(database_url: str) -> AsyncIterator[httpx.AsyncClient]:
     """A client on the app with default settings (debug off)."""
-    async for http in _client(Settings(database_url=database_url)):
+    async with app_client(Settings(database_url=database_url)) as http:
         yield http
 
 
 @pytest.fixture
 async def debug_client(database_url: str) -> AsyncIterator[httpx.AsyncClient]:
     """A client on the app with debug on."""
-    async for http in _client(Settings(database_url=database_url, debug=True)):
+    async with app_client(Settings(database_url=database_url, debug=True)) as http:
         yield http
 
 
@@ -195,7 +187,8 @@ async def test_a_body_that_is_not_json_is_a_400(client: httpx.AsyncClient) -> No
     )
     assert response.status_code == 400
     assert response.json() == {"errors": [{
-        "message": "Unable to parse request body as JSON.",
+        "message": "The request body is not valid JSON: unexpected character, expected a "
+        "string key at line 1, column 2.",
         "extensions": {"code": "BAD_USER_INPUT"},
     }]}
 
@@ -207,7 +200,7 @@ async def test_batches_are_refused_unless_configured(client: httpx.AsyncClient) 
 
 
 async def test_batches_run_when_configured(database_url: str) -> None:
-    async for http in _client(Settings(database_url=database_url, batch_max=2)):
+    async with app_client(Settings(database_url=database_url, batch_max=2)) as http:
         response = await http.post("/graphql", json=[{"query": COUNT}, {"query": COUNT}])
         assert response.json() == [{"data": {"articles": {"totalCount": 0}},
                                     "extensions": {"cost": 0}}] * 2
@@ -223,7 +216,7 @@ async def test_unexpected_errors_are_masked_and_logged(
 
     monkeypatch.setattr(Loaders, "_fetch", broken)
     # The loaders fail here, so the query must go through them, not the SQL compiler.
-    async for http in _client(Settings(database_url=database_url, compiled_sql=False)):
+    async with app_client(Settings(database_url=database_url, compiled_sql=False)) as http:
         with caplog.at_level(logging.ERROR, logger="quotegraph.graphql"):
             response = await http.post("/graphql", json={"query": COUNT})
     assert response.status_code == 200
@@ -267,11 +260,11 @@ async def test_too_many_aliases_are_refused(client: httpx.AsyncClient) -> None:
 
 
 async def test_limits_follow_the_settings(database_url: str) -> None:
-    async for http in _client(Settings(database_url=database_url, max_depth=2, max_aliases=1)):
+    async with app_client(Settings(database_url=database_url, max_depth=2, max_aliases=1)) as http:
         deep = await http.post("/graphql", json={"query": "{ articles { nodes { id } } }"})
         aliases = await http.post("/graphql", json={"query": "{ a: articles { totalCount } "
                                                                "b: articles { totalCount } }"})
-    async for http in _client(Settings(database_url=database_url, max_tokens=10)):
+    async with app_client(Settings(database_url=database_url, max_tokens=10)) as http:
         ten = await http.post("/graphql", json={"query": "{ articles { totalCount } }"})
         tokens = await http.post("/graphql", json={"query": "{ a { b { c { d } } } }"})
     assert deep.json()["errors"][0]["extensions"]["depth"] == 3
@@ -286,7 +279,7 @@ async def test_limits_follow_the_settings(database_url: str) -> None:
 
 
 async def test_a_body_over_the_limit_is_a_413(database_url: str) -> None:
-    async for http in _client(Settings(database_url=database_url, max_body_bytes=100)):
+    async with app_client(Settings(database_url=database_url, max_body_bytes=100)) as http:
         small = await http.post("/graphql", json={"query": COUNT})
         big = await http.post("/graphql", json={"query": COUNT + " " * 100})
 
@@ -309,7 +302,7 @@ async def test_a_body_over_the_limit_is_a_413(database_url: str) -> None:
 
 async def test_a_client_over_its_rate_gets_a_429_with_retry_after(database_url: str) -> None:
     settings = Settings(database_url=database_url, rate_limit=RateLimit(2, 60.0))
-    async for http in _client(settings):
+    async with app_client(settings) as http:
         statuses = [(await http.post("/graphql", json={"query": COUNT})).status_code
                     for _ in range(3)]
         refused = await http.post("/graphql", json={"query": COUNT})
@@ -325,7 +318,7 @@ async def test_a_client_over_its_rate_gets_a_429_with_retry_after(database_url: 
 
 async def test_new_tokens_cost_their_address_a_request(database_url: str) -> None:
     settings = Settings(database_url=database_url, rate_limit=RateLimit(2, 60.0))
-    async for http in _client(settings):
+    async with app_client(settings) as http:
         statuses = [
             (await http.post("/graphql", json={"query": COUNT},
                              headers={"authorization": f"Bearer invented-{n}"})).status_code
@@ -348,7 +341,7 @@ async def test_a_query_past_the_timeout_is_stopped(
 
     monkeypatch.setattr(Loaders, "_fetch", slow)
     settings = Settings(database_url=database_url, query_timeout_ms=50, compiled_sql=False)
-    async for http in _client(settings):
+    async with app_client(settings) as http:
         response = await http.post("/graphql", json={"query": TITLES},
                                    headers={"accept": GRAPHQL_JSON})
     assert response.status_code == 400
@@ -376,7 +369,7 @@ async def test_a_timeout_cancels_a_running_postgresql_query(
 
     monkeypatch.setattr(Loaders, "_fetch", sleepy)
     settings = Settings(database_url=database_url, query_timeout_ms=100, compiled_sql=False)
-    async for http in _client(settings):
+    async with app_client(settings) as http:
         stopped = await http.post("/graphql", json={"query": TITLES})
         monkeypatch.setattr(Loaders, "_fetch", fetch)
         after = await http.post("/graphql", json={"query": TITLES})
@@ -401,7 +394,7 @@ PREFLIGHT = {"access-control-request-method": "POST",
 
 async def test_cors_answers_preflights_and_posts_from_allowed_origins(database_url: str) -> None:
     settings = Settings(database_url=database_url, cors_origins=("https://app.example",))
-    async for http in _client(settings):
+    async with app_client(settings) as http:
         allowed = {"origin": "https://app.example"}
         preflight = await http.options("/graphql", headers={**allowed, **PREFLIGHT})
         post = await http.post("/graphql", json={"query": COUNT}, headers=allowed)
@@ -416,7 +409,7 @@ async def test_cors_answers_preflights_and_posts_from_allowed_origins(database_u
 
 async def test_cors_refuses_other_origins(database_url: str) -> None:
     settings = Settings(database_url=database_url, cors_origins=("https://app.example",))
-    async for http in _client(settings):
+    async with app_client(settings) as http:
         other = {"origin": "https://evil.example"}
         preflight = await http.options("/graphql", headers={**other, **PREFLIGHT})
         post = await http.post("/graphql", json={"query": COUNT}, headers=other)
@@ -435,7 +428,7 @@ async def test_cors_credentials_when_configured(database_url: str) -> None:
         Settings(database_url=database_url),
         cors_origins=("https://app.example",), cors_credentials=True,
     )
-    async for http in _client(settings):
+    async with app_client(settings) as http:
         preflight = await http.options(
             "/graphql", headers={"origin": "https://app.example", **PREFLIGHT}
         )

@@ -7,13 +7,11 @@ from pathlib import Path
 from typing import Any
 
 import anyio
-import httpx
 import pytest
 from sqlalchemy import func, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from api import corrections
-from api.app import create_app
 from api.archive import export_database, import_database, tables
 from api.cli import main
 from api.db import create_engine, head_revision, session_factory, upgrade
@@ -26,6 +24,7 @@ from api.settings import Settings
 from tests.conftest import ROOT, empty_database_url
 from tests.schema.conftest import insert_graph
 from tests.schema.helpers import run_query
+from tests.servers import app_client
 
 pytestmark = pytest.mark.anyio
 
@@ -92,13 +91,11 @@ query ($ids: [ID!]!) { nodes(ids: $ids) {
 
 async def _answers(url: str) -> list[dict[str, Any]]:
     """What the API answers on `url` to every query above (ids of every node included)."""
-    app = create_app(Settings(database_url=url, debug=True, max_cost=10**9, rate_limit=None))
-    async with app.router.lifespan_context(app):
-        transport = httpx.ASGITransport(app=app)
-        async with httpx.AsyncClient(transport=transport, base_url="http://test") as client:
-            answers = [await run_query(client, q) for q in (ARTICLES, ACTORS, LOCATIONS, STATEMENTS)]
-            ids = [n["id"] for a in answers[1:] for n in next(iter(a.values()))["nodes"]]
-            answers.append(await run_query(client, NODES, {"ids": ids}))
+    settings = Settings(database_url=url, debug=True, max_cost=10**9, rate_limit=None)
+    async with app_client(settings) as client:
+        answers = [await run_query(client, q) for q in (ARTICLES, ACTORS, LOCATIONS, STATEMENTS)]
+        ids = [n["id"] for a in answers[1:] for n in next(iter(a.values()))["nodes"]]
+        answers.append(await run_query(client, NODES, {"ids": ids}))
     return answers
 
 

@@ -10,8 +10,7 @@ import shutil
 import subprocess
 from pathlib import Path
 
-import pytest
-
+from tests import services
 from tests.conftest import ROOT
 from tests.servers import serve_process
 
@@ -35,9 +34,7 @@ def _browser_problem() -> str | None:
 
 
 def test_graphiql_runs_its_query_and_shows_a_seed_statement(seeded_server: str) -> None:
-    problem = _browser_problem()
-    if problem:
-        pytest.skip(problem)
+    services.need("browser", _browser_problem())
     SCREENSHOT.parent.mkdir(exist_ok=True)
     SCREENSHOT.unlink(missing_ok=True)
     run = subprocess.run(
@@ -55,9 +52,7 @@ def test_graphiql_runs_its_query_and_shows_a_seed_statement(seeded_server: str) 
 def test_graphiql_runs_a_subscription_and_shows_a_new_statement(tmp_path: Path) -> None:
     """GraphiQL subscribes over the page's websocket; an article stored by ingestArticle
     shows up in its result pane."""
-    problem = _browser_problem()
-    if problem:
-        pytest.skip(problem)
+    services.need("browser", _browser_problem())
     SUBSCRIPTION_SCREENSHOT.parent.mkdir(exist_ok=True)
     SUBSCRIPTION_SCREENSHOT.unlink(missing_ok=True)
     env = {"QUOTEGRAPH_API_TOKENS": f"browser:{TOKEN}"}

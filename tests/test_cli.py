@@ -90,3 +90,42 @@ def test_bad_setting_stops_with_the_variable_named(
 def test_export_schema_prints_the_committed_schema(capsys: pytest.CaptureFixture[str]) -> None:
     assert main(["export-schema"]) == 0
     assert capsys.readouterr().out == (ROOT / "schema.graphql").read_text(encoding="utf-8")
+
+
+TOO_LONG = (
+    "the text has 6,010 characters; the limit is 5,000 (QUOTEGRAPH_MAX_ARTICLE_CHARS); "
+    "send a shorter article or split it"
+)
+
+
+def _long_article(folder: Path) -> Path:
+    path = folder / "long.txt"
+    path.write_text("Headline\n\n" + "He said so. " * 500, encoding="utf-8")
+    return path
+
+
+def test_extract_refuses_an_article_past_the_size_limit_and_goes_on(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    monkeypatch.setenv("QUOTEGRAPH_MAX_ARTICLE_CHARS", "5000")
+    long = _long_article(tmp_path)
+    assert main(["extract", "--json", str(long), str(SEED_FILE)]) == 1
+    captured = capsys.readouterr()
+    assert captured.err == f"error: {long}: {TOO_LONG}\n"
+    assert json.loads(captured.out)["file"] == SEED_FILE.name
+
+
+def test_seed_refuses_an_article_past_the_size_limit_and_loads_the_others(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    monkeypatch.setenv("DATABASE_URL", f"sqlite:///{tmp_path / 'cli.db'}")
+    monkeypatch.setenv("QUOTEGRAPH_MAX_ARTICLE_CHARS", "5000")
+    folder = tmp_path / "articles"
+    folder.mkdir()
+    long = _long_article(folder)
+    (folder / SEED_FILE.name).write_bytes(SEED_FILE.read_bytes())
+    assert main(["seed", "--jobs", "1", str(folder)]) == 1
+    first, *_, last = capsys.readouterr().err.splitlines()
+    assert first == f"error: {long}: {TOO_LONG}"
+    assert last.startswith("seeded 1 new article(s) with ")
+    assert last.endswith(" statement(s); 0 already present; 1 file(s) refused")

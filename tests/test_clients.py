@@ -10,10 +10,10 @@ import json
 import shutil
 import subprocess
 
-import pytest
 from gql import Client, GraphQLRequest, gql
 from gql.transport.httpx import HTTPXTransport
 
+from tests import services
 from tests.conftest import ROOT
 
 LAVROV = gql(
@@ -77,9 +77,7 @@ def _node_problem() -> str | None:
 
 
 def test_apollo_cache_reads_nested_interface_and_union_results_back(seeded_server: str) -> None:
-    problem = _node_problem()
-    if problem:
-        pytest.skip(problem)
+    services.need("node", _node_problem())
     run = subprocess.run(
         ["node", str(APOLLO_SCRIPT), f"{seeded_server}/graphql"],
         cwd=ROOT, capture_output=True, text=True, timeout=60, check=False,

@@ -13,6 +13,7 @@ from pathlib import Path
 
 import pytest
 
+from tests import services
 from tests.servers import ROOT, serve
 
 AUDIT = ROOT / "tests" / "js" / "audit.mjs"
@@ -29,9 +30,7 @@ def _node_problem() -> str | None:
 @pytest.fixture(scope="module")
 def served(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     """A real server over the seed article; yields its /graphql URL."""
-    problem = _node_problem()
-    if problem:
-        pytest.skip(problem)
+    services.need("node", _node_problem())
     workdir: Path = tmp_path_factory.mktemp("audit")
     with serve(f"sqlite:///{workdir / 'audit.db'}", workdir) as base:
         yield f"{base}/graphql"

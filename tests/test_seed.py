@@ -4,6 +4,7 @@ from __future__ import annotations
 import asyncio
 import datetime as dt
 import json
+import os
 from pathlib import Path
 
 import pytest
@@ -169,3 +170,67 @@ async def test_concurrent_loaders_store_each_article_and_actor_once(
         places = (await conn.execute(select(Location.name).order_by(Location.name))).scalars().all()
     assert await _counts(engine) == [18, 18, 2, 2]
     assert (names, places) == (["Reuters", "Sergei Lavrov"], ["Aleppo", "Syria"])
+
+
+# --- the article size limit and text a database cannot hold --------------------------------
+
+LIMIT = 120
+REFUSED_FILES = [
+    ("big.txt", "Headline\n\n" + "He said so. " * 10,
+     "the text has 130 characters; the limit is 120 (QUOTEGRAPH_MAX_ARTICLE_CHARS); "
+     "send a shorter article or split it"),
+    ("big.json", json.dumps([GOOD_RECORD, {"body": "x" * 121}]),
+     "record 2: body has 121 characters; the limit is 120 (QUOTEGRAPH_MAX_ARTICLE_CHARS); "
+     "send a shorter article or split it"),
+    ("nul.jsonl", json.dumps(GOOD_RECORD) + "\n\n" + json.dumps({"body": "Scraped\x00 text."}),
+     "line 3: body has a NUL character at offset 7; remove it"),
+    ("nul_publisher.json", json.dumps({"body": "Text.", "publisher": "  AFP\x00"}),
+     "record 1: publisher has a NUL character at offset 5; remove it"),
+    ("surrogate.json", '{"body": "Text.", "title": "Caf\\ud800e"}',
+     "record 1: title has a lone surrogate (U+D800) at offset 3, half of a UTF-16 pair that "
+     "no UTF-8 text can hold; fix the text's encoding"),
+    ("publisher.json", json.dumps({"body": "Text.", "publisher": "Agence " * 50}),
+     "record 1: publisher has 349 characters; a name may have at most 300; send the name alone"),
+    ("surrogate_url.jsonl", '{"body": "Text.", "url": "https://x/\\udfff"}',
+     "line 1: url has a lone surrogate (U+DFFF) at offset 10, half of a UTF-16 pair that "
+     "no UTF-8 text can hold; fix the text's encoding"),
+]
+
+
+@pytest.mark.parametrize(("name", "content", "problem"), REFUSED_FILES)
+def test_an_oversized_body_or_refused_character_names_the_file_record_and_offset(
+    tmp_path: Path, name: str, content: str, problem: str
+) -> None:
+    path = _write(tmp_path, name, content)
+    with pytest.raises(SeedFileError) as caught:
+        read_articles(path, max_chars=LIMIT)
+    assert (caught.value.path, caught.value.problem) == (str(path), problem)
+
+
+def test_without_a_limit_any_size_loads(tmp_path: Path) -> None:
+    path = _write(tmp_path, "big.txt", "Headline\n\n" + "He said so. " * 10_000)
+    (article,) = read_articles(path, max_chars=0)
+    assert len(article.body) == 120_010
+
+
+def test_a_file_name_that_is_not_utf8_becomes_a_storable_source(tmp_path: Path) -> None:
+    path = tmp_path / os.fsdecode(b"caf\xe9.txt")
+    path.write_text("Headline\n\nHe said so.\n", encoding="utf-8")
+    (article,) = read_articles(path)
+    assert article.source == "caf\ufffd.txt"
+
+
+async def test_refused_files_are_reported_and_nothing_of_them_is_stored(
+    engine: AsyncEngine, tmp_path: Path
+) -> None:
+    for name, content, _ in REFUSED_FILES:
+        _write(tmp_path, name, content)
+    (tmp_path / os.fsdecode(b"good\xff.txt")).write_text("Headline\n\nHe said so.\n", "utf-8")
+    report = await seed_paths(engine, [tmp_path], max_chars=LIMIT)
+    assert sorted((Path(e.path).name, e.problem) for e in report.errors) == sorted(
+        (name, problem) for name, _, problem in REFUSED_FILES
+    )
+    assert (report.created, report.existing) == (1, 0)
+    async with engine.connect() as conn:
+        sources = (await conn.execute(select(Article.source))).scalars().all()
+    assert sources == ["good\ufffd.txt"]

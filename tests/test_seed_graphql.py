@@ -10,11 +10,11 @@ import httpx
 import pytest
 from sqlalchemy.ext.asyncio import AsyncEngine
 
-from api.app import create_app
 from api.seed import seed_paths
 from api.settings import Settings
 from tests.conftest import SEED_FILE
 from tests.schema.helpers import run_query
+from tests.servers import app_client
 
 pytestmark = pytest.mark.anyio
 
@@ -109,11 +109,8 @@ async def client(engine: AsyncEngine, database_url: str) -> AsyncIterator[httpx.
     first = await seed_paths(engine, [SEED_FILE.parent])
     again = await seed_paths(engine, [SEED_FILE.parent])
     assert (first.created, first.errors, again.created, again.existing) == (1, [], 0, 1)
-    app = create_app(Settings(database_url=database_url))
-    async with app.router.lifespan_context(app):
-        transport = httpx.ASGITransport(app=app)
-        async with httpx.AsyncClient(transport=transport, base_url="http://test") as http:
-            yield http
+    async with app_client(Settings(database_url=database_url)) as http:
+        yield http
 
 
 async def _article(client: httpx.AsyncClient) -> dict[str, Any]:

@@ -167,3 +167,23 @@ def test_the_access_log_is_off_unless_asked_for() -> None:
     assert Settings.from_env({"QUOTEGRAPH_ACCESS_LOG": "1"}).access_log is True
     with pytest.raises(SettingsError, match="QUOTEGRAPH_ACCESS_LOG"):
         Settings.from_env({"QUOTEGRAPH_ACCESS_LOG": "sometimes"})
+
+
+@pytest.mark.parametrize(
+    ("value", "limit"), [(None, 200_000), ("5000", 5000), ("1_000_000", 1_000_000), ("0", 0)]
+)
+def test_the_article_size_limit_defaults_to_200000_and_0_turns_it_off(
+    value: str | None, limit: int
+) -> None:
+    environ = {} if value is None else {"QUOTEGRAPH_MAX_ARTICLE_CHARS": value}
+    assert Settings.from_env(environ).max_article_chars == limit
+
+
+@pytest.mark.parametrize("value", ["-1", "200k", "1e6"])
+def test_a_bad_article_size_limit_fails_naming_the_variable(value: str) -> None:
+    with pytest.raises(SettingsError) as caught:
+        Settings.from_env({"QUOTEGRAPH_MAX_ARTICLE_CHARS": value})
+    assert str(caught.value) == (
+        f"QUOTEGRAPH_MAX_ARTICLE_CHARS: {value!r} is not a whole number of at least 0; "
+        "use e.g. 200000"
+    )

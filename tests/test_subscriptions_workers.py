@@ -138,7 +138,8 @@ async def _seed_in_another_process(url: str, workdir: Path) -> None:
 
 
 async def _ingest_through_the_api(base: str) -> None:
-    async with httpx.AsyncClient() as client:
+    # a worker's first ingest starts its extraction process, which builds the indexes (~5 s)
+    async with httpx.AsyncClient(timeout=60) as client:
         response = await client.post(
             f"{base}/graphql",
             headers={"Authorization": f"Bearer {TOKEN}"},

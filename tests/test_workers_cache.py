@@ -18,6 +18,7 @@ import httpx
 import pytest
 import redis
 
+from tests import services
 from tests.articles import CEASEFIRE, CEASEFIRE_TITLE
 from tests.conftest import ROOT, empty_database_url
 from tests.servers import serve_process
@@ -71,7 +72,9 @@ def _flush_redis() -> None:
     try:
         client.flushdb()
     except redis.ConnectionError as error:
-        pytest.skip(f"Redis at {REDIS_URL} is not reachable ({error})")
+        services.need("redis", f"Redis at {REDIS_URL} is not reachable ({error})")
+    else:
+        services.need("redis", None)
     finally:
         client.close()
 

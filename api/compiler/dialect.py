@@ -16,7 +16,7 @@ from typing import Any
 from sqlalchemy import ColumnElement, FromClause, Text, case, cast, func, literal_column, select
 from sqlalchemy.dialects.postgresql import aggregate_order_by
 
-from api.loaders import SortValue
+from api.loaders.listings import SortValue
 
 Expr = ColumnElement[Any]
 

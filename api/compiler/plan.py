@@ -1,7 +1,8 @@
 """Plans: what a validated query asks for, as a tree the SQL builder walks.
 
 A plan holds, per response key and in response order, what to read: a column, a
-global id, a related row, a list, a connection page. Field merging, fragments and
+global id, a related row, a list, a connection page, as each field's catalogue entry
+(`api.schema.catalogue`) says; a field without one is not compiled. Field merging, fragments and
 @skip/@include are resolved here the way graphql-core's executor resolves them, so
 the JSON the database builds has the keys, in the order, Strawberry would give.
 Anything the compiler does not know raises `Unsupported`: that query runs through
@@ -17,98 +18,25 @@ from typing import Any, TypeAlias
 from graphql import (
     FieldNode,
     FragmentDefinitionNode,
-    FragmentSpreadNode,
     GraphQLField,
     GraphQLIncludeDirective,
     GraphQLInterfaceType,
     GraphQLObjectType,
     GraphQLSchema,
     GraphQLSkipDirective,
-    InlineFragmentNode,
     OperationDefinitionNode,
     SelectionSetNode,
+    VariableValues,
+    get_directive_values,
     get_named_type,
 )
-from graphql.execution.values import VariableValues, get_directive_values
+from sqlalchemy import Table
+
+from api.schema import catalogue
+from api.schema.document import collect_fields
 
 # The largest object the compiler builds: json_build_object takes at most 100 arguments.
 MAX_KEYS = 50
-
-# Scalars read straight from a row: (GraphQL type, field) -> column name.
-COLUMNS: dict[tuple[str, str], str] = {
-    ("Article", "title"): "title",
-    ("Article", "standfirst"): "standfirst",
-    ("Article", "publishedAt"): "published_at",
-    ("Article", "publisher"): "publisher",
-    ("Article", "url"): "url",
-    ("Article", "readingTimeMinutes"): "reading_time_minutes",
-    ("Article", "body"): "body",
-    ("Article", "creditLine"): "credit_line",
-    ("Article", "contentHash"): "content_hash",
-    ("Actor", "name"): "name",
-    ("Actor", "kind"): "kind",
-    ("Actor", "title"): "title",
-    ("Statement", "text"): "text",
-    ("Statement", "kind"): "kind",
-    ("Statement", "cue"): "cue",
-    ("Statement", "speakerText"): "speaker_text",
-    ("Location", "name"): "name",
-    ("Location", "kind"): "kind",
-    ("Location", "countryCode"): "country_code",
-    ("Span", "start"): "start",
-    ("Span", "end"): "end",
-    ("Caption", "text"): "text",
-    ("Caption", "credit"): "credit",
-}
-# Related rows by foreign key: (type, field) -> (related type, foreign key column).
-OBJECTS: dict[tuple[str, str], tuple[str, str]] = {
-    ("Statement", "speaker"): ("Actor", "speaker_id"),
-    ("Statement", "medium"): ("Actor", "medium_id"),
-    ("Statement", "article"): ("Article", "article_id"),
-    ("Actor", "affiliation"): ("Actor", "affiliation_id"),
-    ("Location", "parent"): ("Location", "parent_id"),
-}
-# Unpaged lists of related rows, by name: (type, field) -> related type.
-LISTS: dict[tuple[str, str], str] = {
-    ("Statement", "locations"): "Location",
-    ("Statement", "mentions"): "Actor",
-    ("Location", "children"): "Location",
-}
-# Start and end offsets: (type, field) -> their two columns.
-SPANS = {
-    ("Statement", "span"): ("start", "end"),
-    ("Statement", "speakerSpan"): ("speaker_start", "speaker_end"),
-}
-# Lists of spans in a JSON column, NULL being the one span of two columns:
-# (type, field) -> (JSON column, start column, end column).
-SPAN_LISTS = {
-    ("Statement", "parts"): ("parts", "start", "end"),
-}
-# Connections (their listings are in api.compiler.sql.LISTINGS).
-CONNECTIONS: frozenset[tuple[str, str]] = frozenset(
-    {
-        ("Query", "articles"),
-        ("Query", "actors"),
-        ("Query", "statements"),
-        ("Query", "locations"),
-        ("Article", "statements"),
-        ("Article", "actors"),
-        ("Article", "locations"),
-        ("Actor", "statements"),
-        ("Actor", "articles"),
-        ("Actor", "members"),
-        ("Location", "statements"),
-        ("Location", "articles"),
-    }
-)
-LOOKUPS = {
-    ("Query", "article"): "Article",
-    ("Query", "actor"): "Actor",
-    ("Query", "statement"): "Statement",
-    ("Query", "location"): "Location",
-}
-ENTITY_TYPES = ("Article", "Actor", "Statement", "Location")
-
 
 class Unsupported(Exception):
     """The query asks for something the compiler does not build: Strawberry runs it."""
@@ -161,6 +89,7 @@ class Related:
 
     key: str
     type_name: str
+    table: Table
     foreign_key: str
     fields: Selection
 
@@ -170,9 +99,9 @@ class Linked:
     """An unpaged list of related rows (a statement's locations, a place's children)."""
 
     key: str
-    owner: str
-    field: str
+    link: catalogue.Linked
     type_name: str
+    table: Table
     fields: Selection
 
 
@@ -181,6 +110,7 @@ class Captions:
     """An article's photo captions, in the order stored."""
 
     key: str
+    column: str
     fields: Selection
 
 
@@ -201,10 +131,11 @@ class Aliases:
 
 
 @dataclass(frozen=True, eq=False)
-class StatementCount:
-    """How many statements an actor made."""
+class Count:
+    """How many rows a listing has under the row (an actor's statementCount)."""
 
     key: str
+    count: catalogue.Count[Any]
 
 
 @dataclass(frozen=True, eq=False)
@@ -212,10 +143,10 @@ class Connection:
     """A page of a listing: `parts` are its fields (nodes, edges, pageInfo, totalCount)."""
 
     key: str
-    owner: str
-    field: str
+    listed: catalogue.Listed[Any]
     arguments: Arguments
     type_name: str  # of its rows
+    table: Table
     parts: tuple[Part, ...]
 
 
@@ -265,22 +196,23 @@ class Lookup:
 
     key: str
     type_name: str
+    table: Table
     arguments: Arguments
     fields: Selection
 
 
 @dataclass(frozen=True, eq=False)
 class NodeLookup:
-    """`node(id:)`: the selection for each type an id can name."""
+    """`node(id:)`: the selection (and table) for each type an id can name."""
 
     key: str
     arguments: Arguments
-    by_type: Mapping[str, Selection]
+    by_type: Mapping[str, tuple[Table, Selection]]
 
 
 Field: TypeAlias = (
-    Column | GlobalId | Constant | Span | Related | Linked | Captions | Parts | Aliases
-    | StatementCount | Connection | Lookup | NodeLookup
+    Column | GlobalId | Constant | Span | Related | Linked | Captions | Parts | Aliases | Count
+    | Connection | Lookup | NodeLookup
 )
 Selection: TypeAlias = "tuple[Field, ...]"
 Part: TypeAlias = Nodes | Edges | PageInfo | TotalCount | Constant
@@ -348,38 +280,10 @@ def _selection(
 def _collect(
     walk: _Walk, type_: GraphQLObjectType, selection_sets: Sequence[SelectionSetNode]
 ) -> dict[str, list[FieldNode]]:
-    """Fields by response key in execution order (graphql-core's collect_fields)."""
-    fields: dict[str, list[FieldNode]] = {}
-    visited: set[str] = set()
-    for selection_set in selection_sets:
-        _collect_into(walk, type_, selection_set, fields, visited)
-    return fields
-
-
-def _collect_into(
-    walk: _Walk,
-    type_: GraphQLObjectType,
-    selection_set: SelectionSetNode,
-    fields: dict[str, list[FieldNode]],
-    visited: set[str],
-) -> None:
-    for selection in selection_set.selections:
-        if not _included(walk, selection):
-            continue
-        if isinstance(selection, FieldNode):
-            fields.setdefault((selection.alias or selection.name).value, []).append(selection)
-        elif isinstance(selection, InlineFragmentNode):
-            condition = selection.type_condition
-            if _applies(walk, condition.name.value if condition else None, type_):
-                _collect_into(walk, type_, selection.selection_set, fields, visited)
-        elif isinstance(selection, FragmentSpreadNode):
-            name = selection.name.value
-            fragment = walk.fragments.get(name)
-            if name in visited or fragment is None:
-                continue
-            visited.add(name)
-            if _applies(walk, fragment.type_condition.name.value, type_):
-                _collect_into(walk, type_, fragment.selection_set, fields, visited)
+    """Fields by response key in execution order, @skip/@include applied."""
+    return collect_fields(
+        walk.schema, walk.fragments, type_, selection_sets, lambda node: _included(walk, node)
+    )
 
 
 def _included(walk: _Walk, node: Any) -> bool:
@@ -393,13 +297,6 @@ def _included(walk: _Walk, node: Any) -> bool:
     return include is None or include["if"] is True
 
 
-def _applies(walk: _Walk, condition: str | None, type_: GraphQLObjectType) -> bool:
-    if condition is None or condition == type_.name:
-        return True
-    named = walk.schema.get_type(condition)
-    return isinstance(named, GraphQLInterfaceType) and walk.schema.is_sub_type(named, type_)
-
-
 def _below(walk: _Walk, type_: Any, nodes: list[FieldNode]) -> Selection:
     named = get_named_type(type_)
     if not isinstance(named, GraphQLObjectType):
@@ -409,70 +306,73 @@ def _below(walk: _Walk, type_: Any, nodes: list[FieldNode]) -> Selection:
 
 def _field(walk: _Walk, parent: GraphQLObjectType, key: str, nodes: list[FieldNode]) -> Field:
     name = nodes[0].name.value
-    at = (parent.name, name)
     if name == "__typename":
         return Constant(key, parent.name)
     definition = parent.fields.get(name)
-    if definition is None or name.startswith("__"):
-        raise Unsupported(f"{parent.name}.{name}")
-    if name == "id" and parent.name in ENTITY_TYPES:
+    read = None if definition is None else catalogue.read_of(definition)
+    if definition is None or read is None:
+        raise Unsupported(f"{parent.name}.{name}: the catalogue says nothing of it")
+    if isinstance(read, catalogue.GlobalId):
         return GlobalId(key, parent.name)
-    if at in COLUMNS and not definition.args:
-        return Column(key, COLUMNS[at])
-    return _nested(walk, parent, key, nodes, definition)
+    if isinstance(read, catalogue.Column):
+        return Column(key, read.name)
+    if isinstance(read, catalogue.Aliases):
+        return Aliases(key)
+    if isinstance(read, catalogue.Count):
+        return Count(key, read)
+    if isinstance(read, catalogue.Listed):
+        return _connection(walk, key, nodes, definition, read)
+    if isinstance(read, (catalogue.AnyNode, catalogue.ById)):
+        return _lookup(walk, key, nodes, definition, read)
+    return _nested(walk, key, nodes, definition, read)
 
 
 def _nested(
+    walk: _Walk, key: str, nodes: list[FieldNode], definition: GraphQLField, read: catalogue.Read
+) -> Field:
+    """A field whose value is built from the fields selected below it."""
+    below = _below(walk, definition.type, nodes)
+    if isinstance(read, catalogue.SpanOf):
+        return Span(key, (read.start, read.end), below)
+    if isinstance(read, catalogue.Captions):
+        return Captions(key, read.column, below)
+    if isinstance(read, catalogue.SpanList):
+        return Parts(key, (read.column, read.start, read.end), below)
+    named = get_named_type(definition.type)
+    if isinstance(read, catalogue.ObjectBy):
+        return Related(key, named.name, catalogue.table_of(named), read.foreign_key, below)
+    if isinstance(read, catalogue.Linked):
+        return Linked(key, read, named.name, catalogue.table_of(named), below)
+    raise Unsupported(f"{type(read).__name__} fields are not compiled")
+
+
+def _lookup(
     walk: _Walk,
-    parent: GraphQLObjectType,
     key: str,
     nodes: list[FieldNode],
     definition: GraphQLField,
-) -> Field:
-    name = nodes[0].name.value
-    at = (parent.name, name)
-    if at in OBJECTS:
-        return Related(key, OBJECTS[at][0], OBJECTS[at][1], _below(walk, definition.type, nodes))
-    if at in SPANS:
-        return Span(key, SPANS[at], _below(walk, definition.type, nodes))
-    if at in LISTS:
-        return Linked(key, parent.name, name, LISTS[at], _below(walk, definition.type, nodes))
-    if at in SPAN_LISTS:
-        return Parts(key, SPAN_LISTS[at], _below(walk, definition.type, nodes))
-    if at == ("Article", "captions"):
-        return Captions(key, _below(walk, definition.type, nodes))
-    if at == ("Actor", "aliases"):
-        return Aliases(key)
-    if at == ("Actor", "statementCount"):
-        return StatementCount(key)
-    if at in CONNECTIONS:
-        return _connection(walk, parent, key, nodes, definition)
-    if at in LOOKUPS:
-        arguments = Arguments(definition, nodes[0])
-        return Lookup(key, LOOKUPS[at], arguments, _below(walk, definition.type, nodes))
-    if at == ("Query", "node"):
-        return _node_lookup(walk, key, nodes, definition)
-    raise Unsupported(f"{parent.name}.{name}")
-
-
-def _node_lookup(
-    walk: _Walk, key: str, nodes: list[FieldNode], definition: GraphQLField
-) -> NodeLookup:
+    read: catalogue.AnyNode | catalogue.ById,
+) -> Lookup | NodeLookup:
+    arguments = Arguments(definition, nodes[0])
+    named = get_named_type(definition.type)
+    if isinstance(read, catalogue.ById):
+        below = _below(walk, definition.type, nodes)
+        return Lookup(key, named.name, catalogue.table_of(named), arguments, below)
+    assert isinstance(named, GraphQLInterfaceType)
     selection_sets = [n.selection_set for n in nodes if n.selection_set]
-    by_type = {}
-    for type_name in ENTITY_TYPES:
-        type_ = walk.schema.get_type(type_name)
-        assert isinstance(type_, GraphQLObjectType)
-        by_type[type_name] = _selection(walk, type_, selection_sets)
-    return NodeLookup(key, Arguments(definition, nodes[0]), by_type)
+    by_type = {
+        type_.name: (catalogue.table_of(type_), _selection(walk, type_, selection_sets))
+        for type_ in walk.schema.get_possible_types(named)
+    }
+    return NodeLookup(key, arguments, by_type)
 
 
 def _connection(
     walk: _Walk,
-    parent: GraphQLObjectType,
     key: str,
     nodes: list[FieldNode],
     definition: GraphQLField,
+    listed: catalogue.Listed[Any],
 ) -> Connection:
     connection = get_named_type(definition.type)
     assert isinstance(connection, GraphQLObjectType)
@@ -482,9 +382,9 @@ def _connection(
     collected = _collect(walk, connection, [n.selection_set for n in nodes if n.selection_set])
     for part_key, part_nodes in collected.items():
         parts.append(_part(walk, connection, row_type, part_key, part_nodes))
-    name = nodes[0].name.value
     arguments = Arguments(definition, nodes[0])
-    return Connection(key, parent.name, name, arguments, row_type.name, tuple(parts))
+    table = catalogue.table_of(row_type)
+    return Connection(key, listed, arguments, row_type.name, table, tuple(parts))
 
 
 def _part(

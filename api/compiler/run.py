@@ -2,8 +2,9 @@
 
 Per document (cached): parse, validate with the schema's rules, the shape limits.
 Per (document, @skip/@include values) (cached): the plan. Per (query, variables)
-(cached): coerce the variables, check the cost limit, build the statement
-(arguments checked by the resolvers' own functions). Per request: one round trip,
+(cached): refuse NUL and lone surrogates in arguments, coerce the variables, check
+the cost limit, build the statement (arguments checked by the resolvers' own
+functions). Per request: one round trip,
 `orjson.loads`. Any client error on the way returns None, so the error the client
 sees is Strawberry's, word for word.
 """
@@ -14,7 +15,7 @@ import asyncio
 import logging
 import time
 from collections import OrderedDict
-from collections.abc import Hashable, Mapping
+from collections.abc import Callable, Hashable, Mapping
 from dataclasses import dataclass
 from typing import Any, Generic, TypeVar
 
@@ -26,14 +27,16 @@ from graphql import (
     GraphQLError,
     GraphQLSchema,
     OperationDefinitionNode,
+    VariableValues,
+    get_variable_values,
     parse,
     specified_rules,
     validate,
 )
-from graphql.execution.values import VariableValues, get_variable_values
 from graphql.utilities import get_operation_ast
 from graphql.validation import MaxIntrospectionDepthRule
-from sqlalchemy import Select
+from sqlalchemy import BindParameter, Select
+from sqlalchemy.engine import Dialect as Dialect_
 from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.ext.asyncio import AsyncEngine
 from strawberry.schema.validation_rules.maybe_null import MaybeNullValidationRule
@@ -45,6 +48,8 @@ from api.compiler.plan import Plan, Unsupported, build_plan, directive_variables
 from api.compiler.sql import Builder
 from api.context import Context, debug_extensions
 from api.db import count_statements, note_statement, open_read_pool
+from api.schema.characters import refused_character
+from api.schema.document import fragments_of
 from api.schema.errors import ClientError
 from api.schema.limits import Limits, check_shape, query_cost
 
@@ -168,6 +173,8 @@ class Compiler:
         document = self._document(query, operation_name)
         if document.operation is None or document.document is None:
             return None
+        if refused_character(document.document, document.operation, variables) is not None:
+            return None  # Strawberry refuses it, naming the argument
         coerced = get_variable_values(
             self._schema, document.operation.variable_definitions or (), variables
         )
@@ -242,9 +249,7 @@ class Compiler:
                 check_shape(self._limits, document, operation)
             except GraphQLError:
                 return _REFUSED
-        fragments = {
-            d.name.value: d for d in document.definitions if isinstance(d, FragmentDefinitionNode)
-        }
+        fragments = fragments_of(document)
         used = directive_variables(document.definitions)
         return _Document(document, operation, fragments, used)
 
@@ -271,13 +276,23 @@ class Compiler:
 
 
 def _positional(engine: AsyncEngine, statement: Select[Any]) -> tuple[str, tuple[Any, ...]]:
-    """`statement` compiled for asyncpg: SQL with $n placeholders, arguments in order
-    (each through its type's bind processor, as SQLAlchemy would send it)."""
-    compiled = statement.compile(dialect=engine.dialect, compile_kwargs={"render_postcompile": True})
+    """`statement` compiled for asyncpg: SQL with $n placeholders, arguments in order,
+    each through its type's bind processor (public API: `TypeEngine.bind_processor`), as
+    SQLAlchemy would send it."""
+    dialect = engine.dialect
+    compiled = statement.compile(dialect=dialect, compile_kwargs={"render_postcompile": True})
     params = compiled.construct_params()
-    processors: Mapping[str, Any] = compiled._bind_processors
-    names = compiled.positiontup or ()
-    args = tuple(
-        processors[name](params[name]) if name in processors else params[name] for name in names
-    )
-    return compiled.string, args
+    args = []
+    for name in compiled.positiontup or ():
+        process = _bind_processor(compiled.binds, name, dialect)
+        args.append(params[name] if process is None else process(params[name]))
+    return compiled.string, tuple(args)
+
+
+def _bind_processor(
+    binds: Mapping[str, BindParameter[Any]], name: str, dialect: Dialect_
+) -> Callable[[Any], Any] | None:
+    """The processor of the bind named `name`; an element of an expanded IN list
+    (`id_1_2`) takes the processor of its list's bind (`id_1`)."""
+    bind = binds[name] if name in binds else binds[name.rpartition("_")[0]]
+    return bind.type.dialect_impl(dialect).bind_processor(dialect)

@@ -1,8 +1,9 @@
 """One SQL statement for a whole plan: the database builds the response's `data` JSON.
 
-Filters, orders and keyset conditions come from the listings of `api.loaders`,
-and arguments are checked by the same functions the resolvers call
-(`window_of`, `pk_of`, the filter inputs): a bad argument raises the same
+Tables, columns, foreign keys and listings come from the plan, which read them in
+the schema's catalogue; filters, orders and keyset conditions from the listings of
+`api.loaders.listings`, and arguments are checked by the same functions the
+resolvers call (`window_of`, `pk_of`, the filter inputs): a bad argument raises the same
 InvalidArgument, and the caller lets Strawberry answer with that error.
 
 A connection is three nested selects: the page (the listing's rows after the
@@ -13,111 +14,29 @@ row they belong to.
 
 from __future__ import annotations
 
-import re
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from dataclasses import field as attribute
 from typing import Any
 
-from graphql.execution.values import VariableValues, get_argument_values
+from graphql import VariableValues, get_argument_values
 from sqlalchemy import FromClause, Select, Table, and_, case, func, literal, or_, select
 from sqlalchemy.sql.expression import ScalarSelect
 
 from api import models
 from api.compiler import plan as p
 from api.compiler.dialect import Dialect, Expr, quoted
-from api.loaders import (
-    ACTORS,
-    ACTORS_BY_ARTICLE,
-    ARTICLES,
-    ARTICLES_BY_ACTOR,
-    ARTICLES_BY_LOCATION,
-    LOCATIONS,
-    LOCATIONS_BY_ARTICLE,
-    MEMBERS_BY_ACTOR,
-    STATEMENTS,
-    STATEMENTS_BY_ARTICLE,
-    STATEMENTS_BY_LOCATION,
-    STATEMENTS_BY_SPEAKER,
-    Listing,
+from api.loaders.listings import (
     Source,
-    StatementCriteria,
     Window,
     beyond,
-)
-from api.schema.filters import (
-    ActorFilter,
-    ArticleFilter,
-    LocationFilter,
-    StatementFilter,
-    actor_criteria,
-    article_criteria,
-    location_criteria,
-    statement_criteria,
 )
 from api.schema.node import from_global_id, pk_of
 from api.schema.pagination import window_of
 
-TABLES: dict[str, Table] = {
-    "Article": models.Article.__table__,  # type: ignore[attr-defined]
-    "Actor": models.Actor.__table__,  # type: ignore[attr-defined]
-    "Statement": models.Statement.__table__,  # type: ignore[attr-defined]
-    "Location": models.Location.__table__,  # type: ignore[attr-defined]
-}
-_STATEMENT_LOCATION: Table = models.StatementLocation.__table__  # type: ignore[attr-defined]
-_STATEMENT_MENTION: Table = models.StatementMention.__table__  # type: ignore[attr-defined]
 _ALIAS: Table = models.ActorAlias.__table__  # type: ignore[attr-defined]
 
 Arguments = Mapping[str, Any]
-Criteria = Callable[[Arguments], object]
-
-
-def _snake(name: str) -> str:
-    return re.sub(r"(?<!^)(?=[A-Z])", "_", name).lower()
-
-
-def _input(kind: type[Any], value: Mapping[str, Any] | None) -> Any:
-    """The Strawberry input object a resolver would receive for a coerced input value."""
-    return None if value is None else kind(**{_snake(k): v for k, v in value.items()})
-
-
-def _statements(arguments: Arguments) -> object:
-    return statement_criteria(_input(StatementFilter, arguments.get("filter")))
-
-
-def _articles(arguments: Arguments) -> object:
-    return article_criteria(_input(ArticleFilter, arguments.get("filter")), arguments["orderBy"])
-
-
-def _actors(arguments: Arguments) -> object:
-    return actor_criteria(_input(ActorFilter, arguments.get("filter")))
-
-
-def _locations(arguments: Arguments) -> object:
-    return location_criteria(_input(LocationFilter, arguments.get("filter")))
-
-
-LISTINGS: dict[tuple[str, str], tuple[Listing[Any, Any], Criteria]] = {
-    ("Query", "articles"): (ARTICLES, _articles),
-    ("Query", "actors"): (ACTORS, _actors),
-    ("Query", "statements"): (STATEMENTS, _statements),
-    ("Query", "locations"): (LOCATIONS, _locations),
-    ("Article", "statements"): (STATEMENTS_BY_ARTICLE, _statements),
-    ("Article", "actors"): (ACTORS_BY_ARTICLE, _actors),
-    ("Article", "locations"): (LOCATIONS_BY_ARTICLE, _locations),
-    ("Actor", "statements"): (STATEMENTS_BY_SPEAKER, _statements),
-    ("Actor", "articles"): (ARTICLES_BY_ACTOR, _articles),
-    ("Actor", "members"): (MEMBERS_BY_ACTOR, _actors),
-    ("Location", "statements"): (STATEMENTS_BY_LOCATION, _statements),
-    ("Location", "articles"): (ARTICLES_BY_LOCATION, _articles),
-}
-# Unpaged lists: (type, field) -> (link table, owner column, target column), or None
-# when the target row points at its owner itself (a place's children).
-_LINKS: dict[tuple[str, str], tuple[Table, str, str] | None] = {
-    ("Statement", "locations"): (_STATEMENT_LOCATION, "statement_id", "location_id"),
-    ("Statement", "mentions"): (_STATEMENT_MENTION, "statement_id", "actor_id"),
-    ("Location", "children"): None,
-}
 
 
 @dataclass(frozen=True)
@@ -172,36 +91,32 @@ class Builder:
             return self._parts(field, row)
         if isinstance(field, p.Aliases):
             return self._aliases(row)
-        if isinstance(field, p.StatementCount):
-            source = STATEMENTS_BY_SPEAKER.source(StatementCriteria())
-            return self._count(source, row)
+        if isinstance(field, p.Count):
+            return self._count(field.count.listing.source(field.count.criteria), row)
         raise AssertionError(field)
 
     # --- single rows ------------------------------------------------------------------
 
-    def _one(self, type_name: str, fields: p.Selection) -> tuple[FromClause, Expr]:
-        table = TABLES[type_name].alias()
-        return table, self._object(fields, table, type_name)
-
     def _related(self, field: p.Related, row: FromClause) -> Expr:
-        table, value = self._one(field.type_name, field.fields)
+        table = field.table.alias()
+        value = self._object(field.fields, table, field.type_name)
         query = select(value).where(table.c.id == row.c[field.foreign_key]).correlate(row)
         return self._scalar(query)
 
     def _lookup(self, field: p.Lookup) -> Expr:
         pk = pk_of(self._arguments(field.arguments)["id"], field.type_name)
-        return self._by_pk(field.type_name, field.fields, pk)
+        return self._by_pk(field.type_name, field.table, field.fields, pk)
 
     def _node(self, field: p.NodeLookup) -> Expr:
         type_name, pk = from_global_id(self._arguments(field.arguments)["id"])
-        return self._by_pk(type_name, field.by_type[type_name], pk)
+        return self._by_pk(type_name, *field.by_type[type_name], pk)
 
-    def _by_pk(self, type_name: str, fields: p.Selection, pk: int) -> Expr:
-        table = TABLES[type_name].alias()
+    def _by_pk(self, type_name: str, of: Table, fields: p.Selection, pk: int) -> Expr:
+        table = of.alias()
         self._known[table] = pk
         value = self._object(fields, table, type_name)
         query = select(value).where(table.c.id == pk)
-        if type_name == "Statement":  # tombstones are hidden from every read
+        if "deleted_at" in table.c:  # tombstones are hidden from every read
             query = query.where(table.c.deleted_at.is_(None))
         return self._scalar(query.correlate(None))
 
@@ -222,24 +137,22 @@ class Builder:
     # --- unpaged lists ----------------------------------------------------------------
 
     def _linked(self, field: p.Linked, row: FromClause) -> Expr:
-        target = TABLES[field.type_name].alias()
-        link = _LINKS[(field.owner, field.field)]
+        target, link = field.table.alias(), field.link
         names = sorted(_columns(field.fields) | {"id", "name_key"})
         query = select(*(target.c[name] for name in names))
-        if link is None:
-            query = query.where(target.c.parent_id == row.c.id)
+        if link.through is None:
+            query = query.where(target.c[link.owner] == row.c.id)
         else:
-            table, owner, to = link
-            linked = table.alias()
-            query = query.join(linked, linked.c[to] == target.c.id)
-            query = query.where(linked.c[owner] == row.c.id)
+            linked = link.through.__table__.alias()  # type: ignore[attr-defined]
+            query = query.join(linked, linked.c[link.target] == target.c.id)
+            query = query.where(linked.c[link.owner] == row.c.id)
         ordered = query.order_by(target.c.name_key, target.c.id).correlate(row).subquery()
         value = self._object(field.fields, ordered, field.type_name)
         order = [ordered.c.name_key, ordered.c.id]
         return self._scalar(select(self.dialect.array(value, order)).select_from(ordered))
 
     def _captions(self, field: p.Captions, row: FromClause) -> Expr:
-        elements, text, credit, order = self.dialect.captions(row.c.captions, row)
+        elements, text, credit, order = self.dialect.captions(row.c[field.column], row)
         named = {"text": text, "credit": credit}
         pairs = [
             (f.key, named[f.column] if isinstance(f, p.Column) else self._field(f, row, "Caption"))
@@ -286,9 +199,9 @@ class Builder:
     # --- connections ------------------------------------------------------------------
 
     def _connection(self, field: p.Connection, row: FromClause | None) -> Expr:
-        listing, to_criteria = LISTINGS[(field.owner, field.field)]
+        listing = field.listed.listing
         arguments = self._arguments(field.arguments)
-        criteria = to_criteria(arguments)
+        criteria = field.listed.criteria_of_coerced(arguments)
         window = window_of(
             listing,
             criteria,
@@ -300,8 +213,7 @@ class Builder:
         source = listing.source(criteria)
         page = None
         if any(not isinstance(part, (p.TotalCount, p.Constant)) for part in field.parts):
-            table = TABLES[field.type_name]
-            columns = [table.c[name] for name in _row_columns(field)]
+            columns = [field.table.c[name] for name in _row_columns(field)]
             parent = None if row is None else self._parent_id(row)
             page = _page(source, columns, window, row, parent)
         pairs = [
@@ -395,7 +307,7 @@ def _columns(fields: p.Selection) -> set[str]:
         elif isinstance(field, p.Span):
             names.update(field.columns)
         elif isinstance(field, p.Captions):
-            names.add("captions")
+            names.add(field.column)
         elif isinstance(field, p.Parts):
             names.update(field.columns)
     return names

@@ -13,18 +13,22 @@ from collections.abc import Iterator
 import strawberry
 from graphql import GraphQLError
 from graphql.validation import MaxIntrospectionDepthRule
-from strawberry.extensions import AddValidationRules, MaskErrors, SchemaExtension
+from strawberry.extensions import AddValidationRules, SchemaExtension
 from strawberry.schema.config import StrawberryConfig
 from strawberry.types import ExecutionContext
 
+from api.adapters.strawberry import ErrorMasking
 from api.context import Context
 from api.errors import QuotegraphError
+from api.events import SubscriptionEnded
 from api.schema.actor import Actor
 from api.schema.article import Article
+from api.schema.characters import CharacterCheck
 from api.schema.errors import (
     BAD_USER_INPUT,
     INTERNAL_SERVER_ERROR,
     PARSE_FAILED,
+    SUBSCRIPTION_ENDED,
     VALIDATION_FAILED,
     ClientError,
 )
@@ -63,7 +67,7 @@ class _Schema(strawberry.Schema):
                 )
 
 
-class _ErrorCodes(MaskErrors):
+class _ErrorCodes(ErrorMasking):
     """Gives every error its `extensions.code`; masks server faults, naming the request id
     so that a report can be matched to the log."""
 
@@ -82,16 +86,17 @@ class _ErrorCodes(MaskErrors):
         masked.extensions = {"code": INTERNAL_SERVER_ERROR, "requestId": request_id}
         return masked
 
-    def _process_errors(self, errors: list[GraphQLError]) -> list[GraphQLError]:
-        processed = super()._process_errors(errors)
-        for error in processed:
+    def after_masking(self, errors: list[GraphQLError]) -> list[GraphQLError]:
+        for error in errors:
             if not (error.extensions or {}).get("code"):
                 error.extensions = {**(error.extensions or {}), "code": self._code(error)}
-        return processed
+        return errors
 
     def _code(self, error: GraphQLError) -> str:
         if isinstance(error.original_error, ClientError):
             return error.original_error.code
+        if isinstance(error.original_error, SubscriptionEnded):
+            return SUBSCRIPTION_ENDED
         if self.execution_context.graphql_document is None:
             return PARSE_FAILED
         if any(error is seen for seen in self._validation_errors):
@@ -126,6 +131,7 @@ def create_schema(
         extensions=[
             _ErrorCodes,
             lambda: AddValidationRules([MaxIntrospectionDepthRule]),
+            CharacterCheck,
             *limited,
             *extensions,
         ],

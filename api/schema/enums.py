@@ -7,7 +7,7 @@ from enum import Enum
 import strawberry
 
 from api.kinds import ActorKind, LocationKind, StatementKind
-from api.loaders import ArticleSort
+from api.loaders.criteria import ArticleSort
 
 __all__ = ["ActorKind", "ArticleOrder", "LocationKind", "StatementKind"]
 

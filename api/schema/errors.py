@@ -10,9 +10,8 @@ from api.errors import QuotegraphError
 PARSE_FAILED = "GRAPHQL_PARSE_FAILED"
 VALIDATION_FAILED = "GRAPHQL_VALIDATION_FAILED"
 BAD_USER_INPUT = "BAD_USER_INPUT"
-NOT_FOUND = "NOT_FOUND"
+NOT_FOUND = "NOT_FOUND"  # a path other than /graphql (api.web.guard)
 UNAUTHENTICATED = "UNAUTHENTICATED"
-FORBIDDEN = "FORBIDDEN"
 QUERY_TOO_COMPLEX = "QUERY_TOO_COMPLEX"
 RATE_LIMITED = "RATE_LIMITED"
 SUBSCRIPTION_ENDED = "SUBSCRIPTION_ENDED"
@@ -31,29 +30,10 @@ class InvalidArgument(ClientError):
     code = BAD_USER_INPUT
 
 
-class NotFound(ClientError):
-    """Something the request names does not exist where it must."""
-
-    code = NOT_FOUND
-
-
 class Unauthenticated(ClientError):
     """The request needs credentials it did not bring."""
 
     code = UNAUTHENTICATED
-
-
-class Forbidden(ClientError):
-    """The credentials do not allow this request."""
-
-    code = FORBIDDEN
-
-
-class SubscriptionEnded(ClientError):
-    """The server ended a subscription (the client fell too far behind, or the server
-    lost its event source); subscribing again continues from then on."""
-
-    code = SUBSCRIPTION_ENDED
 
 
 def unauthenticated(tokens_configured: bool) -> Unauthenticated:

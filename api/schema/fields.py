@@ -3,7 +3,7 @@ with a description, as decorators mypy --strict accepts."""
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from typing import TypeVar, cast
 
 import strawberry
@@ -11,11 +11,15 @@ import strawberry
 R = TypeVar("R", bound=Callable[..., object])
 
 
-def resolver(description: str, *, name: str | None = None) -> Callable[[R], R]:
-    """A field resolved by the decorated method, documented with `description`."""
+def resolver(
+    description: str, *, name: str | None = None, reads: Mapping[str, object] | None = None
+) -> Callable[[R], R]:
+    """A field resolved by the decorated method, documented with `description`; `reads`:
+    its catalogue metadata (`api.schema.catalogue.reads(...)`), for the query compiler."""
 
     def decorate(function: R) -> R:
-        return cast(R, strawberry.field(function, description=description, name=name))
+        field = strawberry.field(function, description=description, name=name, metadata=reads)
+        return cast(R, field)
 
     return decorate
 

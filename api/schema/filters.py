@@ -6,7 +6,7 @@ import datetime as dt
 
 import strawberry
 
-from api.loaders import ActorCriteria, ArticleCriteria, LocationCriteria, StatementCriteria
+from api.loaders.criteria import ActorCriteria, ArticleCriteria, LocationCriteria, StatementCriteria
 from api.schema.enums import ActorKind, ArticleOrder, LocationKind, StatementKind
 from api.schema.errors import InvalidArgument
 from api.schema.node import pk_of
@@ -15,10 +15,9 @@ MAX_TEXT_ARGUMENT = 1000  # characters; SQLite refuses LIKE patterns past 50 kB
 
 
 def text_argument(value: str | None, name: str) -> str | None:
-    """A free-text argument as given; InvalidArgument if it holds NUL (no stored text can)
-    or is longer than MAX_TEXT_ARGUMENT."""
-    if value is not None and "\x00" in value:
-        raise InvalidArgument(f"`{name}` contains a NUL character (\\u0000); remove it")
+    """A free-text argument as given; InvalidArgument if it is longer than
+    MAX_TEXT_ARGUMENT. (NUL never gets here: api.schema.characters refuses it in any
+    argument of a query.)"""
     if value is not None and len(value) > MAX_TEXT_ARGUMENT:
         raise InvalidArgument(
             f"`{name}` is {len(value)} characters long; at most {MAX_TEXT_ARGUMENT} are allowed"
@@ -164,22 +163,3 @@ class LocationFilter:
             country_code=text_argument(self.country_code, "countryCode"),
         )
 
-
-def statement_criteria(given: StatementFilter | None) -> StatementCriteria:
-    """Criteria of an optional filter."""
-    return given.criteria() if given else StatementCriteria()
-
-
-def article_criteria(given: ArticleFilter | None, order: ArticleOrder | None) -> ArticleCriteria:
-    """Criteria of an optional filter and order."""
-    return (given or ArticleFilter()).criteria(order)
-
-
-def actor_criteria(given: ActorFilter | None) -> ActorCriteria:
-    """Criteria of an optional filter."""
-    return given.criteria() if given else ActorCriteria()
-
-
-def location_criteria(given: LocationFilter | None) -> LocationCriteria:
-    """Criteria of an optional filter."""
-    return given.criteria() if given else LocationCriteria()

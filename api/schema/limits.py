@@ -29,17 +29,21 @@ from graphql import (
     InlineFragmentNode,
     OperationDefinitionNode,
     SelectionSetNode,
+    VariableValues,
+    get_argument_values,
     get_named_type,
     get_nullable_type,
+    get_variable_values,
     is_leaf_type,
     is_list_type,
 )
-from graphql.execution.values import VariableValues, get_argument_values, get_variable_values
 from graphql.utilities import get_operation_ast
 from strawberry.extensions import SchemaExtension
 from strawberry.types import ExecutionContext
 
+from api.adapters.strawberry import graphql_schema
 from api.context import Context
+from api.schema.document import collect_fields, fragments_of
 from api.schema.errors import QUERY_TOO_COMPLEX
 from api.schema.pagination import DEFAULT_PAGE, MAX_PAGE
 
@@ -97,7 +101,7 @@ class RequestLimits(SchemaExtension):
     def _check_cost(
         self, document: DocumentNode, operation: OperationDefinitionNode, variables: dict[str, object]
     ) -> None:
-        schema = self.execution_context.schema._schema
+        schema = graphql_schema(self.execution_context.schema)
         self._cost = query_cost(schema, document, operation, variables)
         if isinstance(self.execution_context.context, Context):
             self.execution_context.context.cost = self._cost  # for a response the timeout cut
@@ -122,7 +126,7 @@ def check_shape(limits: Limits, document: DocumentNode, operation: OperationDefi
             "Split it into several queries.",
             aliases=aliases, maxAliases=limits.max_aliases,
         )
-    depth = _depth(operation.selection_set, _fragments(document), {})
+    depth = _depth(operation.selection_set, fragments_of(document), {})
     if depth > limits.max_depth:
         raise QueryTooComplex(
             f"The query nests {depth} levels deep; at most {limits.max_depth} are "
@@ -150,12 +154,6 @@ def _aliases(selection_set: SelectionSetNode | None) -> int:
         if isinstance(selection, (FieldNode, InlineFragmentNode)):
             count += _aliases(selection.selection_set)
     return count
-
-
-def _fragments(document: DocumentNode) -> dict[str, FragmentDefinitionNode]:
-    return {
-        d.name.value: d for d in document.definitions if isinstance(d, FragmentDefinitionNode)
-    }
 
 
 def _depth(
@@ -204,7 +202,7 @@ def query_cost(
         return 0
     coerced = get_variable_values(schema, operation.variable_definitions or (), variables)
     walk = _Walk(
-        schema, _fragments(document), coerced if isinstance(coerced, VariableValues) else None
+        schema, fragments_of(document), coerced if isinstance(coerced, VariableValues) else None
     )
     return _selections(walk, root, [operation.selection_set])
 
@@ -235,35 +233,7 @@ def _collect(
     walk: _Walk, type_: GraphQLObjectType, selection_sets: Sequence[SelectionSetNode]
 ) -> dict[str, list[FieldNode]]:
     """Fields by response key, as execution merges them, for objects of `type_`."""
-    fields: dict[str, list[FieldNode]] = {}
-    visited: set[str] = set()
-    pending = list(selection_sets)
-    while pending:
-        for selection in pending.pop(0).selections:
-            if isinstance(selection, FieldNode):
-                key = (selection.alias or selection.name).value
-                fields.setdefault(key, []).append(selection)
-            elif isinstance(selection, InlineFragmentNode):
-                condition = selection.type_condition
-                if _applies(walk, condition.name.value if condition else None, type_):
-                    pending.append(selection.selection_set)
-            elif isinstance(selection, FragmentSpreadNode):
-                fragment = walk.fragments.get(selection.name.value)
-                if fragment and fragment.name.value not in visited and _applies(
-                    walk, fragment.type_condition.name.value, type_
-                ):
-                    visited.add(fragment.name.value)
-                    pending.append(fragment.selection_set)
-    return fields
-
-
-def _applies(walk: _Walk, condition: str | None, type_: GraphQLObjectType) -> bool:
-    if condition is None or condition == type_.name:
-        return True
-    named = walk.schema.get_type(condition)
-    if not isinstance(named, (GraphQLInterfaceType, GraphQLUnionType)):
-        return False
-    return walk.schema.is_sub_type(named, type_) is True
+    return collect_fields(walk.schema, walk.fragments, type_, selection_sets)
 
 
 def _field(walk: _Walk, parent: GraphQLObjectType, nodes: list[FieldNode]) -> int:

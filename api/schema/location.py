@@ -2,33 +2,32 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Annotated
+from typing import ClassVar
 
 import strawberry
 
 from api import models
 from api.context import Context
-from api.loaders import ARTICLES_BY_LOCATION, STATEMENTS_BY_LOCATION
+from api.loaders.listings import ARTICLES_BY_LOCATION, STATEMENTS_BY_LOCATION
+from api.schema.catalogue import Linked, ObjectBy, column, connection, reads, values_of
 from api.schema.enums import ArticleOrder, LocationKind
 from api.schema.fields import resolver
-from api.schema.filters import ArticleFilter, StatementFilter, article_criteria, statement_criteria
+from api.schema.filters import ArticleFilter, StatementFilter
 from api.schema.node import Node, to_global_id
-from api.schema.pagination import After, Before, Connection, First, Last, connection
-
-if TYPE_CHECKING:
-    from api.schema.article import Article
-    from api.schema.statement import Statement
 
 Info = strawberry.Info[Context, None]
+_STATEMENT: strawberry.LazyType[str, str] = strawberry.LazyType("Statement", "api.schema.statement")
+_ARTICLE: strawberry.LazyType[str, str] = strawberry.LazyType("Article", "api.schema.article")
 
 
 @strawberry.type(description="A place: a country, region, city or district.")
 class Location(Node):
-    name: str = strawberry.field(description="Name.")
-    kind: LocationKind = strawberry.field(description="What sort of place.")
+    model: ClassVar[type[models.Location]] = models.Location
+    name: str = column("name", "Name.")
+    kind: LocationKind = column("kind", "What sort of place.", LocationKind)
     latitude: float | None = strawberry.field(description="WGS84 latitude.")
     longitude: float | None = strawberry.field(description="WGS84 longitude.")
-    country_code: str | None = strawberry.field(description="ISO 3166-1 alpha-2, e.g. 'SY'.")
+    country_code: str | None = column("country_code", "ISO 3166-1 alpha-2, e.g. 'SY'.")
     pk: strawberry.Private[int]
     parent_pk: strawberry.Private[int | None]
 
@@ -40,74 +39,33 @@ class Location(Node):
             id=to_global_id("Location", row.id),
             pk=row.id,
             parent_pk=row.parent_id,
-            name=row.name,
-            kind=LocationKind(row.kind),
+            # Coordinates stay with Strawberry: the databases print floats differently.
             latitude=row.latitude,
             longitude=row.longitude,
-            country_code=row.country_code,
+            **values_of(cls, row),
         )
 
-    @resolver(description="The enclosing place, e.g. the country of a city.")
+    @resolver(
+        description="The enclosing place, e.g. the country of a city.",
+        reads=reads(ObjectBy("parent_id")),
+    )
     async def parent(self, info: Info) -> Location | None:
         if self.parent_pk is None:
             return None
         row = await info.context.loaders.locations_by_id.load(self.parent_pk)
         return None if row is None else Location.from_row(row)
 
-    @resolver(description="Places directly inside this one, by name.")
+    @resolver(description="Places directly inside this one, by name.", reads=reads(Linked("parent_id")))
     async def children(self, info: Info) -> list[Location]:
         rows = await info.context.loaders.children_by_location.load(self.pk)
         return [Location.from_row(row) for row in rows]
 
-    @resolver(
-        description="Statements that mention the place: newest articles first, then reading order."
+    statements = connection(
+        STATEMENTS_BY_LOCATION, _STATEMENT, StatementFilter,
+        "Statements that mention the place: newest articles first, then reading order.",
     )
-    async def statements(
-        self,
-        info: Info,
-        filter: StatementFilter | None = None,
-        first: First = None,
-        after: After = None,
-        last: Last = None,
-        before: Before = None,
-    ) -> Connection[Annotated[Statement, strawberry.lazy("api.schema.statement")]]:
-        from api.schema.statement import Statement
-
-        criteria = statement_criteria(filter)
-        return await connection(
-            info,
-            STATEMENTS_BY_LOCATION,
-            criteria,
-            self.pk,
-            Statement.from_row,
-            first,
-            after,
-            last,
-            before,
-        )
-
-    @resolver(description="Articles that mention the place; newest first by default.")
-    async def articles(
-        self,
-        info: Info,
-        filter: ArticleFilter | None = None,
-        order_by: ArticleOrder = ArticleOrder.PUBLISHED_AT_DESC,
-        first: First = None,
-        after: After = None,
-        last: Last = None,
-        before: Before = None,
-    ) -> Connection[Annotated[Article, strawberry.lazy("api.schema.article")]]:
-        from api.schema.article import Article
-
-        criteria = article_criteria(filter, order_by)
-        return await connection(
-            info,
-            ARTICLES_BY_LOCATION,
-            criteria,
-            self.pk,
-            Article.from_row,
-            first,
-            after,
-            last,
-            before,
-        )
+    articles = connection(
+        ARTICLES_BY_LOCATION, _ARTICLE, ArticleFilter,
+        "Articles that mention the place; newest first by default.",
+        ArticleOrder.PUBLISHED_AT_DESC,
+    )

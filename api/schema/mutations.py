@@ -15,11 +15,12 @@ from sqlalchemy.ext.asyncio import async_sessionmaker
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from api import corrections
+from api.content import first_refused, name_too_long, refused_character, too_long
 from api.context import Context
 from api.corrections import InvalidCorrection, MissingRow, StatementEdit
 from api.db import session_factory
 from api.ingest import ArticleInput, ingest_text
-from api.loaders import Loaders
+from api.loaders.dataloaders import Loaders
 from api.schema.actor import Actor
 from api.schema.article import Article
 from api.schema.enums import StatementKind
@@ -129,6 +130,9 @@ class _BadId(Exception):
 
 
 def _pk(global_id: str, type_name: str, field: str) -> int:
+    refused = refused_character(field, global_id)
+    if refused is not None:
+        raise _BadId(field, refused)
     try:
         return pk_of(global_id, type_name)
     except InvalidArgument as error:
@@ -158,9 +162,21 @@ def _not_found(error: MissingRow) -> NotFoundError:
     return NotFoundError(id=gid, message=f"No {error.entity} has the id {gid}.")
 
 
-def _ingest_problem(data: IngestArticleInput) -> ValidationError | None:
+def _ingest_problem(data: IngestArticleInput, max_chars: int) -> ValidationError | None:
+    """The first thing wrong with the input, checked on the values as sent (offsets count
+    in them), before anything is extracted or stored."""
     if not data.body.strip():
         return ValidationError(field="body", message="The body is empty; send the article text.")
+    oversized = too_long("body", data.body, max_chars)
+    if oversized is not None:
+        return ValidationError(field="body", message=oversized)
+    strings = {"body": data.body, "title": data.title, "publisher": data.publisher, "url": data.url}
+    refused = first_refused(strings.items())
+    if refused is not None:
+        return ValidationError(field=refused.field, message=refused.message)
+    long_name = name_too_long("publisher", (data.publisher or "").strip())
+    if long_name is not None:
+        return ValidationError(field="publisher", message=long_name)
     url = (data.url or "").strip()
     if url and not url.lower().startswith(("http://", "https://")):
         return ValidationError(field="url", message=f"{url!r} is not an http(s) URL.")
@@ -189,7 +205,7 @@ class Mutation:
               "stored article with created: false.")
     async def ingest_article(self, info: Info, input: IngestArticleInput) -> IngestArticleResult:
         token = _token(info)
-        problem = _ingest_problem(input)
+        problem = _ingest_problem(input, info.context.max_article_chars)
         if problem is not None:
             return problem
         article = ArticleInput(
@@ -200,7 +216,9 @@ class Mutation:
             publisher=_text(input.publisher),
             url=_text(input.url),
         )
-        pk, created = await ingest_text(_sessions(info), article, info.context.events)
+        pool = info.context.extraction
+        assert pool is not None, "the view gives every request the app's extraction pool"
+        pk, created = await ingest_text(_sessions(info), article, pool, info.context.events)
         row = await _fresh(info).articles_by_id.load(pk)
         assert row is not None
         return IngestArticleSuccess(article=Article.from_row(row), created=created)

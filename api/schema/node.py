@@ -7,6 +7,7 @@ import binascii
 
 import strawberry
 
+from api.schema.catalogue import GlobalId, reads
 from api.schema.errors import InvalidArgument
 
 NODE_TYPES = ("Article", "Actor", "Statement", "Location")
@@ -17,7 +18,8 @@ MAX_PK = 2**31 - 1
 @strawberry.interface(description="An object with a globally unique, opaque id.")
 class Node:
     id: strawberry.ID = strawberry.field(
-        description="Opaque global id; pass it to `node(id:)` to fetch this object again."
+        description="Opaque global id; pass it to `node(id:)` to fetch this object again.",
+        metadata=reads(GlobalId()),
     )
 
 

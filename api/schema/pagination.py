@@ -18,7 +18,7 @@ from typing import Annotated, Generic, TypeVar
 import strawberry
 
 from api.context import Context
-from api.loaders import C, Listing, M, Page, Position, SortValue, Window
+from api.loaders.listings import C, Listing, M, Page, Position, SortValue, Window
 from api.schema.errors import InvalidArgument
 from api.schema.fields import resolver
 

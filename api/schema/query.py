@@ -3,14 +3,19 @@
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Awaitable, Callable
+import inspect
+from collections.abc import Callable
+from typing import Any
 
 import strawberry
+from strawberry.dataloader import DataLoader
 
 from api.context import Context
-from api.loaders import ACTORS, ARTICLES, LOCATIONS, ROOT, STATEMENTS
+from api.loaders.dataloaders import Loaders
+from api.loaders.listings import ACTORS, ARTICLES, LOCATIONS, STATEMENTS
 from api.schema.actor import Actor
 from api.schema.article import Article
+from api.schema.catalogue import AnyNode, ById, connection, reads
 from api.schema.enums import ArticleOrder
 from api.schema.errors import InvalidArgument
 from api.schema.fields import resolver
@@ -19,140 +24,93 @@ from api.schema.filters import (
     ArticleFilter,
     LocationFilter,
     StatementFilter,
-    actor_criteria,
-    article_criteria,
-    location_criteria,
-    statement_criteria,
 )
 from api.schema.location import Location
 from api.schema.node import Node, from_global_id, pk_of
-from api.schema.pagination import MAX_PAGE, After, Before, Connection, First, Last, connection
+from api.schema.pagination import MAX_PAGE
 from api.schema.search import DEFAULT_RESULTS, SearchResult, search
 from api.schema.statement import Statement
 
 Info = strawberry.Info[Context, None]
 
 
-async def _article(info: Info, pk: int) -> Article | None:
-    row = await info.context.loaders.articles_by_id.load(pk)
-    return None if row is None else Article.from_row(row)
-
-
-async def _actor(info: Info, pk: int) -> Actor | None:
-    row = await info.context.loaders.actors_by_id.load(pk)
-    return None if row is None else Actor.from_row(row)
-
-
-async def _statement(info: Info, pk: int) -> Statement | None:
-    row = await info.context.loaders.statements_by_id.load(pk)
-    return None if row is None else Statement.from_row(row)
-
-
-async def _location(info: Info, pk: int) -> Location | None:
-    row = await info.context.loaders.locations_by_id.load(pk)
-    return None if row is None else Location.from_row(row)
-
-
-_FETCH: dict[str, Callable[[Info, int], Awaitable[Node | None]]] = {
-    "Article": _article,
-    "Actor": _actor,
-    "Statement": _statement,
-    "Location": _location,
+# Each Node type: its class, and the loader of its rows by primary key.
+_ROWS: dict[str, tuple[Any, Callable[[Loaders], DataLoader[int, Any]]]] = {
+    "Article": (Article, lambda loaders: loaders.articles_by_id),
+    "Actor": (Actor, lambda loaders: loaders.actors_by_id),
+    "Statement": (Statement, lambda loaders: loaders.statements_by_id),
+    "Location": (Location, lambda loaders: loaders.locations_by_id),
 }
+
+
+async def _fetch(info: Info, type_name: str, pk: int) -> Node | None:
+    node, load = _ROWS[type_name]
+    row = await load(info.context.loaders).load(pk)
+    found: Node | None = None if row is None else node.from_row(row)
+    return found
+
+
+def _lookup(type_name: str, description: str) -> Any:
+    """The field of one `type_name` row by its global id (`article(id:)`...), or null."""
+
+    async def resolve(self: Any, info: Info, id: strawberry.ID) -> Node | None:
+        return await _fetch(info, type_name, pk_of(id, type_name))
+
+    keyword = inspect.Parameter.POSITIONAL_OR_KEYWORD
+    parameters = [
+        inspect.Parameter("self", keyword),
+        inspect.Parameter("info", keyword, annotation=Info),
+        inspect.Parameter("id", keyword, annotation=strawberry.ID),
+    ]
+    returns: object = _ROWS[type_name][0] | None
+    resolve.__signature__ = inspect.Signature(parameters, return_annotation=returns)  # type: ignore[attr-defined]
+    return strawberry.field(resolver=resolve, description=description, metadata=reads(ById()))
 
 
 @strawberry.type(description="Who said what, where, in the news.")
 class Query:
-    @resolver(description="Any object by its global id; null if it no longer exists.")
+    @resolver(
+        description="Any object by its global id; null if it no longer exists.",
+        reads=reads(AnyNode()),
+    )
     async def node(self, info: Info, id: strawberry.ID) -> Node | None:
-        type_name, pk = from_global_id(id)
-        return await _FETCH[type_name](info, pk)
+        return await _fetch(info, *from_global_id(id))
 
     @resolver(description=f"Objects by global id, in order (at most {MAX_PAGE}).")
     async def nodes(self, info: Info, ids: list[strawberry.ID]) -> list[Node | None]:
         if len(ids) > MAX_PAGE:
             raise InvalidArgument(f"at most {MAX_PAGE} ids at once, got {len(ids)}")
         keys = [from_global_id(global_id) for global_id in ids]
-        return list(await asyncio.gather(*(_FETCH[t](info, pk) for t, pk in keys)))
+        return list(await asyncio.gather(*(_fetch(info, t, pk) for t, pk in keys)))
 
-    @resolver(description="An article by id.")
-    async def article(self, info: Info, id: strawberry.ID) -> Article | None:
-        return await _article(info, pk_of(id, "Article"))
+    article = _lookup("Article", "An article by id.")
 
-    @resolver(description="Articles, newest first by default.")
-    async def articles(
-        self,
-        info: Info,
-        filter: ArticleFilter | None = None,
-        order_by: ArticleOrder = ArticleOrder.PUBLISHED_AT_DESC,
-        first: First = None,
-        after: After = None,
-        last: Last = None,
-        before: Before = None,
-    ) -> Connection[Article]:
-        criteria = article_criteria(filter, order_by)
-        return await connection(
-            info, ARTICLES, criteria, ROOT, Article.from_row, first, after, last, before
-        )
-
-    @resolver(description="An actor by id.")
-    async def actor(self, info: Info, id: strawberry.ID) -> Actor | None:
-        return await _actor(info, pk_of(id, "Actor"))
-
-    @resolver(description="Actors by name (case-insensitive), ties by id.")
-    async def actors(
-        self,
-        info: Info,
-        filter: ActorFilter | None = None,
-        first: First = None,
-        after: After = None,
-        last: Last = None,
-        before: Before = None,
-    ) -> Connection[Actor]:
-        criteria = actor_criteria(filter)
-        return await connection(
-            info, ACTORS, criteria, ROOT, Actor.from_row, first, after, last, before
-        )
-
-    @resolver(description="A statement by id.")
-    async def statement(self, info: Info, id: strawberry.ID) -> Statement | None:
-        return await _statement(info, pk_of(id, "Statement"))
-
-    @resolver(
-        description="Statements: newest articles first (undated last), then in reading order."
+    articles = connection(
+        ARTICLES, Article, ArticleFilter,
+        "Articles, newest first by default.",
+        ArticleOrder.PUBLISHED_AT_DESC,
     )
-    async def statements(
-        self,
-        info: Info,
-        filter: StatementFilter | None = None,
-        first: First = None,
-        after: After = None,
-        last: Last = None,
-        before: Before = None,
-    ) -> Connection[Statement]:
-        criteria = statement_criteria(filter)
-        return await connection(
-            info, STATEMENTS, criteria, ROOT, Statement.from_row, first, after, last, before
-        )
 
-    @resolver(description="A location by id.")
-    async def location(self, info: Info, id: strawberry.ID) -> Location | None:
-        return await _location(info, pk_of(id, "Location"))
+    actor = _lookup("Actor", "An actor by id.")
 
-    @resolver(description="Locations by name (case-insensitive), ties by id.")
-    async def locations(
-        self,
-        info: Info,
-        filter: LocationFilter | None = None,
-        first: First = None,
-        after: After = None,
-        last: Last = None,
-        before: Before = None,
-    ) -> Connection[Location]:
-        criteria = location_criteria(filter)
-        return await connection(
-            info, LOCATIONS, criteria, ROOT, Location.from_row, first, after, last, before
-        )
+    actors = connection(
+        ACTORS, Actor, ActorFilter,
+        "Actors by name (case-insensitive), ties by id.",
+    )
+
+    statement = _lookup("Statement", "A statement by id.")
+
+    statements = connection(
+        STATEMENTS, Statement, StatementFilter,
+        "Statements: newest articles first (undated last), then in reading order.",
+    )
+
+    location = _lookup("Location", "A location by id.")
+
+    locations = connection(
+        LOCATIONS, Location, LocationFilter,
+        "Locations by name (case-insensitive), ties by id.",
+    )
 
     @resolver(
         name="search",

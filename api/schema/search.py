@@ -8,18 +8,8 @@ from typing import Annotated
 import strawberry
 
 from api.context import Context
-from api.loaders import (
-    ACTORS,
-    ARTICLES,
-    LOCATIONS,
-    ROOT,
-    STATEMENTS,
-    ActorCriteria,
-    ArticleCriteria,
-    LocationCriteria,
-    StatementCriteria,
-    Window,
-)
+from api.loaders.criteria import ActorCriteria, ArticleCriteria, LocationCriteria, StatementCriteria
+from api.loaders.listings import ACTORS, ARTICLES, LOCATIONS, ROOT, STATEMENTS, Window
 from api.schema.actor import Actor
 from api.schema.article import Article
 from api.schema.errors import InvalidArgument

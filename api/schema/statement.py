@@ -2,16 +2,26 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Annotated
+from typing import TYPE_CHECKING, Annotated, ClassVar
 
 import strawberry
 
 from api import models
 from api.context import Context
+from api.schema.catalogue import (
+    Linked,
+    ObjectBy,
+    column,
+    reads,
+    span_of,
+    spans_column,
+    values_of,
+)
 from api.schema.correction import Correction
 from api.schema.enums import StatementKind
 from api.schema.fields import resolver
 from api.schema.node import Node, to_global_id
+from api.schema.span import Span
 
 if TYPE_CHECKING:
     from api.schema.actor import Actor
@@ -21,40 +31,39 @@ if TYPE_CHECKING:
 Info = strawberry.Info[Context, None]
 
 
-@strawberry.type(
-    description="A half-open range [start, end) of character offsets into Article.body."
-)
-class Span:
-    start: int = strawberry.field(description="Offset of the first character.")
-    end: int = strawberry.field(description="Offset just past the last character.")
-
-
 @strawberry.type(description="A statement reported in an article: a quote or reported speech.")
 class Statement(Node):
-    text: str = strawberry.field(
-        description=(
-            "What was said: the text of `parts` joined, without the attribution that"
-            " interrupts a quotation and without a direct quotation's marks. Parts are"
-            " joined by one space where the words run on (the earlier part ends a sentence,"
-            " or ends a clause and the next goes on in lower case), else by ' \u2026 '."
-        )
+    model: ClassVar[type[models.Statement]] = models.Statement
+    text: str = column(
+        "text",
+        "What was said: the text of `parts` joined, without the attribution that"
+        " interrupts a quotation and without a direct quotation's marks. Parts are"
+        " joined by one space where the words run on (the earlier part ends a sentence,"
+        " or ends a clause and the next goes on in lower case), else by ' \u2026 '.",
     )
-    kind: StatementKind = strawberry.field(description="Quoted, reported, or both.")
-    cue: str | None = strawberry.field(description="The reporting verb, e.g. 'said', 'told'.")
-    span: Span = strawberry.field(
-        description="Where the statement is in the article body: its outer extent, any"
-        " attribution inside it included."
+    kind: StatementKind = column("kind", "Quoted, reported, or both.", StatementKind)
+    cue: str | None = column("cue", "The reporting verb, e.g. 'said', 'told'.")
+    span: Span = span_of(
+        "start",
+        "end",
+        "Where the statement is in the article body: its outer extent, any"
+        " attribution inside it included.",
     )
-    parts: list[Span] = strawberry.field(
-        description="The pieces of `span` that were said, in order: two for a quotation"
+    parts: list[Span] = spans_column(
+        "parts",
+        "start",
+        "end",
+        "The pieces of `span` that were said, in order: two for a quotation"
         " split around its attribution ('\"A,\" he said. \"B.\"'), one for an ordinary"
-        " statement. Each slices Article.body to the text `text` joins."
+        " statement. Each slices Article.body to the text `text` joins.",
     )
-    speaker_span: Span | None = strawberry.field(
-        description="Where the speaker is named for this statement (may be a pronoun)."
+    speaker_span: Span | None = span_of(
+        "speaker_start",
+        "speaker_end",
+        "Where the speaker is named for this statement (may be a pronoun).",
     )
-    speaker_text: str | None = strawberry.field(
-        description="The speaker mention as written, e.g. 'he' or 'Lavrov'."
+    speaker_text: str | None = column(
+        "speaker_text", "The speaker mention as written, e.g. 'he' or 'Lavrov'."
     )
     pk: strawberry.Private[int]
     article_pk: strawberry.Private[int]
@@ -71,13 +80,7 @@ class Statement(Node):
             article_pk=row.article_id,
             speaker_pk=row.speaker_id,
             medium_pk=row.medium_id,
-            text=row.text,
-            kind=StatementKind(row.kind),
-            cue=row.cue,
-            span=Span(start=row.start, end=row.end),
-            parts=_parts(row),
-            speaker_span=_speaker_span(row),
-            speaker_text=row.speaker_text,
+            **values_of(cls, row),
         )
 
     @resolver(description="Corrections people made to this statement, oldest first.")
@@ -85,19 +88,22 @@ class Statement(Node):
         rows = await info.context.loaders.corrections_by_statement.load(self.pk)
         return [Correction.from_row(row) for row in rows]
 
-    @resolver(description="Who said it, when known.")
+    @resolver(description="Who said it, when known.", reads=reads(ObjectBy("speaker_id")))
     async def speaker(
         self, info: Info
     ) -> Annotated[Actor, strawberry.lazy("api.schema.actor")] | None:
         return await _actor(info, self.speaker_pk)
 
-    @resolver(description="Whom it was said to or through, e.g. AFP in 'he told AFP'.")
+    @resolver(
+        description="Whom it was said to or through, e.g. AFP in 'he told AFP'.",
+        reads=reads(ObjectBy("medium_id")),
+    )
     async def medium(
         self, info: Info
     ) -> Annotated[Actor, strawberry.lazy("api.schema.actor")] | None:
         return await _actor(info, self.medium_pk)
 
-    @resolver(description="The article it appears in.")
+    @resolver(description="The article it appears in.", reads=reads(ObjectBy("article_id")))
     async def article(
         self, info: Info
     ) -> Annotated[Article, strawberry.lazy("api.schema.article")]:
@@ -107,7 +113,10 @@ class Statement(Node):
         assert row is not None, f"statement {self.pk} has no article {self.article_pk}"
         return Article.from_row(row)
 
-    @resolver(description="Places the statement mentions, by name.")
+    @resolver(
+        description="Places the statement mentions, by name.",
+        reads=reads(Linked("statement_id", models.StatementLocation, "location_id")),
+    )
     async def locations(
         self, info: Info
     ) -> list[Annotated[Location, strawberry.lazy("api.schema.location")]]:
@@ -116,7 +125,10 @@ class Statement(Node):
         rows = await info.context.loaders.locations_by_statement.load(self.pk)
         return [Location.from_row(row) for row in rows]
 
-    @resolver(description="Actors the statement mentions, by name.")
+    @resolver(
+        description="Actors the statement mentions, by name.",
+        reads=reads(Linked("statement_id", models.StatementMention, "actor_id")),
+    )
     async def mentions(
         self, info: Info
     ) -> list[Annotated[Actor, strawberry.lazy("api.schema.actor")]]:
@@ -124,19 +136,6 @@ class Statement(Node):
 
         rows = await info.context.loaders.mentions_by_statement.load(self.pk)
         return [Actor.from_row(row) for row in rows]
-
-
-def _parts(row: models.Statement) -> list[Span]:
-    """The stored parts; none stored is the one part [start, end) (models.Statement)."""
-    if not row.parts:
-        return [Span(start=row.start, end=row.end)]
-    return [Span(start=int(part["start"]), end=int(part["end"])) for part in row.parts]
-
-
-def _speaker_span(row: models.Statement) -> Span | None:
-    if row.speaker_start is None or row.speaker_end is None:
-        return None
-    return Span(start=row.speaker_start, end=row.speaker_end)
 
 
 async def _actor(info: Info, pk: int | None) -> Actor | None:

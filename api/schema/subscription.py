@@ -12,8 +12,8 @@ import strawberry
 
 from api import events
 from api.context import Context
-from api.loaders import StatementCriteria
-from api.schema.errors import SubscriptionEnded, unauthenticated
+from api.loaders.criteria import StatementCriteria
+from api.schema.errors import unauthenticated
 from api.schema.fields import subscription
 from api.schema.filters import StatementAddedFilter
 from api.schema.statement import Statement
@@ -35,14 +35,11 @@ class Subscription:
         criteria = filter.criteria() if filter else StatementCriteria()
         bus = info.context.events
         if bus is None:
-            raise SubscriptionEnded("this server publishes no statement events")
-        try:
-            async with await bus.subscribe() as subscription:
-                async for ids in subscription:
-                    for statement in await _matching(info, ids, criteria):
-                        yield statement
-        except events.SubscriptionEnded as ended:
-            raise SubscriptionEnded(str(ended)) from ended
+            raise events.SubscriptionEnded("this server publishes no statement events")
+        async with await bus.subscribe() as subscription:  # may end with SubscriptionEnded
+            async for ids in subscription:
+                for statement in await _matching(info, ids, criteria):
+                    yield statement
 
 
 async def _matching(

@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
-import json
+import re
 from collections.abc import Mapping
 
+import orjson
 from starlette.responses import Response
 
 GRAPHQL_RESPONSE_JSON = "application/graphql-response+json"
 JSON = "application/json"
+_SURROGATE = re.compile("[\ud800-\udfff]")
 
 
 def negotiate(accept: str | None) -> str | None:
@@ -51,6 +53,26 @@ def _match(accept: str, media_type: str) -> tuple[float, int]:
     return found
 
 
+def encode(data: object) -> bytes:
+    """`data` as JSON (orjson). A lone surrogate cannot be UTF-8, so orjson refuses
+    it; where one reaches a response (an error message quoting what the client sent),
+    it goes out as the six characters of its escape, `\\ud800`."""
+    try:
+        return orjson.dumps(data)
+    except TypeError:  # orjson.JSONEncodeError is one
+        return orjson.dumps(_escaped(data))
+
+
+def _escaped(data: object) -> object:
+    if isinstance(data, str):
+        return _SURROGATE.sub(lambda m: f"\\u{ord(m.group()):04x}", data)
+    if isinstance(data, Mapping):
+        return {_escaped(key): _escaped(value) for key, value in data.items()}
+    if isinstance(data, (list, tuple)):
+        return [_escaped(item) for item in data]
+    return data
+
+
 def error_body(message: str, code: str, **extensions: object) -> dict[str, object]:
     """`{"errors": [{"message", "extensions": {"code", ...}}]}`."""
     return {"errors": [{"message": message, "extensions": {"code": code, **extensions}}]}
@@ -63,10 +85,12 @@ def error_response(
     *,
     accept: str | None = None,
     headers: Mapping[str, str] | None = None,
+    extensions: Mapping[str, object] | None = None,
 ) -> Response:
-    """A refusal as a GraphQL response a client's error handling understands."""
+    """A refusal as a GraphQL response a client's error handling understands;
+    `extensions` join the code."""
     return Response(
-        json.dumps(error_body(message, code), separators=(",", ":")),
+        encode(error_body(message, code, **(extensions or {}))),
         status_code=status,
         media_type=f"{negotiate(accept) or JSON}; charset=utf-8",
         headers=dict(headers or {}),

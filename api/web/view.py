@@ -3,19 +3,20 @@
 It answers in the media type the client accepts (application/graphql-response+json
 or application/json); with the former, a request error (the operation never ran:
 a parse, validation, variable or limit failure) gets status 400 and no `data`.
-HTTP-level failures (no query, body not JSON, wrong method) are GraphQL-shaped
-JSON with `extensions.code`, and an operation that outlives the timeout is
-stopped with a clear error.
+HTTP-level failures (no query, a body that api.web.payload cannot read, wrong
+method) are GraphQL-shaped JSON with `extensions.code`, and an operation that
+outlives the timeout is stopped with a clear error.
 """
 
 from __future__ import annotations
 
 import asyncio
+import functools
+import json
 import uuid
 from collections.abc import Iterator
 
-import orjson
-from cross_web import AsyncHTTPRequestAdapter, HTTPException
+from cross_web import AsyncHTTPRequestAdapter, HTTPException, StarletteRequestAdapter
 from graphql import GraphQLError
 from sqlalchemy.ext.asyncio import AsyncEngine
 from starlette.requests import Request
@@ -30,17 +31,21 @@ from strawberry.subscriptions import GRAPHQL_TRANSPORT_WS_PROTOCOL
 from strawberry.types import ExecutionResult, SubscriptionExecutionResult
 from strawberry.types.graphql import OperationType
 
+from api.adapters.strawberry import graphql_schema
 from api.compiler import Compiler
 from api.context import Context, build_context
 from api.events import EventBus
+from api.pool import ProcessPool
 from api.schema import Limits, create_schema, is_request_error
 from api.schema.errors import BAD_USER_INPUT, QUERY_TOO_COMPLEX, UNAUTHENTICATED, unauthenticated
 from api.settings import Settings
 from api.web.cache import CachedAnswer, ResponseCache, note_errors, note_operation
 from api.web.etags import cache_control, conditional
 from api.web.graphiql import graphiql_page
+from api.web.payload import Refused, parse_json, read_body, read_query_string, request_data
 from api.web.persisted import PersistedQueries, PersistedQueryError
-from api.web.responses import JSON, error_response, negotiate
+from api.web.responses import JSON, encode, error_response, negotiate
+from api.web.sockets import SocketAdapter, SocketHandler
 from api.web.tokens import bearer_name
 
 _MEDIA_TYPE = "quotegraph.media_type"  # where the negotiated type waits in the ASGI scope
@@ -88,9 +93,21 @@ class OperationRouting(SchemaExtension):
         yield
 
 
+class _RequestAdapter(StarletteRequestAdapter):
+    """Strawberry's view of a request, keeping the request itself: its raw query string
+    is read strictly (api.web.payload), not through Starlette's lenient parse."""
+
+    def __init__(self, request: Request) -> None:
+        super().__init__(request)
+        self.request = request
+
+
 class GraphQLView(GraphQL[Context, None]):
     """/graphql: queries by GET and POST, GraphiQL for browsers, subscriptions over
     websockets (graphql-transport-ws only), a fresh context per request or connection."""
+
+    request_adapter_class = _RequestAdapter
+    graphql_transport_ws_handler_class = SocketHandler
 
     def __init__(
         self,
@@ -101,6 +118,7 @@ class GraphQLView(GraphQL[Context, None]):
         read_engine: AsyncEngine | None = None,
         cache: ResponseCache | None = None,
         persisted: PersistedQueries | None = None,
+        extraction: ProcessPool | None = None,
     ) -> None:
         limits = Limits(
             max_depth=settings.max_depth,
@@ -115,10 +133,16 @@ class GraphQLView(GraphQL[Context, None]):
         super().__init__(
             schema, graphql_ide="graphiql", subscription_protocols=(GRAPHQL_TRANSPORT_WS_PROTOCOL,)
         )
+        self.websocket_adapter_class = functools.partial(  # type: ignore[assignment]
+            SocketAdapter, max_bytes=settings.max_body_bytes
+        )
         self._engine = engine
+        self._batch_max = settings.batch_max
         self._events = events
         self._debug = settings.debug
         self._timeout = settings.query_timeout_ms / 1000 if settings.query_timeout_ms else None
+        self._max_article_chars = settings.max_article_chars
+        self._extraction = extraction
         self._tokens = settings.api_tokens
         self._private = settings.private_queries
         self._read_engine = read_engine
@@ -128,7 +152,7 @@ class GraphQLView(GraphQL[Context, None]):
         # Supported queries become one SQL statement; the rest (and everything when
         # QUOTEGRAPH_COMPILED_SQL=0) run through Strawberry.
         self._compiler = (
-            Compiler(schema._schema, read_engine or engine, limits)
+            Compiler(graphql_schema(schema), read_engine or engine, limits)
             if settings.compiled_sql
             else None
         )
@@ -165,6 +189,8 @@ class GraphQLView(GraphQL[Context, None]):
                 error.status_code, _sentence(error.reason), BAD_USER_INPUT, accept=accept,
                 headers={"Allow": "GET, POST"} if error.status_code == 405 else None,
             )
+        except Refused as error:
+            response = error_response(error.status, error.message, BAD_USER_INPUT, accept=accept)
         except PersistedQueryError as error:
             response = error_response(error.status, error.message, error.code, accept=accept)
         except CachedAnswer as hit:
@@ -200,6 +226,8 @@ class GraphQLView(GraphQL[Context, None]):
             tokens_configured=bool(self._tokens),
             token_required=self._private and token_name is None,
             read_engine=self._read_engine,
+            max_article_chars=self._max_article_chars,
+            extraction=self._extraction,
         )
         if isinstance(response, Response):
             response.headers["X-Request-ID"] = context.request_id
@@ -273,11 +301,35 @@ class GraphQLView(GraphQL[Context, None]):
             )
             return ExecutionResult(data=None, errors=[error], extensions={"cost": context.cost})
 
+    async def parse_http_body(
+        self, request: AsyncHTTPRequestAdapter
+    ) -> GraphQLRequestData | list[GraphQLRequestData]:
+        """The operation(s) a GET's parameters or a POST's JSON body ask for, read
+        strictly by api.web.payload (a refusal raises `Refused`)."""
+        assert isinstance(request, _RequestAdapter)
+        if request.method == "GET":
+            return request_data(read_query_string(request.request.scope["query_string"]),
+                                batch_max=0)
+        body = read_body(request.content_type, await request.get_body())
+        return request_data(body, batch_max=self._batch_max)
+
+    def decode_json(self, data: str | bytes) -> object:
+        """Websocket messages, as strictly as HTTP bodies; a refusal is a JSONDecodeError,
+        which closes the socket with 4400."""
+        try:
+            text = data.decode("utf-8") if isinstance(data, bytes) else data
+            return parse_json(text, "The message")
+        except UnicodeDecodeError:
+            raise json.JSONDecodeError("The message is not UTF-8.", "", 0) from None
+        except Refused as refused:
+            raise json.JSONDecodeError(refused.message, "", 0) from None
+
     def encode_json(self, data: object) -> str:
-        """orjson for every response, compiled or not, so both serialise alike (and fast).
+        """orjson for every response, compiled or not, so both serialise alike (and fast);
+        text a client sent that cannot be UTF-8 (a lone surrogate) goes out escaped.
 
         Text, not bytes: the websocket transport sends bytes as binary frames."""
-        return orjson.dumps(data).decode()
+        return encode(data).decode()
 
     def create_response(
         self,

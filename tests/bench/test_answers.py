@@ -39,8 +39,7 @@ POSTGRAPHILE = {"data": {"searchStatements": {"nodes": [
      "articleByArticleId": {"title": "Talks stall", "publishedAt": "2016-05-01"}},
 ]}}}
 CHOICE = Choice(actor=4, word="truce", location=9, published_from=dt.date(2016, 1, 1),
-                published_to=dt.date(2016, 12, 31), statement=7,
-                peer_statement="WyJTdGF0ZW1lbnQiLDdd")
+                published_to=dt.date(2016, 12, 31), statement=7)
 
 
 def test_quotegraph_and_postgraphile_answers_match_the_expected_rows() -> None:

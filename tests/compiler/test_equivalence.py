@@ -19,6 +19,7 @@ from sqlalchemy import select, update
 from sqlalchemy.ext.asyncio import AsyncEngine
 from sqlmodel import col
 
+from api.adapters.strawberry import graphql_schema
 from api.compiler import Compiler
 from api.context import build_context
 from api.models import Statement
@@ -243,7 +244,7 @@ def _fallback_cases(ids: dict[str, Any]) -> list[tuple[str, str, dict[str, Any]]
 async def test_compiled_answers_equal_strawberrys(engine: AsyncEngine, tmp_path: Path) -> None:
     await _seed(engine, tmp_path)
     ids = await _ids(engine)
-    compiler = Compiler(schema._schema, engine)
+    compiler = Compiler(graphql_schema(schema), engine)
     mismatches = []
     try:
         for name, query, variables in _compiled_cases(ids):
@@ -262,7 +263,7 @@ async def test_compiled_answers_equal_strawberrys(engine: AsyncEngine, tmp_path:
 async def test_what_the_compiler_leaves_to_strawberry(engine: AsyncEngine, tmp_path: Path) -> None:
     await _seed(engine, tmp_path)
     ids = await _ids(engine)
-    compiler = Compiler(schema._schema, engine)
+    compiler = Compiler(graphql_schema(schema), engine)
     try:
         taken = [
             name

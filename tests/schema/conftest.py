@@ -15,7 +15,6 @@ import httpx
 import pytest
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from api.app import create_app
 from api.db import create_engine
 from api.models import (
     Actor,
@@ -30,6 +29,7 @@ from api.models import (
 )
 from api.settings import Settings
 from tests.schema.helpers import Graph
+from tests.servers import app_client
 
 BODY_TRUCE = (
     "Foreign Minister Sergei Lavrov said Moscow wants peace in Aleppo. "
@@ -339,11 +339,9 @@ async def client(database_url: str) -> AsyncIterator[httpx.AsyncClient]:
 
     The response cache is off: these tests count the SQL each query runs, and some add
     rows behind the app's back (tests/web/test_cache.py tests the cache)."""
-    app = create_app(Settings(database_url=database_url, debug=True, response_cache="off"))
-    async with app.router.lifespan_context(app):
-        transport = httpx.ASGITransport(app=app)
-        async with httpx.AsyncClient(transport=transport, base_url="http://test") as http:
-            yield http
+    settings = Settings(database_url=database_url, debug=True, response_cache="off")
+    async with app_client(settings) as http:
+        yield http
 
 
 TOKENS = (("alice", "alice-secret-token"), ("bot", "bot-secret-token"))
@@ -352,12 +350,6 @@ TOKENS = (("alice", "alice-secret-token"), ("bot", "bot-secret-token"))
 @pytest.fixture
 async def editor(database_url: str) -> AsyncIterator[httpx.AsyncClient]:
     """A client on an app with API tokens, sending alice's token."""
-    app = create_app(Settings(database_url=database_url, debug=True, api_tokens=TOKENS))
-    async with app.router.lifespan_context(app):
-        transport = httpx.ASGITransport(app=app)
-        async with httpx.AsyncClient(
-            transport=transport,
-            base_url="http://test",
-            headers={"Authorization": "Bearer alice-secret-token"},
-        ) as http:
-            yield http
+    settings = Settings(database_url=database_url, debug=True, api_tokens=TOKENS)
+    async with app_client(settings, headers={"Authorization": "Bearer alice-secret-token"}) as http:
+        yield http

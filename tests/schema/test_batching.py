@@ -9,11 +9,11 @@ import httpx
 import pytest
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from api.app import create_app
 from api.db import create_engine
 from api.models import Actor, Article, Location, Statement, StatementLocation
 from api.settings import Settings
 from tests.schema.helpers import run_query
+from tests.servers import app_client
 
 pytestmark = pytest.mark.anyio
 
@@ -22,13 +22,11 @@ pytestmark = pytest.mark.anyio
 async def client(database_url: str) -> AsyncIterator[httpx.AsyncClient]:
     """The app (debug on) with compiled SQL off: this module checks how the loaders batch
     (tests/compiler checks the single statement of the compiled path)."""
-    app = create_app(Settings(
+    settings = Settings(
         database_url=database_url, debug=True, compiled_sql=False, response_cache="off"
-    ))
-    async with app.router.lifespan_context(app):
-        transport = httpx.ASGITransport(app=app)
-        async with httpx.AsyncClient(transport=transport, base_url="http://test") as http:
-            yield http
+    )
+    async with app_client(settings) as http:
+        yield http
 
 NESTED = """
 {

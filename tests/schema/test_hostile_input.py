@@ -21,13 +21,17 @@ ERRORS = [
     ("query ($id: ID!) { node(id: $id) { id } }", {"id": ZERO_KEY},
      f"'{ZERO_KEY}' is not a Quotegraph id; use an `id` returned by the API"),
     ("query ($s: String) { statements(filter: {search: $s}) { totalCount } }", {"s": "a\u0000b"},
-     "`search` contains a NUL character (\\u0000); remove it"),
+     "The argument `filter.search` of `statements` (given in $s) holds a NUL character "
+     "(U+0000) at offset 1; stored text cannot hold NUL; remove it."),
     ("query ($s: String) { actors(filter: {search: $s}) { totalCount } }", {"s": "\u0000"},
-     "`search` contains a NUL character (\\u0000); remove it"),
+     "The argument `filter.search` of `actors` (given in $s) holds a NUL character "
+     "(U+0000) at offset 0; stored text cannot hold NUL; remove it."),
     ("query ($s: String) { locations(filter: {countryCode: $s}) { totalCount } }", {"s": "S\u0000"},
-     "`countryCode` contains a NUL character (\\u0000); remove it"),
+     "The argument `filter.countryCode` of `locations` (given in $s) holds a NUL character "
+     "(U+0000) at offset 1; stored text cannot hold NUL; remove it."),
     ("query ($s: String!) { search(query: $s) { __typename } }", {"s": "x\u0000"},
-     "`query` contains a NUL character (\\u0000); remove it"),
+     "The argument `query` of `search` (given in $s) holds a NUL character "
+     "(U+0000) at offset 1; stored text cannot hold NUL; remove it."),
     ("query ($s: String) { statements(filter: {search: $s}) { totalCount } }", {"s": "x" * 100_000},
      "`search` is 100000 characters long; at most 1000 are allowed"),
     ("{ articles(filter: {publishedFrom: \"2016-13-45\"}) { totalCount } }", {},

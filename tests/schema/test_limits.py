@@ -8,10 +8,11 @@ import httpx
 import pytest
 from graphql import OperationDefinitionNode, parse
 
-from api.app import create_app
+from api.adapters.strawberry import graphql_schema
 from api.schema import schema
 from api.schema.limits import count_aliases, query_cost
 from api.settings import Settings
+from tests.servers import app_client
 
 EXPENSIVE = (
     "{ articles(first: 100) { nodes { statements(first: 100) { nodes { locations { name } } } } } }"
@@ -21,7 +22,7 @@ EXPENSIVE = (
 def _cost(query: str, variables: dict[str, object] | None = None) -> int:
     document = parse(query)
     [operation] = [d for d in document.definitions if isinstance(d, OperationDefinitionNode)]
-    return query_cost(schema._schema, document, operation, variables or {})
+    return query_cost(graphql_schema(schema), document, operation, variables or {})
 
 
 @pytest.mark.parametrize(
@@ -91,11 +92,8 @@ def test_aliases_are_counted_in_fragments_too() -> None:
 
 @pytest.fixture
 async def client(database_url: str) -> AsyncIterator[httpx.AsyncClient]:
-    app = create_app(Settings(database_url=database_url, max_cost=1000))
-    async with app.router.lifespan_context(app):
-        transport = httpx.ASGITransport(app=app)
-        async with httpx.AsyncClient(transport=transport, base_url="http://test") as http:
-            yield http
+    async with app_client(Settings(database_url=database_url, max_cost=1000)) as http:
+        yield http
 
 
 @pytest.mark.anyio

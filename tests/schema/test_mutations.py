@@ -9,11 +9,11 @@ from typing import Any
 import httpx
 import pytest
 
-from api.app import create_app
 from api.settings import Settings
 from tests.conftest import SEED_FILE
 from tests.schema.conftest import TOKENS
 from tests.schema.helpers import Graph, gid, post_query, run_query
+from tests.servers import app_client
 
 pytestmark = pytest.mark.anyio
 
@@ -100,11 +100,8 @@ async def _mutate(
 async def private(database_url: str) -> AsyncIterator[httpx.AsyncClient]:
     """A client on an app whose queries are private too; it sends no token."""
     settings = Settings(database_url=database_url, api_tokens=TOKENS, private_queries=True)
-    app = create_app(settings)
-    async with app.router.lifespan_context(app):
-        transport = httpx.ASGITransport(app=app)
-        async with httpx.AsyncClient(transport=transport, base_url="http://test") as http:
-            yield http
+    async with app_client(settings) as http:
+        yield http
 
 
 # --- tokens ---------------------------------------------------------------------------

@@ -12,6 +12,7 @@ from redis.asyncio import Redis
 
 from api.db import create_engine
 from api.seed import seed_paths
+from tests import services
 from tests.conftest import SEED_FILE
 
 # This suite's Redis database, flushed around each test.
@@ -43,7 +44,8 @@ async def redis() -> AsyncIterator[Redis]:
     try:
         await client.ping()
     except OSError as error:
-        pytest.skip(f"Redis at {REDIS_URL} is not reachable ({error})")
+        services.need("redis", f"Redis at {REDIS_URL} is not reachable ({error})")
+    services.need("redis", None)
     await client.flushdb()
     yield client
     await client.flushdb()

@@ -16,6 +16,7 @@ import pytest
 from redis.asyncio import Redis
 
 from api.settings import Settings
+from tests import services
 from tests.conftest import ROOT
 from tests.servers import app_client
 from tests.web.conftest import REDIS_URL, SEED_TITLE
@@ -159,9 +160,7 @@ def test_apollo_clients_register_a_query_once_and_then_send_its_hash_by_get(
     seeded_server: str,
 ) -> None:
     """@apollo/client's createPersistedQueryLink (useGETForHashedQueries) on a real server."""
-    problem = _node_problem()
-    if problem:
-        pytest.skip(problem)
+    services.need("node", _node_problem())
     run = subprocess.run(
         ["node", str(APOLLO_SCRIPT), f"{seeded_server}/graphql"],
         cwd=ROOT, capture_output=True, text=True, timeout=60, check=False,

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import pytest
 
-from api.web.responses import negotiate
+from api.web.responses import encode, negotiate
 
 GRAPHQL_JSON = "application/graphql-response+json"
 
@@ -29,3 +29,16 @@ GRAPHQL_JSON = "application/graphql-response+json"
 )
 def test_negotiate_picks_the_best_json_type(accept: str | None, media_type: str | None) -> None:
     assert negotiate(accept) == media_type
+
+
+@pytest.mark.parametrize(
+    ("data", "encoded"),
+    [
+        ({"message": "café"}, '{"message":"café"}'.encode()),
+        # A lone surrogate cannot be UTF-8: it goes out as the six characters of its escape.
+        ({"message": "got 'a\ud800b'"}, b'{"message":"got \'a\\\\ud800b\'"}'),
+        ({"\udfff": ["\udc00", 1]}, b'{"\\\\udfff":["\\\\udc00",1]}'),
+    ],
+)
+def test_encode_writes_utf8_json_and_escapes_lone_surrogates(data: object, encoded: bytes) -> None:
+    assert encode(data) == encoded
