@@ -252,9 +252,13 @@ async def test_quotations_split_by_their_attribution_are_one_statement_each(
           "The revolution will continue until victory."]),
     ]
     # the span keeps the outer extent, attribution and marks included
-    assert [body[s["span"]["start"] : s["span"]["end"]][-50:] for s in split] == [
-        'will support a Syrian army operation against those criminal squad."',
-        '" he said. "The revolution will continue until victory."',
+    assert [body[s["span"]["start"] : s["span"]["end"]] for s in split] == [
+        '"Those armed groups who refuse to leave eastern Aleppo will be considered to be'
+        ' terrorists," Lavrov said, according to Reuters. "We will treat them as such, as'
+        ' terrorists, as extremists and will support a Syrian army operation against those'
+        ' criminal squad."',
+        '"This is our land and the land of our ancestors, and we will stay on it, and defend'
+        ' it, God willing," he said. "The revolution will continue until victory."',
     ]
     # every other statement is one part: its text
     assert all(

@@ -38,8 +38,9 @@ _FRAME_REACH = 60
 # After "the mayor said": a short setting up to the comma that closes the frame.
 _FRAME_TAIL = re.compile(r"[^,\"\u201c\u201d.;:!?()\[\]\n]{0,40}?,\s*")
 # A clause on the speaker ("say some Democrats, who cringe"), not what was said.
-_APPOSITIVE = re.compile(r"(?:an?|the|its|his|her|their)\s+(?:\S+\s+){0,4}\S+")
 _RELATIVE = re.compile(r"(?:who|whom|whose|which)\b")
+# All that follows the frame is a short noun phrase: the speaker's appositive.
+_APPOSITIVE = re.compile(r"(?:an?|the|its|his|her|their)\s+(?:\S+\s+){0,4}\S+")
 _TRIM = " \t\n\u00a0"
 
 
