@@ -11,7 +11,7 @@ from dataclasses import replace
 from api.extract.actors import Mention, parse_mention, pronoun_kinds
 from api.extract.cues import HEARER_VERBS, Cue, lemma_of
 from api.extract.gender import Gender, compatible, pronoun_gender
-from api.extract.quotes import Quote
+from api.extract.quotes import Quote, quotes_within
 from api.extract.results import ActorKind, Span
 from api.extract.sentences import after_abbreviation, last_sentence_start
 
@@ -202,9 +202,8 @@ def _before_dash_aside(text: str, start: int, end: int) -> int:
 
 def _left_edge(text: str, sentence: Span, end: int, quotes: Sequence[Quote]) -> int:
     left = sentence.start
-    for quote in quotes:
-        if sentence.start <= quote.span.end <= end:
-            left = max(left, quote.span.end)
+    for quote in quotes_within(quotes, 0, end)[-1:]:  # the last to end by `end`
+        left = max(left, quote.span.end)
     left = last_sentence_start(text, left, end)
     # Before "..., said" a clause between commas is an appositive: its "that",
     # "whose" or "which" opens no subject ("Jo Roe, clad in a cape that named
