@@ -24,6 +24,7 @@ from api.extract.quotes import Quote, QuoteKind, find_quotes, quote_at, quotes_o
 from api.extract.results import ActorKind, ArticleMeta, PlaceRef, Span
 from api.extract.sentences import split_sentences
 from api.extract.speakers import (
+    LOOKBACK_MENTIONS,
     find_speaker,
     resolve_pronoun,
     signature_speaker,
@@ -275,7 +276,7 @@ def _resolve_new(drafts: Sequence[Draft]) -> list[Draft]:
     named: list[Mention] = []
     for draft in drafts:
         if draft.speaker is not None and draft.resolved is None and draft.speaker.pronoun:
-            draft = replace(draft, resolved=resolve_pronoun(draft.speaker, named))
+            draft = replace(draft, resolved=resolve_pronoun(draft.speaker, named[-LOOKBACK_MENTIONS:]))
         if draft.resolved is not None and not draft.resolved.pronoun:
             named.append(draft.resolved)
         out.append(draft)

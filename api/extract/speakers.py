@@ -5,6 +5,7 @@ announcement") or after "according to"; and what a pronoun stands for.
 from __future__ import annotations
 
 import re
+from bisect import bisect_left
 from collections.abc import Callable, Sequence
 from dataclasses import replace
 
@@ -209,10 +210,20 @@ def _left_edge(text: str, sentence: Span, end: int, quotes: Sequence[Quote]) -> 
     # "whose" or "which" opens no subject ("Jo Roe, clad in a cape that named
     # Lee, said"; "Jo Roe, whose firm makes tools, said").
     closed = text[left:end].rstrip().endswith(",")
+    commas = [m.start() for m in _COMMA.finditer(text, left, end)] if closed else []
     for match in _BOUNDARY.finditer(text, left, end):
-        inside = closed and match.group()[0].isalpha() and "," in text[left : match.start()]
+        inside = closed and match.group()[0].isalpha() and _comma_between(commas, left, match.start())
         left = left if inside else max(left, match.end())
     return left
+
+
+_COMMA = re.compile(",")
+
+
+def _comma_between(commas: Sequence[int], start: int, end: int) -> bool:
+    """Whether a comma of the sorted `commas` lies in [start, end)."""
+    index = bisect_left(commas, start)
+    return index < len(commas) and commas[index] < end
 
 
 def _coordinated_subject(text: str, span: Span) -> Mention | None:
@@ -402,6 +413,12 @@ _DOCUMENT = re.compile(
     r"\s*(?:an?|the|his|her|their|its)\s+(?:\w+\s+)?(?:statement|press release|release|"
     r"transcript)(?:\s+(?:from|by|issued by)\s+(\S.*))?\s*$"
 )
+
+
+# How many named mentions, nearest first, a pronoun or a role ("the senator") is
+# resolved against. A real article's antecedent is far closer; the bound keeps
+# resolution linear on a text of thousands of names and pronouns.
+LOOKBACK_MENTIONS = 200
 
 
 def resolve_pronoun(

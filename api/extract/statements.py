@@ -21,6 +21,7 @@ from api.extract.quotes import Quote, QuoteKind, quote_at, quotes_within
 from api.extract.results import ActorKind, Span, StatementKind
 from api.extract.sentences import after_abbreviation, split_sentences
 from api.extract.speakers import (
+    LOOKBACK_MENTIONS,
     according_source,
     colon_speaker,
     find_speaker,
@@ -1055,15 +1056,22 @@ def _resolve_all(text: str, drafts: Sequence[Draft], people: Sequence[Mention]) 
         speaker = draft.speaker
         target = speaker
         if speaker is not None and speaker.pronoun:
-            earlier = [m for m in named if m.span.end <= speaker.span.start]
+            earlier = _named_before(named, speaker.span.start)
             target = resolve_pronoun(speaker, earlier, genders.of)
             if target is not None:
                 genders.learn(target, pronoun_gender(speaker.name))
         elif speaker is not None and speaker.kind == ActorKind.UNNAMED:
-            earlier = [m for m in named if m.span.end <= speaker.span.start]
+            earlier = _named_before(named, speaker.span.start)
             target = resolve_role(speaker, earlier, lambda m: _title_before(text, m)) or speaker
         resolved.append(replace(draft, resolved=target))
     return resolved
+
+
+def _named_before(named: Sequence[Mention], position: int) -> list[Mention]:
+    """The last LOOKBACK_MENTIONS of `named` (sorted by span) ending by `position`."""
+    stop = bisect_right(named, position, key=lambda m: m.span.start)
+    window = named[max(0, stop - LOOKBACK_MENTIONS) : stop]
+    return [m for m in window if m.span.end <= position]
 
 
 class _Genders:
