@@ -432,9 +432,10 @@ def name_spans(
             surface.setdefault(actor.name.split()[-1], actor.key)
     if not surface:
         return {}
+    names = _Surface(surface)
     found: dict[str, list[Span]] = {}
     for span in spans:
-        for match in _surface_matches(text, span, surface):
+        for match in names.matches(text, span):
             found.setdefault(surface[match.text(text)], []).append(match)
     return found
 
@@ -442,27 +443,32 @@ def name_spans(
 _NOT_WORD = re.compile(r"[^\w-]")
 
 
-def _surface_matches(text: str, span: Span, surface: dict[str, str]) -> Iterator[Span]:
-    """Each longest name of `surface` standing as whole words in the span, left to
-    right; one dict look-up per word boundary, not one regex branch per name (an
-    alternation of thousands of names costs thousands of steps at every position)."""
-    longest = max(map(len, surface))
-    starts = re.compile(
-        r"(?<![\w-])[" + "".join(sorted({re.escape(n[0]) for n in surface if n})) + "]"
-    )
-    position = span.start
-    while (first := starts.search(text, position, span.end)) is not None:
-        start = first.start()
-        limit = min(span.end, start + longest)
-        ends = [m.start() for m in _NOT_WORD.finditer(text, start + 1, limit + 1)]
-        if limit == span.end:
-            ends.append(span.end)
-        end = next((e for e in reversed(ends) if text[start:e] in surface), None)
-        if end is None:
-            position = start + 1
-            continue
-        yield Span(start, end)
-        position = end
+class _Surface:
+    """Names to find as whole words: one dict look-up per word boundary, not one
+    regex branch per name (an alternation of thousands of names costs thousands
+    of steps at every position of the text)."""
+
+    def __init__(self, names: dict[str, str]) -> None:
+        self._names = names
+        self._longest = max(map(len, names))
+        first_chars = "".join(sorted({re.escape(name[0]) for name in names if name}))
+        self._starts = re.compile(r"(?<![\w-])[" + first_chars + "]" if first_chars else "(?!)")
+
+    def matches(self, text: str, span: Span) -> Iterator[Span]:
+        """Each longest name standing as whole words in the span, left to right."""
+        position = span.start
+        while (first := self._starts.search(text, position, span.end)) is not None:
+            start = first.start()
+            limit = min(span.end, start + self._longest)
+            ends = [m.start() for m in _NOT_WORD.finditer(text, start + 1, limit + 1)]
+            if limit == span.end:
+                ends.append(span.end)
+            end = next((e for e in reversed(ends) if text[start:e] in self._names), None)
+            if end is None:
+                position = start + 1
+                continue
+            yield Span(start, end)
+            position = end
 
 
 def pronoun_kinds(pronoun: str) -> frozenset[ActorKind]:

@@ -38,7 +38,7 @@ def split_sentences(text: str, paragraph: Span, quotes: Sequence[Quote]) -> list
 # sentence breaks that can be trusted (a list, a transcript without punctuation);
 # cutting it into pieces keeps every per-sentence scan short, so extraction stays
 # linear in the length of the article.
-MAX_SENTENCE_CHARS = 4000
+MAX_SENTENCE_CHARS = 2000
 _LAST_SPACE = re.compile(r".*\s", re.DOTALL)
 
 
