@@ -62,22 +62,22 @@ def open_quote(size: int) -> str:
 
 
 def many_names(size: int) -> str:
-    """Thousands of distinct people, each named in full and then quoted by surname."""
+    """Thousands of distinct people: N units, N statements, each by its own speaker."""
     def sentence(index: int) -> str:
         name = _person(index)
         other = _person(index * 7 + 3)
-        return f"{name} met {other} on Monday. {name.split()[-1]} said the talks had gone well."
+        return f"{name} met {other} on Monday. {name} said the talks had gone well."
 
     return build(sentence, size, " ")
 
 
 def many_places(size: int) -> str:
-    """Thousands of distinct gazetteer cities, listed and reported from."""
+    """Thousands of distinct gazetteer cities: N units, N statements about a place."""
     names = _city_names()
 
     def sentence(index: int) -> str:
         first, second = names[index % len(names)], names[(index * 13 + 5) % len(names)]
-        return f"Officials in {first} and {second} said the storm had passed."
+        return f"The mayor of {first} said the storm had passed over {second}."
 
     return build(sentence, size, " ")
 

@@ -103,6 +103,10 @@ def pytest_addoption(parser: pytest.Parser) -> None:
         "--fuzz-examples", type=int, default=150, metavar="N",
         help="queries tests/test_fuzz.py generates per database and mode (default 150)",
     )
+    parser.addoption(
+        "--text-fuzz-examples", type=int, default=200, metavar="N",
+        help="texts tests/extract/test_fuzz_text.py feeds to extract_article (default 200)",
+    )
 
 
 @pytest.fixture(scope="session")

@@ -404,7 +404,7 @@ def person_names(text: str, spans: Sequence[Span], skip: Sequence[Span]) -> list
     found: list[Mention] = []
     skipped = Intervals(skip)
     for span in spans:
-        for match in _RUN.finditer(text, span.start, span.end):
+        for match in _runs(text, span):
             start = match.start()
             first = match.group().split()[0]
             if first.lower() in _OPENERS or first.lower() in _CALENDAR:
@@ -415,6 +415,26 @@ def person_names(text: str, spans: Sequence[Span], skip: Sequence[Span]) -> list
             if not skipped.overlaps(mention.span.start, mention.span.end):
                 found.append(mention)
     return found
+
+
+_UPPER = re.compile(r"[A-Z]")
+_WORD_END = re.compile(r"[^\w'’-]")
+
+
+def _runs(text: str, span: Span) -> Iterator[re.Match[str]]:
+    """What `_RUN.finditer` finds in the span, trying one start per word: a run
+    that fails from a word's first capital fails from its later ones too (they
+    share the rest of the word and what follows), and retrying each capital of
+    a long word ("AAAA...") would cost the square of its length."""
+    position = span.start
+    while (capital := _UPPER.search(text, position, span.end)) is not None:
+        match = _RUN.match(text, capital.start(), span.end)
+        if match is not None:
+            yield match
+            position = match.end()
+            continue
+        end = _WORD_END.search(text, capital.start(), span.end)
+        position = end.start() if end is not None else span.end
 
 
 def name_spans(

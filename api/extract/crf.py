@@ -219,6 +219,9 @@ class _Word:
 
 @lru_cache(maxsize=1 << 16)
 def _word(word: str) -> _Word:
+    # crfsuite reads features as UTF-8: a lone surrogate (valid in a Python str,
+    # not in UTF-8) would fail the tagger, so it becomes "?" in the features.
+    word = word.encode("utf-8", "replace").decode("utf-8")
     lower = word.lower()
     lemma = lemma_of(lower) if word[:1].isalpha() else None
     shape = "Q" if word in _QUOTE_MARKS else "A" if word[:1].isupper() else (

@@ -153,15 +153,24 @@ _COORDINATED_VERB = re.compile(
 )
 
 
+_RELATIVE_TAIL = re.compile(r",\s+(who|which)\s+(?:\w+ly\s+|also\s+)?$")
+
+
 def _relative_speaker(text: str, start: int, end: int) -> Mention | None:
     """ "Cruz, who says ...": the mention is "who", standing for "Cruz"."""
-    match = re.search(r"([^,;:]+),\s+(who|which)\s+(?:\w+ly\s+|also\s+)?$", text[start:end])
-    if match is None:
+    # The tail first, then the antecedent back to the last comma, semicolon or colon:
+    # one regex "([^,;:]+),\s+who..." would retry every start of a long clause.
+    tail = _RELATIVE_TAIL.search(text, start, end)
+    if tail is None:
         return None
-    antecedent = _checked(parse_mention(text, Span(start + match.start(1), start + match.end(1))))
+    first = max(text.rfind(mark, start, tail.start()) for mark in ",;:") + 1
+    first = max(first, start)
+    if first >= tail.start():
+        return None
+    antecedent = _checked(parse_mention(text, Span(first, tail.start())))
     if antecedent is None or antecedent.pronoun:
         return None
-    who = Span(start + match.start(2), start + match.end(2))
+    who = Span(tail.start(1), tail.end(1))
     return replace(antecedent, span=who, phrase=who)
 
 
