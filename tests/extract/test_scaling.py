@@ -1,10 +1,10 @@
 """Extraction time grows linearly with the text, whatever its shape (issue 12).
 
-Each shape of bench/shapes.py is timed at 10 KB and 100 KB (CPU time, best of
+Each shape of bench/shapes.py is timed at 8 KB and 80 KB (CPU time, best of
 a few runs); ten times the text may take at most fifteen times as long. 1 MB
 cases are left to `python -m bench.extract --scaling` (a minute and more per
-shape on a busy two-core machine); before extraction was linear, 10 KB -> 100 KB
-took 100 times as long on these shapes, so the ratio still tells.
+shape on a busy two-core machine); before extraction was linear, 8 KB -> 80 KB
+took some 30 to 100 times as long on these shapes, so the ratio still tells.
 """
 from __future__ import annotations
 
@@ -16,7 +16,7 @@ from api.extract import Extraction, extract_article
 from api.extract.sentences import MAX_SENTENCE_CHARS
 from bench.shapes import SHAPES, SHORT_QUOTE, many_names, many_places, mixed, one_line
 
-SMALL, LARGE = 10_000, 100_000
+SMALL, LARGE = 8_000, 80_000
 MAX_RATIO = 15
 UNIT_STATEMENTS = 5  # statements in one paragraph of the mixed story
 
