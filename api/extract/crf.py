@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import logging
 import re
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from functools import cache, lru_cache
 from pathlib import Path
@@ -99,17 +99,23 @@ def paragraph_sequences(
     text: str, paragraphs: Sequence[Span], quotes: Sequence[Quote], marks: RuleMarks
 ) -> list[Sequence_]:
     """One feature sequence per paragraph; the runtime and training share it."""
+    return list(_sequences(text, paragraphs, quotes, marks))
+
+
+def _sequences(
+    text: str, paragraphs: Sequence[Span], quotes: Sequence[Quote], marks: RuleMarks
+) -> Iterator[Sequence_]:
+    """The sequences one at a time: the features of a long article (some twenty
+    strings a token) are never all held at once."""
     token_lists = [tokenize(text, p.start, p.end) for p in paragraphs]
     flat = [t for tokens in token_lists for t in tokens]
     rule = _rule_tags(flat, marks, quotes)
-    out: list[Sequence_] = []
     at = 0
     for tokens in token_lists:
         tags = rule[at : at + len(tokens)]
         at += len(tokens)
         if tokens:
-            out.append(Sequence_(tokens, _features(text, tokens, tags)))
-    return out
+            yield Sequence_(tokens, _features(text, tokens, tags))
 
 
 def _rule_tags(tokens: Sequence[Token], marks: RuleMarks, quotes: Sequence[Quote]) -> list[str]:
@@ -293,7 +299,7 @@ def tag_article(
     """Content spans (with confidence) and source phrases the tagger finds, in text order."""
     contents: list[Content] = []
     sources: list[Span] = []
-    for seq in paragraph_sequences(text, paragraphs, quotes, marks):
+    for seq in _sequences(text, paragraphs, quotes, marks):
         labels = tagger.tag(seq.features)
         for run in _content_runs(labels):
             sure = sum(tagger.marginal(labels[i], i) for i in run) / len(run)
