@@ -14,7 +14,7 @@ import pytest
 
 from api.extract import Extraction, extract_article
 from api.extract.sentences import MAX_SENTENCE_CHARS
-from bench.shapes import SHAPES, SHORT_QUOTE, many_names, many_places, mixed, one_line
+from bench.shapes import SHAPES, many_names, many_places, mixed, one_line
 
 SMALL, LARGE = 8_000, 80_000
 MAX_RATIO = 15
