@@ -39,6 +39,8 @@ _ENDS = frozenset(".!?")
 # Neighbour words two either side, rule tags one either side: wider windows and word
 # bigrams scored no better on held-out train articles and slowed extraction.
 _OFFSETS = (-2, -1, 1, 2)
+# PolNeAR's longest paragraph has some 500 tokens (2,573 characters).
+_MAX_SEQUENCE_TOKENS = 2000
 
 
 class Tagger(Protocol):
@@ -112,10 +114,13 @@ def _sequences(
     rule = _rule_tags(flat, marks, quotes)
     at = 0
     for tokens in token_lists:
-        tags = rule[at : at + len(tokens)]
+        # A paragraph longer than any real one (a text with no line breaks) is
+        # tagged in pieces, so its features are never all held at once either.
+        for piece in range(0, len(tokens), _MAX_SEQUENCE_TOKENS):
+            some = tokens[piece : piece + _MAX_SEQUENCE_TOKENS]
+            tags = rule[at + piece : at + piece + len(some)]
+            yield Sequence_(some, _features(text, some, tags))
         at += len(tokens)
-        if tokens:
-            yield Sequence_(tokens, _features(text, tokens, tags))
 
 
 def _rule_tags(tokens: Sequence[Token], marks: RuleMarks, quotes: Sequence[Quote]) -> list[str]:
