@@ -109,6 +109,10 @@ def pytest_addoption(parser: pytest.Parser) -> None:
         "case and database (default 300)",
     )
     parser.addoption(
+        "--text-fuzz-examples", type=int, default=200, metavar="N",
+        help="texts tests/extract/test_fuzz_text.py feeds to extract_article (default 200)",
+    )
+    parser.addoption(
         "--require-services", default=None, metavar="LIST",
         help=f"comma-separated services ({', '.join(services.SERVICES)}) whose absence fails "
         f"the tests that need them instead of skipping them (default: "

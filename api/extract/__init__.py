@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import re
+from bisect import bisect_left
 from collections.abc import Sequence
 
 from api.extract.actors import ActorTable, Mention, classify_name, name_spans
@@ -65,7 +66,8 @@ def extract_article(text: str, *, title: str | None = None) -> Extraction:
     for key, spans in name_spans(text, meta.paragraphs, table.actors()).items():
         extra.setdefault(key, []).extend(spans)
     actors = table.actors(extra)
-    statements = tuple(_statement(text, d, table, actors, places) for d in drafts)
+    where = _MentionIndex(places), _MentionIndex(actors)
+    statements = tuple(_statement(text, d, table, *where) for d in drafts)
     return Extraction(meta=meta, statements=statements, actors=actors, places=places)
 
 
@@ -93,12 +95,30 @@ def _pronoun_spans(table: ActorTable, drafts: Sequence[Draft]) -> dict[str, list
     return spans
 
 
+class _MentionIndex:
+    """Every mention of a list of places or actors, sorted by start, so a statement
+    finds the keys mentioned inside it without scanning them all."""
+
+    def __init__(self, refs: Sequence[PlaceRef | ActorRef]) -> None:
+        self._keys = [r.key for r in refs]
+        found = sorted((s.start, s.end, order) for order, r in enumerate(refs) for s in r.mentions)
+        self._starts = [start for start, _, _ in found]
+        self._found = found
+
+    def inside(self, outer: Span) -> tuple[str, ...]:
+        """Keys with a mention inside `outer`, in the order of the list."""
+        first = bisect_left(self._starts, outer.start)
+        last = bisect_left(self._starts, outer.end + 1)
+        orders = {order for _, end, order in self._found[first:last] if end <= outer.end}
+        return tuple(self._keys[order] for order in sorted(orders))
+
+
 def _statement(
     text: str,
     draft: Draft,
     table: ActorTable,
-    actors: Sequence[ActorRef],
-    places: Sequence[PlaceRef],
+    places: _MentionIndex,
+    actors: _MentionIndex,
 ) -> StatementRef:
     content = draft.content
     cue = draft.cue
@@ -110,12 +130,8 @@ def _statement(
         speaker=table.key_of(draft.resolved) if draft.resolved is not None else None,
         speaker_span=draft.speaker.span if draft.speaker is not None else None,
         medium=table.key_of(draft.medium) if draft.medium is not None else None,
-        locations=tuple(p.key for p in places if any(_inside(s, content) for s in p.mentions)),
-        mentions=tuple(a.key for a in actors if any(_inside(s, content) for s in a.mentions)),
+        locations=places.inside(content),
+        mentions=actors.inside(content),
         parts=draft.parts,
     )
-
-
-def _inside(span: Span, outer: Span) -> bool:
-    return outer.start <= span.start and span.end <= outer.end
 

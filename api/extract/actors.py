@@ -4,9 +4,10 @@ and merging mentions into actors within one article ("Lavrov" = "Sergei Lavrov")
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, replace
 
+from api.extract.intervals import Intervals
 from api.extract.places import capital_country, demonym_country, is_country
 from api.extract.results import ActorKind, ActorRef, Span
 
@@ -401,8 +402,9 @@ def person_names(text: str, spans: Sequence[Span], skip: Sequence[Span]) -> list
     They let a surname or a pronoun find the person it stands for even when
     that person never spoke."""
     found: list[Mention] = []
+    skipped = Intervals(skip)
     for span in spans:
-        for match in _RUN.finditer(text, span.start, span.end):
+        for match in _runs(text, span):
             start = match.start()
             first = match.group().split()[0]
             if first.lower() in _OPENERS or first.lower() in _CALENDAR:
@@ -410,9 +412,29 @@ def person_names(text: str, spans: Sequence[Span], skip: Sequence[Span]) -> list
             mention = parse_mention(text, Span(start, match.end()))
             if mention is None or mention.kind != ActorKind.PERSON or " " not in mention.name:
                 continue
-            if not any(o.start < mention.span.end and mention.span.start < o.end for o in skip):
+            if not skipped.overlaps(mention.span.start, mention.span.end):
                 found.append(mention)
     return found
+
+
+_UPPER = re.compile(r"[A-Z]")
+_WORD_END = re.compile(r"[^\w'’-]")
+
+
+def _runs(text: str, span: Span) -> Iterator[re.Match[str]]:
+    """What `_RUN.finditer` finds in the span, trying one start per word: a run
+    that fails from a word's first capital fails from its later ones too (they
+    share the rest of the word and what follows), and retrying each capital of
+    a long word ("AAAA...") would cost the square of its length."""
+    position = span.start
+    while (capital := _UPPER.search(text, position, span.end)) is not None:
+        match = _RUN.match(text, capital.start(), span.end)
+        if match is not None:
+            yield match
+            position = match.end()
+            continue
+        end = _WORD_END.search(text, capital.start(), span.end)
+        position = end.start() if end is not None else span.end
 
 
 def name_spans(
@@ -430,13 +452,43 @@ def name_spans(
             surface.setdefault(actor.name.split()[-1], actor.key)
     if not surface:
         return {}
-    names = sorted(surface, key=len, reverse=True)
-    pattern = re.compile(r"(?<![\w-])(?:" + "|".join(map(re.escape, names)) + r")(?![\w-])")
+    names = _Surface(surface)
     found: dict[str, list[Span]] = {}
     for span in spans:
-        for match in pattern.finditer(text, span.start, span.end):
-            found.setdefault(surface[match.group()], []).append(Span(match.start(), match.end()))
+        for match in names.matches(text, span):
+            found.setdefault(surface[match.text(text)], []).append(match)
     return found
+
+
+_NOT_WORD = re.compile(r"[^\w-]")
+
+
+class _Surface:
+    """Names to find as whole words: one dict look-up per word boundary, not one
+    regex branch per name (an alternation of thousands of names costs thousands
+    of steps at every position of the text)."""
+
+    def __init__(self, names: dict[str, str]) -> None:
+        self._names = names
+        self._longest = max(map(len, names))
+        first_chars = "".join(sorted({re.escape(name[0]) for name in names if name}))
+        self._starts = re.compile(r"(?<![\w-])[" + first_chars + "]" if first_chars else "(?!)")
+
+    def matches(self, text: str, span: Span) -> Iterator[Span]:
+        """Each longest name standing as whole words in the span, left to right."""
+        position = span.start
+        while (first := self._starts.search(text, position, span.end)) is not None:
+            start = first.start()
+            limit = min(span.end, start + self._longest)
+            ends = [m.start() for m in _NOT_WORD.finditer(text, start + 1, limit + 1)]
+            if limit == span.end:
+                ends.append(span.end)
+            end = next((e for e in reversed(ends) if text[start:e] in self._names), None)
+            if end is None:
+                position = start + 1
+                continue
+            yield Span(start, end)
+            position = end
 
 
 def pronoun_kinds(pronoun: str) -> frozenset[ActorKind]:
@@ -462,15 +514,20 @@ class ActorTable:
     def __init__(self) -> None:
         self._mentions: list[Mention] = []
         self._people: dict[str, None] = {}  # person names in order, no repeats
-        self._full: dict[str, str] = {}  # cache of _full_name, cleared on add
+        # Per tail of words ("Lavrov",): the first longest person name ending so.
+        self._by_tail: dict[tuple[str, ...], str] = {}
 
     def add(self, mention: Mention) -> None:
         if mention.pronoun:
             return
         self._mentions.append(mention)
-        if mention.kind == ActorKind.PERSON:
-            self._people.setdefault(mention.name, None)
-            self._full.clear()
+        if mention.kind == ActorKind.PERSON and mention.name not in self._people:
+            self._people[mention.name] = None
+            words = tuple(mention.name.split())
+            for size in range(1, len(words) + 1):
+                best = self._by_tail.get(words[-size:])
+                if best is None or len(best.split()) < len(words):
+                    self._by_tail[words[-size:]] = mention.name
         if mention.affiliation is not None:
             self.add(mention.affiliation)
 
@@ -478,19 +535,13 @@ class ActorTable:
         """The actor key a (non-pronoun) mention resolves to."""
         if mention.kind != ActorKind.PERSON:
             return canonical_key(mention.name)
-        if mention.name not in self._full:
-            self._full[mention.name] = self._full_name(mention.name)
-        return canonical_key(self._full[mention.name])
+        return canonical_key(self._full_name(mention.name))
 
     def _full_name(self, name: str) -> str:
         """The longest person name ending with `name` ("Sergei Lavrov" for "Lavrov")."""
-        words = name.split()
-        longest = name
-        for other in self._people:
-            other_words = other.split()
-            if len(other_words) > len(longest.split()) and other_words[-len(words) :] == words:
-                longest = other
-        return longest
+        words = tuple(name.split())
+        longest = self._by_tail.get(words) if words else None
+        return longest if longest is not None and len(longest.split()) > len(words) else name
 
     def actors(self, extra_spans: dict[str, list[Span]] | None = None) -> tuple[ActorRef, ...]:
         """One ActorRef per key, in order of first mention."""

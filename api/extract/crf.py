@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import logging
 import re
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from functools import cache, lru_cache
 from pathlib import Path
@@ -39,6 +39,8 @@ _ENDS = frozenset(".!?")
 # Neighbour words two either side, rule tags one either side: wider windows and word
 # bigrams scored no better on held-out train articles and slowed extraction.
 _OFFSETS = (-2, -1, 1, 2)
+# PolNeAR's longest paragraph has some 500 tokens (2,573 characters).
+_MAX_SEQUENCE_TOKENS = 2000
 
 
 class Tagger(Protocol):
@@ -99,17 +101,26 @@ def paragraph_sequences(
     text: str, paragraphs: Sequence[Span], quotes: Sequence[Quote], marks: RuleMarks
 ) -> list[Sequence_]:
     """One feature sequence per paragraph; the runtime and training share it."""
+    return list(_sequences(text, paragraphs, quotes, marks))
+
+
+def _sequences(
+    text: str, paragraphs: Sequence[Span], quotes: Sequence[Quote], marks: RuleMarks
+) -> Iterator[Sequence_]:
+    """The sequences one at a time: the features of a long article (some twenty
+    strings a token) are never all held at once."""
     token_lists = [tokenize(text, p.start, p.end) for p in paragraphs]
     flat = [t for tokens in token_lists for t in tokens]
     rule = _rule_tags(flat, marks, quotes)
-    out: list[Sequence_] = []
     at = 0
     for tokens in token_lists:
-        tags = rule[at : at + len(tokens)]
+        # A paragraph longer than any real one (a text with no line breaks) is
+        # tagged in pieces, so its features are never all held at once either.
+        for piece in range(0, len(tokens), _MAX_SEQUENCE_TOKENS):
+            some = tokens[piece : piece + _MAX_SEQUENCE_TOKENS]
+            tags = rule[at + piece : at + piece + len(some)]
+            yield Sequence_(some, _features(text, some, tags))
         at += len(tokens)
-        if tokens:
-            out.append(Sequence_(tokens, _features(text, tokens, tags)))
-    return out
 
 
 def _rule_tags(tokens: Sequence[Token], marks: RuleMarks, quotes: Sequence[Quote]) -> list[str]:
@@ -219,6 +230,9 @@ class _Word:
 
 @lru_cache(maxsize=1 << 16)
 def _word(word: str) -> _Word:
+    # crfsuite reads features as UTF-8: a lone surrogate (valid in a Python str,
+    # not in UTF-8) would fail the tagger, so it becomes "?" in the features.
+    word = word.encode("utf-8", "replace").decode("utf-8")
     lower = word.lower()
     lemma = lemma_of(lower) if word[:1].isalpha() else None
     shape = "Q" if word in _QUOTE_MARKS else "A" if word[:1].isupper() else (
@@ -290,7 +304,7 @@ def tag_article(
     """Content spans (with confidence) and source phrases the tagger finds, in text order."""
     contents: list[Content] = []
     sources: list[Span] = []
-    for seq in paragraph_sequences(text, paragraphs, quotes, marks):
+    for seq in _sequences(text, paragraphs, quotes, marks):
         labels = tagger.tag(seq.features)
         for run in _content_runs(labels):
             sure = sum(tagger.marginal(labels[i], i) for i in run) / len(run)

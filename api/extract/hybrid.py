@@ -10,6 +10,7 @@ Source phrase nearest the span, else the speaker of the nearest verb cue.
 from __future__ import annotations
 
 import re
+from bisect import bisect_left, bisect_right
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
 
@@ -17,11 +18,13 @@ from api.extract.actors import Mention, classify_name, parse_mention, person_nam
 from api.extract.article import parse_article
 from api.extract.crf import RuleMarks, Tagged, Tagger, tag_article
 from api.extract.cues import Cue, CueKind, find_cues
+from api.extract.intervals import Intervals
 from api.extract.places import find_places
-from api.extract.quotes import Quote, QuoteKind, find_quotes
+from api.extract.quotes import Quote, QuoteKind, find_quotes, quote_at, quotes_overlapping
 from api.extract.results import ActorKind, ArticleMeta, PlaceRef, Span
 from api.extract.sentences import split_sentences
 from api.extract.speakers import (
+    LOOKBACK_MENTIONS,
     find_speaker,
     resolve_pronoun,
     signature_speaker,
@@ -62,11 +65,13 @@ def hybrid_drafts(
     """The rule statements unchanged, plus the CRF's sure spans that no rule
     statement touches and whose speaker can be found; in text order."""
     tagged = tag_article(text, paragraphs, quotes, rule_marks(drafts), tagger)
+    read = Intervals(d.content for d in drafts)
+    sentences = _Sentences(text, paragraphs, quotes)
     added = [
-        _new_draft(text, paragraphs, quotes, tagged, c.span)
+        _new_draft(text, sentences, quotes, tagged, c.span)
         for c in tagged.contents
         if c.confidence >= (_MIN_QUOTED_CONFIDENCE if _quotes_speech(quotes, c.span) else _MIN_NEW_CONFIDENCE)
-        and not _rules_read_there(text, drafts, c.span)
+        and not _rules_read_there(text, read, c.span)
         and not _names_a_title(quotes, c.span)
     ]
     found = [d for d in added if d.speaker is not None or _quotes_speech(quotes, d.content)]
@@ -76,66 +81,105 @@ def hybrid_drafts(
 
 def _quotes_speech(quotes: Sequence[Quote], span: Span) -> bool:
     """The span holds quoted speech: said by someone, even when nobody is named."""
-    return any(q.kind == QuoteKind.SPEECH and _overlap(q.span, span) for q in quotes)
+    return any(
+        q.kind == QuoteKind.SPEECH and _overlap(q.span, span)
+        for q in quotes_overlapping(quotes, span.start, span.end)
+    )
 
 
-def _rules_read_there(text: str, drafts: Sequence[Draft], span: Span) -> bool:
+def _rules_read_there(text: str, read: Intervals, span: Span) -> bool:
     """Whether a rule statement overlaps the span or runs up to it across a comma at
     most: the rules ended their content there on purpose (a side clause follows)."""
-    for draft in drafts:
-        if _overlap(draft.content, span):
-            return True
-        gap = (draft.content.end, span.start) if draft.content.end <= span.start else (
-            span.end, draft.content.start)
-        if text[gap[0] : gap[1]].strip() in _ADJOINING:
-            return True
-    return False
+    return (
+        read.overlaps(span.start, span.end)
+        or read.ends_between(_adjoining_edge(text, span.start, -1), span.start)
+        or read.starts_between(span.end, _adjoining_edge(text, span.end, 1))
+    )
+
+
+def _adjoining_edge(text: str, at: int, step: int) -> int:
+    """How far from `at` (leftwards for step -1) the text is only spaces and at
+    most one mark of _ADJOINING: a statement ending (starting) there adjoins."""
+    edge = _skip_spaces(text, at, step)
+    mark = text[edge - 1] if step < 0 and edge > 0 else text[edge] if step > 0 and edge < len(text) else ""
+    if mark and mark in _ADJOINING:
+        edge = _skip_spaces(text, edge + step, step)
+    return edge
+
+
+def _skip_spaces(text: str, at: int, step: int) -> int:
+    if step < 0:
+        while at > 0 and text[at - 1].isspace():
+            at -= 1
+    else:
+        while at < len(text) and text[at].isspace():
+            at += 1
+    return at
 
 
 def _names_a_title(quotes: Sequence[Quote], span: Span) -> bool:
     """A nickname or title in quotes ("The Donald"): the quote finder says not speech."""
-    return any(
-        q.kind == QuoteKind.NAME and q.span.start <= span.start and span.end <= q.span.end
-        for q in quotes
-    )
+    q = quote_at(quotes, span.start)
+    return q is not None and q.kind == QuoteKind.NAME and span.end <= q.span.end
+
+
+class _Sentences:
+    """The sentences of each paragraph, split once when first asked for."""
+
+    def __init__(self, text: str, paragraphs: Sequence[Span], quotes: Sequence[Quote]) -> None:
+        self.text, self.paragraphs, self.quotes = text, paragraphs, quotes
+        self._split: dict[int, list[Span]] = {}
+
+    def paragraph_of(self, position: int) -> int:
+        """The index of the paragraph holding `position`, else 0."""
+        index = bisect_right(self.paragraphs, position, key=lambda p: p.start) - 1
+        return index if index >= 0 and position < self.paragraphs[index].end else 0
+
+    def of(self, paragraph: int) -> list[Span]:
+        if paragraph not in self._split:
+            self._split[paragraph] = split_sentences(self.text, self.paragraphs[paragraph], self.quotes)
+        return self._split[paragraph]
 
 
 def _new_draft(
-    text: str, paragraphs: Sequence[Span], quotes: Sequence[Quote], tagged: Tagged, span: Span
+    text: str, split: _Sentences, quotes: Sequence[Quote], tagged: Tagged, span: Span
 ) -> Draft:
-    paragraph = _paragraph_of(paragraphs, span.start)
-    speaker = _tagged_source(text, paragraphs[paragraph], quotes, tagged.sources, span)
+    paragraph = split.paragraph_of(span.start)
+    where = split.paragraphs[paragraph]
+    sentences = split.of(paragraph)
+    speaker = _tagged_source(text, where, sentences, tagged.sources, span)
     cue = None
     if speaker is None:
-        cue, speaker = _nearest_speaker(text, paragraphs[paragraph], quotes, span)
+        cue, speaker = _nearest_speaker(text, where, sentences, quotes, span)
     if speaker is None and _quotes_speech(quotes, span):
-        speaker = _quote_speaker(text, paragraphs[paragraph], quotes, span)
+        speaker = _quote_speaker(text, where, sentences, span)
     return Draft(span, statement_kind(span, quotes), paragraph, cue=cue, speaker=speaker,
                  resolved=None if speaker is None or speaker.pronoun else speaker)
 
 
 def _quote_speaker(
-    text: str, paragraph: Span, quotes: Sequence[Quote], span: Span
+    text: str, paragraph: Span, sentences: Sequence[Span], span: Span
 ) -> Mention | None:
     """A quotation with no cue near: the name signing it after a dash, else the
     subject of its sentence's first verb."""
     signed = signature_speaker(text, span.end, paragraph.end)
     if signed is not None:
         return signed
-    sentences = split_sentences(text, paragraph, quotes)
     return subject_before(text, _sentence_at(sentences, paragraph, span.start), span.start)
 
 
 def _tagged_source(
-    text: str, paragraph: Span, quotes: Sequence[Quote], sources: Sequence[Span], span: Span
+    text: str, paragraph: Span, sentences: Sequence[Span], sources: Sequence[Span], span: Span
 ) -> Mention | None:
     """The CRF's source phrase nearest the span, in its paragraph and inside one
     sentence, read as a mention."""
-    near = [s for s in sources if paragraph.start <= s.start < paragraph.end
+    # Sources come in text order and never overlap: only a window can be near.
+    window = sources[bisect_left(sources, span.start - _CUE_WINDOW, key=lambda s: s.end) :
+                     bisect_right(sources, span.end + _CUE_WINDOW, key=lambda s: s.start)]
+    near = [s for s in window if paragraph.start <= s.start < paragraph.end
             and _distance(s, span) <= _CUE_WINDOW]
     if not near:
         return None
-    sentences = split_sentences(text, paragraph, quotes)
     near = [p for s in near for p in _sentence_pieces(text, sentences, s)
             if _distance(p, span) <= _CUE_WINDOW]
     if not near:
@@ -166,7 +210,9 @@ def _source_mention(text: str, phrase: Span) -> Mention | None:
 def _sentence_pieces(text: str, sentences: Sequence[Span], source: Span) -> list[Span]:
     """A source run cut at sentence ends: the CRF's labels may run across one
     ("..., noted. Prime Minister Jo Roe"), a speaker never does."""
-    pieces = [Span(max(s.start, source.start), min(s.end, source.end)) for s in sentences]
+    overlapping = sentences[bisect_right(sentences, source.start, key=lambda s: s.end) :
+                            bisect_left(sentences, source.end, key=lambda s: s.start)]
+    pieces = [Span(max(s.start, source.start), min(s.end, source.end)) for s in overlapping]
     return [p for p in pieces if p.start < p.end and text[p.start : p.end].strip(" .,;:")]
 
 
@@ -191,8 +237,9 @@ def _closed_appositive(text: str, sentences: Sequence[Span], phrase: Span) -> Sp
 
 
 def _sentence_at(sentences: Sequence[Span], paragraph: Span, position: int) -> Span:
-    """The sentence holding `position`, else the whole paragraph."""
-    return next((s for s in sentences if s.start <= position < s.end), paragraph)
+    """The sentence holding `position`, else the whole paragraph (sentences in order)."""
+    index = bisect_right(sentences, position, key=lambda s: s.start) - 1
+    return sentences[index] if index >= 0 and position < sentences[index].end else paragraph
 
 
 def _distance(a: Span, b: Span) -> int:
@@ -200,7 +247,7 @@ def _distance(a: Span, b: Span) -> int:
 
 
 def _nearest_speaker(
-    text: str, paragraph: Span, quotes: Sequence[Quote], span: Span
+    text: str, paragraph: Span, sentences: Sequence[Span], quotes: Sequence[Quote], span: Span
 ) -> tuple[Cue | None, Mention | None]:
     """The cue nearest the span (outside it) in its paragraph, and that cue's speaker."""
     lo = max(paragraph.start, span.start - _CUE_WINDOW)
@@ -210,7 +257,6 @@ def _nearest_speaker(
             if c.kind == CueKind.VERB and not _overlap(c.span, span)
             and not _quoted_elsewhere(quotes, c.span, span)]
     cues.sort(key=lambda c: _distance(c.span, span))
-    sentences = split_sentences(text, paragraph, quotes)
     for cue in cues:
         speaker = find_speaker(text, _sentence_at(sentences, paragraph, cue.span.start), cue, quotes)
         if speaker is not None:
@@ -220,10 +266,8 @@ def _nearest_speaker(
 
 def _quoted_elsewhere(quotes: Sequence[Quote], cue: Span, span: Span) -> bool:
     """Whether the cue sits inside a quotation that does not hold the span."""
-    return any(
-        q.span.start <= cue.start and cue.end <= q.span.end and not _overlap(q.span, span)
-        for q in quotes
-    )
+    q = quote_at(quotes, cue.start)
+    return q is not None and cue.end <= q.span.end and not _overlap(q.span, span)
 
 
 def _resolve_new(drafts: Sequence[Draft]) -> list[Draft]:
@@ -232,7 +276,7 @@ def _resolve_new(drafts: Sequence[Draft]) -> list[Draft]:
     named: list[Mention] = []
     for draft in drafts:
         if draft.speaker is not None and draft.resolved is None and draft.speaker.pronoun:
-            draft = replace(draft, resolved=resolve_pronoun(draft.speaker, named))
+            draft = replace(draft, resolved=resolve_pronoun(draft.speaker, named[-LOOKBACK_MENTIONS:]))
         if draft.resolved is not None and not draft.resolved.pronoun:
             named.append(draft.resolved)
         out.append(draft)
@@ -241,13 +285,6 @@ def _resolve_new(drafts: Sequence[Draft]) -> list[Draft]:
 
 def _overlap(a: Span, b: Span) -> int:
     return max(0, min(a.end, b.end) - max(a.start, b.start))
-
-
-def _paragraph_of(paragraphs: Sequence[Span], position: int) -> int:
-    for index, paragraph in enumerate(paragraphs):
-        if paragraph.start <= position < paragraph.end:
-            return index
-    return 0
 
 
 @dataclass(frozen=True)

@@ -8,6 +8,7 @@ mark never swallows the rest of the article.
 from __future__ import annotations
 
 import re
+from bisect import bisect_left, bisect_right
 from collections.abc import Sequence
 from dataclasses import dataclass
 from enum import StrEnum
@@ -119,6 +120,32 @@ def _inner(text: str, span: Span) -> Span:
     return Span(start, max(start, end))
 
 
+# `find_quotes` returns quotations in text order and never overlapping, so their
+# starts and their ends are both sorted: the look-ups below bisect instead of
+# scanning every quotation (an article may hold thousands).
+
+
 def quote_at(quotes: Sequence[Quote], position: int) -> Quote | None:
-    """The quotation containing `position`, if any."""
-    return next((q for q in quotes if q.span.start <= position < q.span.end), None)
+    """The quotation containing `position`, if any (`quotes` as `find_quotes` gives them)."""
+    index = bisect_right(quotes, position, key=_start) - 1
+    if index >= 0 and position < quotes[index].span.end:
+        return quotes[index]
+    return None
+
+
+def quotes_overlapping(quotes: Sequence[Quote], start: int, end: int) -> Sequence[Quote]:
+    """The quotations sharing at least one character with [start, end), in order."""
+    return quotes[bisect_right(quotes, start, key=_end) : bisect_left(quotes, end, key=_start)]
+
+
+def quotes_within(quotes: Sequence[Quote], start: int, end: int) -> Sequence[Quote]:
+    """The quotations lying wholly inside [start, end), in order."""
+    return quotes[bisect_left(quotes, start, key=_start) : bisect_right(quotes, end, key=_end)]
+
+
+def _start(quote: Quote) -> int:
+    return quote.span.start
+
+
+def _end(quote: Quote) -> int:
+    return quote.span.end

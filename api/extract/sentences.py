@@ -2,12 +2,15 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
+from bisect import bisect_left
+from collections.abc import Iterator, Sequence
 
 from api.extract.quotes import Quote
 from api.extract.results import Span
 
-_BREAK = re.compile(r"[.!?\u2026]+['\"\u201d\u2019)]*\s+(?=['\"\u201c\u2018(`]*[A-Z0-9])")
+# The look-behind starts a match only at the first mark of a run ("!!!!"), so a
+# long run that breaks nothing is tried once, not once per mark.
+_BREAK = re.compile(r"(?<![.!?\u2026])[.!?\u2026]+['\"\u201d\u2019)]*\s+(?=['\"\u201c\u2018(`]*[A-Z0-9])")
 # Abbreviations that end in a period without ending the sentence.
 _ABBREVIATIONS = frozenset(
     """mr mrs ms dr rep reps sen sens gov gen lt col sgt capt st jr sr prof rev
@@ -28,7 +31,26 @@ def split_sentences(text: str, paragraph: Span, quotes: Sequence[Quote]) -> list
         start = match.end()
     if start < paragraph.end:
         sentences.append(Span(start, paragraph.end))
-    return [s for s in sentences if text[s.start : s.end].strip()]
+    return [p for s in sentences if text[s.start : s.end].strip() for p in _bounded(text, s)]
+
+
+# No PolNeAR sentence is longer than 1,516 characters. A longer run of text has no
+# sentence breaks that can be trusted (a list, a transcript without punctuation);
+# cutting it into pieces keeps every per-sentence scan short, so extraction stays
+# linear in the length of the article.
+MAX_SENTENCE_CHARS = 2000
+_LAST_SPACE = re.compile(r".*\s", re.DOTALL)
+
+
+def _bounded(text: str, sentence: Span) -> Iterator[Span]:
+    """The sentence itself, or pieces of at most MAX_SENTENCE_CHARS cut after a space."""
+    start = sentence.start
+    while sentence.end - start > MAX_SENTENCE_CHARS:
+        space = _LAST_SPACE.match(text, start + 1, start + MAX_SENTENCE_CHARS)
+        cut = space.end() if space is not None else start + MAX_SENTENCE_CHARS
+        yield Span(start, cut)
+        start = cut
+    yield Span(start, sentence.end)
 
 
 def last_sentence_start(text: str, start: int, end: int) -> int:
@@ -44,7 +66,8 @@ def last_sentence_start(text: str, start: int, end: int) -> int:
 
 def _inside_quote(position: int, quotes: Sequence[Quote]) -> bool:
     # The next sentence would start inside a quotation: the quote goes on.
-    return any(q.span.start < position < q.span.end for q in quotes)
+    index = bisect_left(quotes, position, key=lambda q: q.span.start) - 1
+    return index >= 0 and position < quotes[index].span.end
 
 
 def after_abbreviation(text: str, period: int) -> bool:

@@ -5,13 +5,14 @@ announcement") or after "according to"; and what a pronoun stands for.
 from __future__ import annotations
 
 import re
+from bisect import bisect_left
 from collections.abc import Callable, Sequence
 from dataclasses import replace
 
 from api.extract.actors import Mention, parse_mention, pronoun_kinds
 from api.extract.cues import HEARER_VERBS, Cue, lemma_of
 from api.extract.gender import Gender, compatible, pronoun_gender
-from api.extract.quotes import Quote
+from api.extract.quotes import Quote, quotes_within
 from api.extract.results import ActorKind, Span
 from api.extract.sentences import after_abbreviation, last_sentence_start
 
@@ -152,15 +153,24 @@ _COORDINATED_VERB = re.compile(
 )
 
 
+_RELATIVE_TAIL = re.compile(r",\s+(who|which)\s+(?:\w+ly\s+|also\s+)?$")
+
+
 def _relative_speaker(text: str, start: int, end: int) -> Mention | None:
     """ "Cruz, who says ...": the mention is "who", standing for "Cruz"."""
-    match = re.search(r"([^,;:]+),\s+(who|which)\s+(?:\w+ly\s+|also\s+)?$", text[start:end])
-    if match is None:
+    # The tail first, then the antecedent back to the last comma, semicolon or colon:
+    # one regex "([^,;:]+),\s+who..." would retry every start of a long clause.
+    tail = _RELATIVE_TAIL.search(text, start, end)
+    if tail is None:
         return None
-    antecedent = _checked(parse_mention(text, Span(start + match.start(1), start + match.end(1))))
+    first = max(text.rfind(mark, start, tail.start()) for mark in ",;:") + 1
+    first = max(first, start)
+    if first >= tail.start():
+        return None
+    antecedent = _checked(parse_mention(text, Span(first, tail.start())))
     if antecedent is None or antecedent.pronoun:
         return None
-    who = Span(start + match.start(2), start + match.end(2))
+    who = Span(tail.start(1), tail.end(1))
     return replace(antecedent, span=who, phrase=who)
 
 
@@ -202,18 +212,27 @@ def _before_dash_aside(text: str, start: int, end: int) -> int:
 
 def _left_edge(text: str, sentence: Span, end: int, quotes: Sequence[Quote]) -> int:
     left = sentence.start
-    for quote in quotes:
-        if sentence.start <= quote.span.end <= end:
-            left = max(left, quote.span.end)
+    for quote in quotes_within(quotes, 0, end)[-1:]:  # the last to end by `end`
+        left = max(left, quote.span.end)
     left = last_sentence_start(text, left, end)
     # Before "..., said" a clause between commas is an appositive: its "that",
     # "whose" or "which" opens no subject ("Jo Roe, clad in a cape that named
     # Lee, said"; "Jo Roe, whose firm makes tools, said").
     closed = text[left:end].rstrip().endswith(",")
+    commas = [m.start() for m in _COMMA.finditer(text, left, end)] if closed else []
     for match in _BOUNDARY.finditer(text, left, end):
-        inside = closed and match.group()[0].isalpha() and "," in text[left : match.start()]
+        inside = closed and match.group()[0].isalpha() and _comma_between(commas, left, match.start())
         left = left if inside else max(left, match.end())
     return left
+
+
+_COMMA = re.compile(",")
+
+
+def _comma_between(commas: Sequence[int], start: int, end: int) -> bool:
+    """Whether a comma of the sorted `commas` lies in [start, end)."""
+    index = bisect_left(commas, start)
+    return index < len(commas) and commas[index] < end
 
 
 def _coordinated_subject(text: str, span: Span) -> Mention | None:
@@ -403,6 +422,12 @@ _DOCUMENT = re.compile(
     r"\s*(?:an?|the|his|her|their|its)\s+(?:\w+\s+)?(?:statement|press release|release|"
     r"transcript)(?:\s+(?:from|by|issued by)\s+(\S.*))?\s*$"
 )
+
+
+# How many named mentions, nearest first, a pronoun or a role ("the senator") is
+# resolved against. A real article's antecedent is far closer; the bound keeps
+# resolution linear on a text of thousands of names and pronouns.
+LOOKBACK_MENTIONS = 200
 
 
 def resolve_pronoun(

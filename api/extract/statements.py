@@ -8,16 +8,20 @@ carries a partial quote). Quotations left over continue the last speaker.
 from __future__ import annotations
 
 import re
+from bisect import bisect_left, bisect_right, insort
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
+from heapq import heappop, heappush
 
 from api.extract.actors import Mention, classify_name, parse_mention
 from api.extract.cues import HEARER_VERBS, QUOTE_ONLY_VERBS, Cue, CueKind, find_cues
 from api.extract.gender import Gender, person_gender, pronoun_gender
-from api.extract.quotes import Quote, QuoteKind, quote_at
+from api.extract.intervals import Intervals
+from api.extract.quotes import Quote, QuoteKind, quote_at, quotes_within
 from api.extract.results import ActorKind, Span, StatementKind
 from api.extract.sentences import after_abbreviation, split_sentences
 from api.extract.speakers import (
+    LOOKBACK_MENTIONS,
     according_source,
     colon_speaker,
     find_speaker,
@@ -142,11 +146,8 @@ def find_statements(
 
 def free_people(people: Sequence[Mention], drafts: Sequence[Draft]) -> list[Mention]:
     """People named outside any speaker phrase (those are read with their roles)."""
-    taken = [d.speaker.phrase or d.speaker.span for d in drafts if d.speaker is not None]
-    return [
-        p for p in people
-        if not any(t.start < p.span.end and p.span.start < t.end for t in taken)
-    ]
+    taken = Intervals(d.speaker.phrase or d.speaker.span for d in drafts if d.speaker is not None)
+    return [p for p in people if not taken.overlaps(p.span.start, p.span.end)]
 
 
 _TURN = re.compile(r"[\"\u201c]?([A-Z][A-Z.'’-]+(?: [A-Z][A-Z.'’-]+){0,2}):\s+(?=\S)")
@@ -331,7 +332,7 @@ def _around_parenthetical(
     lead = text[sentence.start : first]
     if not _PARENTHETICAL_LEAD.fullmatch(lead) or '"' in lead:
         return None
-    if any(sentence.start <= q.span.start < sentence.end for q in quotes):
+    if _quote_starts_in(quotes, sentence):
         return None  # a quotation split by its attribution is read as quotes
     return _trimmed(text, sentence.start, _before_side_clause(text, rest.end(), sentence.end, quotes))
 
@@ -350,7 +351,8 @@ def _participle_speaker(text: str, cue: Cue, earlier: Sequence[Draft]) -> Mentio
 
 
 def _after_quotes(sentence: Span, cue: Cue, quotes: Sequence[Quote]) -> Span:
-    ends = [q.span.end for q in quotes if sentence.start <= q.span.end <= cue.span.start]
+    before = quotes_within(quotes, 0, cue.span.start)[-1:]  # the last to end before the cue
+    ends = [q.span.end for q in before if sentence.start <= q.span.end]
     return Span(max([sentence.start, *ends]), sentence.end)
 
 
@@ -508,9 +510,7 @@ def _quote_before(
     """The quotation that ends just before "Lavrov said" or "said Lavrov"."""
     phrase = speaker.phrase or speaker.span
     edge = min(phrase.start, cue.span.start)
-    for quote in quotes:
-        if quote.span.end > edge or quote.span.end < sentence.start - 400:
-            continue
+    for quote in _quotes_ending(quotes, sentence.start - 400, edge):
         gap = text[quote.span.end : edge]
         inner_end = text[quote.span.end - 3 : quote.span.end]
         if re.fullmatch(r"\s*,?\s*", gap) and (
@@ -729,8 +729,7 @@ def statement_kind(content: Span, quotes: Sequence[Quote]) -> StatementKind:
     """DIRECT when the content is one quotation, MIXED when it holds one (nicknames and
     titles in quotes do not count), INDIRECT otherwise."""
     inside = [
-        q for q in quotes
-        if content.start <= q.span.start and q.span.end <= content.end and q.kind != QuoteKind.NAME
+        q for q in quotes_within(quotes, content.start, content.end) if q.kind != QuoteKind.NAME
     ]
     if any(q.span == content for q in inside):
         return StatementKind.DIRECT
@@ -760,32 +759,43 @@ def _add_leftover_quotes(
     """Quotations no cue claimed: a dash signs it or a colon names the speaker, else
     the last one goes on."""
     result = sorted(drafts, key=lambda d: d.content)
+    # What is added here is a quotation's own span: it covers no later quotation.
+    covered = Intervals(d.content for d in drafts)
     for quote in quotes:
-        if quote.kind != QuoteKind.SPEECH or _covered(quote, result):
+        if quote.kind != QuoteKind.SPEECH or covered.covers(quote.span.start, quote.span.end):
             continue
         sentence = _sentence_of(sentences, quote.span.start)
         if sentence is None:
             continue
         signed = _signed(text, sentence, quote)
         if signed is not None:
-            result.append(signed)
+            insort(result, signed, key=_content)
         elif _stands_alone(text, quote, sentences):
             introduced = _introduced(text, sentences, sentence, quote)
-            result.append(introduced or _leftover(text, sentence, quote, result))
-        else:
-            continue
-        result.sort(key=lambda d: d.content)
+            insort(result, introduced or _leftover(text, sentence, quote, result), key=_content)
     return result
+
+
+def _content(draft: Draft) -> Span:
+    return draft.content
+
+
+def _last_before(drafts: Sequence[Draft], position: int) -> Draft | None:
+    """The last draft (in content order) whose content ends by `position`."""
+    start = bisect_right(drafts, position, key=lambda d: d.content.start)
+    found = (drafts[i] for i in range(start - 1, -1, -1) if drafts[i].content.end <= position)
+    return next(found, None)
 
 
 def _introduced(
     text: str, sentences: Sequence[_Sentence], sentence: _Sentence, quote: Quote
 ) -> Draft | None:
     """ "Caddell continued:" closing one paragraph, the quotation opening the next."""
-    before = [s for s in sentences if s.paragraph == sentence.paragraph - 1]
-    if sentence.paragraph == 0 or not before or text[sentence.span.start : quote.span.start].strip():
+    before = bisect_right(sentences, sentence.paragraph - 1, key=lambda s: s.paragraph) - 1
+    if (sentence.paragraph == 0 or before < 0 or sentences[before].paragraph != sentence.paragraph - 1
+            or text[sentence.span.start : quote.span.start].strip()):
         return None
-    last = before[-1].span
+    last = sentences[before].span
     colon = text[last.start : last.end].rstrip().rfind(":")
     if colon < 0 or text[last.start + colon + 1 : last.end].strip():
         return None
@@ -826,9 +836,9 @@ def _reach_quotes(
 ) -> list[Draft]:
     """Quotations nothing claimed, a few words after a verb cue of their sentence:
     the cue's statement reaches to the end of the quotation (or becomes one)."""
-    result = list(drafts)
+    claims = _Claims(drafts)
     for quote in quotes:
-        if quote.kind != QuoteKind.SPEECH or _covered(quote, result):
+        if quote.kind != QuoteKind.SPEECH or claims.cover(quote.span):
             continue
         sentence = _sentence_of(sentences, quote.span.start)
         cues = [] if sentence is None else [
@@ -841,7 +851,7 @@ def _reach_quotes(
         gap = text[cue.span.end : quote.span.start]
         if not _REACH_GAP.fullmatch(gap) or len(gap.split()) > _REACH_WORDS:
             continue
-        own = [d for d in result if d.cue is not None and d.cue.span == cue.span]
+        own = claims.of_cue(cue.span)
         if own and not all(cue.span.end <= d.content.start < quote.span.start for d in own):
             continue
         start = cue.span.end + len(gap) - len(gap.lstrip())
@@ -855,16 +865,76 @@ def _reach_quotes(
             medium = _medium(text, sentence.span, cue)
         draft = Draft(content, statement_kind(content, quotes), sentence.paragraph, cue,
                       speaker, None, medium)
-        result = [d for d in result if d not in own] + [draft]
-    return sorted(result, key=lambda d: d.content)
+        claims.replace(cue.span, draft)
+    return sorted(claims.drafts(), key=lambda d: d.content)
 
 
-def _covered(quote: Quote, drafts: Sequence[Draft]) -> bool:
-    return any(d.content.start <= quote.span.start and quote.span.end <= d.content.end for d in drafts)
+class _Claims:
+    """Drafts that one cue's draft may replace, asked about quotations in text order:
+    whether one covers a quotation is read off a heap of the ends of the drafts that
+    start before it, so each question costs a logarithm, not a pass over them all."""
+
+    def __init__(self, drafts: Sequence[Draft]) -> None:
+        self._drafts = list(drafts)
+        self._gone: set[int] = set()
+        self._by_cue: dict[Span, list[int]] = {}
+        for index, draft in enumerate(self._drafts):
+            if draft.cue is not None:
+                self._by_cue.setdefault(draft.cue.span, []).append(index)
+        self._waiting = sorted(range(len(self._drafts)), key=lambda i: self._drafts[i].content.start)
+        self._next = 0
+        self._at = -1  # the start of the last quotation asked about
+        self._ends: list[tuple[int, int]] = []  # (-end, index) of drafts started by then
+
+    def cover(self, span: Span) -> bool:
+        """Whether a draft's content holds `span` (spans asked in order of start)."""
+        self._at = span.start
+        while self._next < len(self._waiting):
+            index = self._waiting[self._next]
+            if self._drafts[index].content.start > span.start:
+                break
+            heappush(self._ends, (-self._drafts[index].content.end, index))
+            self._next += 1
+        while self._ends and self._ends[0][1] in self._gone:
+            heappop(self._ends)
+        return bool(self._ends) and -self._ends[0][0] >= span.end
+
+    def of_cue(self, cue: Span) -> list[Draft]:
+        return [self._drafts[i] for i in self._by_cue.get(cue, [])]
+
+    def replace(self, cue: Span, draft: Draft) -> None:
+        """The drafts of `cue` give way to `draft` (a draft of the same cue)."""
+        self._gone.update(self._by_cue.pop(cue, []))
+        index = len(self._drafts)
+        self._drafts.append(draft)
+        self._by_cue[cue] = [index]
+        if draft.content.start <= self._at:
+            heappush(self._ends, (-draft.content.end, index))
+        else:
+            insort(self._waiting, index, lo=self._next, key=lambda i: self._drafts[i].content.start)
+
+    def drafts(self) -> list[Draft]:
+        return [d for i, d in enumerate(self._drafts) if i not in self._gone]
+
+
+def _covered(quote: Quote, drafts: Intervals) -> bool:
+    return drafts.covers(quote.span.start, quote.span.end)
 
 
 def _sentence_of(sentences: Sequence[_Sentence], position: int) -> _Sentence | None:
-    return next((s for s in sentences if s.span.start <= position < s.span.end), None)
+    index = bisect_right(sentences, position, key=lambda s: s.span.start) - 1
+    return sentences[index] if index >= 0 and position < sentences[index].span.end else None
+
+
+def _quotes_ending(quotes: Sequence[Quote], low: int, high: int) -> Sequence[Quote]:
+    """The quotations ending in [low, high], in order."""
+    return quotes[bisect_left(quotes, low, key=lambda q: q.span.end) :
+                  bisect_right(quotes, high, key=lambda q: q.span.end)]
+
+
+def _quote_starts_in(quotes: Sequence[Quote], span: Span) -> bool:
+    first = bisect_left(quotes, span.start, key=lambda q: q.span.start)
+    return first < len(quotes) and quotes[first].span.start < span.end
 
 
 def _stands_alone(text: str, quote: Quote, sentences: Sequence[_Sentence]) -> bool:
@@ -884,9 +954,8 @@ def _leftover(text: str, sentence: _Sentence, quote: Quote, drafts: Sequence[Dra
         colon = text.rfind(":", sentence.span.start, quote.span.start)
         cue = Cue(Span(colon, colon + 1), ":", CueKind.VERB, Span(colon, colon + 1))
         return Draft(quote.span, StatementKind.DIRECT, sentence.paragraph, cue, speaker)
-    previous = [d for d in drafts if d.content.end <= quote.span.start]
-    if previous and previous[-1].speaker is not None:
-        last = previous[-1]
+    last = _last_before(drafts, quote.span.start)
+    if last is not None and last.speaker is not None:
         if sentence.paragraph - last.paragraph <= 1:
             same = sentence.paragraph == last.paragraph
             return Draft(
@@ -916,18 +985,20 @@ def joined_quotes(text: str, drafts: Sequence[Draft], quotes: Sequence[Quote] = 
             joined[-1] = replace(last, content=Span(last.content.start, draft.content.end))
         else:
             joined.append(draft)
-    return [_with_rest_of_sentence(text, d, quotes, joined) for d in joined]
+    claimed = Intervals(d.content for d in joined)
+    return [_with_rest_of_sentence(text, d, quotes, claimed) for d in joined]
 
 
 def _with_rest_of_sentence(
-    text: str, draft: Draft, quotes: Sequence[Quote], drafts: Sequence[Draft]
+    text: str, draft: Draft, quotes: Sequence[Quote], drafts: Intervals
 ) -> Draft:
     """`"A," he said, "and b."`: the lower-case second half no statement claimed."""
     if draft.kind != StatementKind.DIRECT or draft.cue is None:
         return draft
     if not draft.content.end <= draft.cue.span.start:
         return draft
-    rest = next((q for q in quotes if q.span.start >= draft.content.end), None)
+    following = bisect_left(quotes, draft.content.end, key=lambda q: q.span.start)
+    rest = quotes[following] if following < len(quotes) else None
     if rest is None or rest.kind == QuoteKind.NAME or _covered(rest, drafts):
         return draft
     gap = _MID_SENTENCE_GAP.fullmatch(text, draft.content.end, rest.span.start)
@@ -990,15 +1061,22 @@ def _resolve_all(text: str, drafts: Sequence[Draft], people: Sequence[Mention]) 
         speaker = draft.speaker
         target = speaker
         if speaker is not None and speaker.pronoun:
-            earlier = [m for m in named if m.span.end <= speaker.span.start]
+            earlier = _named_before(named, speaker.span.start)
             target = resolve_pronoun(speaker, earlier, genders.of)
             if target is not None:
                 genders.learn(target, pronoun_gender(speaker.name))
         elif speaker is not None and speaker.kind == ActorKind.UNNAMED:
-            earlier = [m for m in named if m.span.end <= speaker.span.start]
+            earlier = _named_before(named, speaker.span.start)
             target = resolve_role(speaker, earlier, lambda m: _title_before(text, m)) or speaker
         resolved.append(replace(draft, resolved=target))
     return resolved
+
+
+def _named_before(named: Sequence[Mention], position: int) -> list[Mention]:
+    """The last LOOKBACK_MENTIONS of `named` (sorted by span) ending by `position`."""
+    stop = bisect_right(named, position, key=lambda m: m.span.start)
+    window = named[max(0, stop - LOOKBACK_MENTIONS) : stop]
+    return [m for m in window if m.span.end <= position]
 
 
 class _Genders:

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from api.extract.quotes import find_quotes
 from api.extract.results import Span
-from api.extract.sentences import last_sentence_start, split_sentences
+from api.extract.sentences import MAX_SENTENCE_CHARS, last_sentence_start, split_sentences
 
 
 def test_sentences_do_not_break_inside_a_quotation() -> None:
@@ -27,3 +27,26 @@ def test_an_abbreviation_is_no_sentence_break() -> None:
 
 def test_without_a_break_the_sentence_starts_where_the_search_does() -> None:
     assert last_sentence_start("Jo Roe said", 3, 11) == 3
+
+
+def test_a_sentence_longer_than_the_bound_is_cut_after_its_last_space_within_it() -> None:
+    text = "word " * 999 + "end"  # 4,998 characters and no sentence break
+    whole = Span(0, len(text))
+    spans = split_sentences(text, whole, ())
+    assert spans == [Span(0, 2000), Span(2000, 4000), Span(4000, 4998)]
+    assert MAX_SENTENCE_CHARS == 2000
+
+
+def test_a_bound_without_a_space_cuts_the_word() -> None:
+    text = "x" * 4500
+    assert split_sentences(text, Span(0, 4500), ()) == [
+        Span(0, 2000), Span(2000, 4000), Span(4000, 4500)
+    ]
+
+
+def test_a_run_of_periods_breaks_once_where_a_sentence_follows() -> None:
+    text = "We won" + "." * 5000 + " Then we left."
+    spans = split_sentences(text, Span(0, len(text)), ())
+    # The one space within the first 2,000 characters is where the first piece ends.
+    assert [s.end - s.start for s in spans] == [3, 2000, 2000, 1003, 13]
+    assert spans[-1].text(text) == "Then we left."

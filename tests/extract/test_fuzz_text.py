@@ -1,0 +1,130 @@
+"""Content-level fuzz of `extract_article` (issue 12): any text, however hostile.
+
+Arbitrary unicode (astral characters, combining marks, control characters,
+NUL and lone surrogates: the database refuses those, but `extract_article` is
+a pure function over any Python str and must not mind them), unbalanced and
+mixed quotation marks, and long repetitions of cue phrases, names and quotes.
+Every example must return, with every offset inside the text, the cue equal to
+its slice, kinds that follow the quotation-mark rule, and a CPU time within a
+bound proportional to the length (measured against this machine's own speed
+on the mixed shape, so a busy machine does not fail it).
+
+`pytest tests/extract/test_fuzz_text.py --text-fuzz-examples 20000` runs it deep.
+"""
+from __future__ import annotations
+
+import time
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from api.extract import Extraction, Span, StatementKind, extract_article
+from bench.shapes import mixed
+
+# Quotation marks the extractor reads as double marks (quotes.py, _MARK).
+DOUBLE_MARKS = ('"', "``", "''", "\u201c", "\u201d", "\u201e", "\u00ab", "\u00bb")
+FRAGMENTS = (
+    '"', "\u201c", "\u201d", "\u00ab", "\u00bb", "\u2018", "\u2019", "'", "``", "''", "\u201e",
+    " said ", " said John Smith. ", '"We will win," said John Smith. ', "John Smith",
+    "Jane Roe", "he said", "She added that ", "according to Reuters", " told reporters ",
+    "Paris", "Moscow would hold talks", "Sen. ", "U.S. ", "TAPPER: ", "Mr. Roe: ",
+    "\n", "\n\n", " ", ", ", ". ", "; ", ": ", " \u2014 ", " - ", "...", "!!", "?",
+    "\x00", "\x07", "\u0301", "\u200b", "\U0001d49c", "\U0001f600", "\ud800", "\udfff",
+    "[AFP]", "Reporting by Jo Roe", "December 2, 2026", "5 min read", "(R-Ga.)",
+)
+# Up to about 8,000 characters: long enough for repetitions, short enough for CI.
+TEXTS = st.one_of(
+    st.text(st.characters(codec=None, exclude_categories=()), max_size=400),
+    st.lists(
+        st.tuples(st.sampled_from(FRAGMENTS), st.integers(min_value=1, max_value=40)),
+        max_size=30,
+    ).map(lambda parts: "".join(fragment * count for fragment, count in parts)),
+    st.lists(st.one_of(st.sampled_from(FRAGMENTS), st.text(max_size=12)), max_size=200).map("".join),
+)
+# CPU time may be this many times the per-character time of the mixed story,
+# plus the time of this many characters of it for the fixed costs of a call.
+SLOWDOWN = 30
+FIXED_CHARS = 3_000
+
+
+@pytest.fixture(scope="module")
+def seconds_per_char() -> float:
+    """This machine's CPU time per character on a realistic story (best of three)."""
+    text = mixed(20_000)
+    extract_article(text)  # builds the indexes
+    best = float("inf")
+    for _ in range(3):
+        started = time.process_time()
+        extract_article(text)
+        best = min(best, time.process_time() - started)
+    return best / len(text)
+
+
+def _spans(found: Extraction) -> list[Span]:
+    spans = [*found.meta.paragraphs, *found.meta.pull_quotes, *(c.span for c in found.meta.captions)]
+    for statement in found.statements:
+        spans.append(statement.span)
+        spans.extend(s for s in (statement.cue_span, statement.speaker_span) if s is not None)
+    spans.extend(m for actor in found.actors for m in actor.mentions)
+    spans.extend(m for place in found.places for m in place.mentions)
+    return spans
+
+
+def check(text: str, seconds_per_char: float) -> None:
+    """Everything the fuzz asserts of one text."""
+    started = time.process_time()
+    found = extract_article(text)
+    elapsed = time.process_time() - started
+    assert elapsed <= SLOWDOWN * seconds_per_char * (len(text) + FIXED_CHARS), elapsed
+    for span in _spans(found):
+        assert 0 <= span.start <= span.end <= len(text), span
+    for statement in found.statements:
+        content = text[statement.span.start : statement.span.end]
+        assert content.strip(), statement
+        if statement.cue_span is not None:
+            assert statement.cue == text[statement.cue_span.start : statement.cue_span.end]
+        if statement.kind == StatementKind.DIRECT:
+            # One quotation, or a transcript turn ("TAPPER: ...") cued by its colon.
+            assert content.startswith(DOUBLE_MARKS) or statement.cue == ":", statement
+        if statement.kind == StatementKind.MIXED:
+            assert any(mark in content for mark in DOUBLE_MARKS), statement
+    keys = {a.key for a in found.actors}
+    assert all(s.speaker is None or s.speaker in keys for s in found.statements)
+
+
+def test_hostile_text_returns_spans_inside_it_in_linear_time(
+    pytestconfig: pytest.Config, seconds_per_char: float
+) -> None:
+    examples: int = pytestconfig.getoption("--text-fuzz-examples")
+
+    @settings(
+        max_examples=examples,
+        deadline=None,  # time is checked against the length, in CPU seconds
+        derandomize=True,
+        database=None,
+        suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large],
+    )
+    @given(text=TEXTS)
+    def fuzz(text: str) -> None:
+        check(text, seconds_per_char)
+
+    fuzz()
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "\u201c" * 5_000,
+        '"' * 5_000,
+        "." * 20_000,
+        "said " * 4_000,
+        "John Smith " * 2_000,
+        "\x00\ud800\U0001d49c\u0301" * 2_000,
+        "A" * 50_000,
+        "\n" * 20_000 + "x",
+    ],
+    ids=["curly-marks", "straight-marks", "periods", "cues", "names", "controls", "one-word", "newlines"],
+)
+def test_long_runs_of_one_thing_return_in_linear_time(text: str, seconds_per_char: float) -> None:
+    check(text, seconds_per_char)
