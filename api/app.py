@@ -27,10 +27,10 @@ from strawberry.extensions import SchemaExtension
 from strawberry.types import ExecutionContext
 
 from api.context import Context, debug_extensions
-from api.db import count_statements, create_engine
-from api.events import create_bus
-from api.ingest import extraction_pool
+from api.load.ingest import extraction_pool
 from api.settings import Settings
+from api.store.db import count_statements, create_engine
+from api.store.events import create_bus
 from api.web.cache import connect_redis, create_cache
 from api.web.graphiql import STATIC_DIR
 from api.web.guard import ErrorGuard, http_error

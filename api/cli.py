@@ -20,8 +20,8 @@ from api.settings import Settings
 if TYPE_CHECKING:
     from sqlalchemy.ext.asyncio import AsyncEngine
 
-    from api.reextract import ReextractReport
-    from api.seed import SeedReport
+    from api.load.reextract import ReextractReport
+    from api.load.seed import SeedReport
 
 T = TypeVar("T")
 _PROGRESS_FROM = 20  # articles; fewer load too fast to need a bar
@@ -166,7 +166,7 @@ def _add_archive(commands: argparse._SubParsersAction[argparse.ArgumentParser]) 
 
 
 def _export_archive(settings: Settings, args: argparse.Namespace) -> int:
-    from api.archive import export_database
+    from api.store.archive import export_database
 
     counts = _run_archive(settings, lambda engine: export_database(engine, args.out))
     if counts is None:
@@ -176,8 +176,8 @@ def _export_archive(settings: Settings, args: argparse.Namespace) -> int:
 
 
 def _import_archive(settings: Settings, args: argparse.Namespace) -> int:
-    from api.archive import import_database
-    from api.db import upgrade
+    from api.store.archive import import_database
+    from api.store.db import upgrade
 
     if not args.file.is_file():  # before migrating, which would create an empty database
         print(f"error: {args.file}: no such file; give an archive `python -m api export` wrote",
@@ -196,7 +196,7 @@ def _run_archive(
     settings: Settings, job: Callable[[AsyncEngine], Awaitable[dict[str, int]]]
 ) -> dict[str, int] | None:
     """Run an archive job on a fresh engine; None (the error printed) when it was refused."""
-    from api.db import create_engine
+    from api.store.db import create_engine
 
     async def run() -> dict[str, int]:
         engine = create_engine(settings)
@@ -218,7 +218,7 @@ def _describe_counts(counts: dict[str, int]) -> str:
 
 
 def _train_model(_settings: Settings, args: argparse.Namespace) -> int:
-    from api.train import train_model
+    from api.training.crf import train_model
 
     report = train_model(args.corpus, args.out)
     print(f"trained on {report.articles} article(s), {report.sequences} paragraph(s) in "
@@ -228,7 +228,7 @@ def _train_model(_settings: Settings, args: argparse.Namespace) -> int:
 
 
 def _migrate(settings: Settings, _args: argparse.Namespace) -> int:
-    from api.db import upgrade
+    from api.store.db import upgrade
 
     upgrade(settings.database_url)
     print(f"migrated {_safe_url(settings.database_url)}", file=sys.stderr)
@@ -236,7 +236,7 @@ def _migrate(settings: Settings, _args: argparse.Namespace) -> int:
 
 
 def _seed(settings: Settings, args: argparse.Namespace) -> int:
-    from api.db import upgrade
+    from api.store.db import upgrade
 
     upgrade(settings.database_url)
     paths = list(args.paths) or [settings.seeds_dir]
@@ -246,10 +246,10 @@ def _seed(settings: Settings, args: argparse.Namespace) -> int:
 async def _load_paths(settings: Settings, paths: list[Path], jobs: int) -> int:
     from tqdm import tqdm
 
-    from api.bulk import load_paths
-    from api.db import create_engine
-    from api.events import create_bus
-    from api.seed import count_articles
+    from api.load.bulk import load_paths
+    from api.load.seed import count_articles
+    from api.store.db import create_engine
+    from api.store.events import create_bus
 
     total = count_articles(paths)
     disable = (total is not None and total < _PROGRESS_FROM) or not sys.stderr.isatty()
@@ -269,9 +269,9 @@ async def _load_paths(settings: Settings, paths: list[Path], jobs: int) -> int:
 
 
 async def _seed_paths(settings: Settings, paths: list[Path], *, only_if_empty: bool) -> int:
-    from api.db import create_engine
-    from api.events import create_bus
-    from api.seed import database_is_empty, seed_paths
+    from api.load.seed import database_is_empty, seed_paths
+    from api.store.db import create_engine
+    from api.store.events import create_bus
 
     engine = create_engine(settings)
     events = create_bus(settings)  # on PostgreSQL, live subscribers of every server hear it
@@ -300,7 +300,7 @@ def _print_report(report: SeedReport) -> int:
 
 
 def _reextract(settings: Settings, _args: argparse.Namespace) -> int:
-    from api.db import upgrade
+    from api.store.db import upgrade
 
     upgrade(settings.database_url)
     report = asyncio.run(_reextract_all(settings))
@@ -309,8 +309,8 @@ def _reextract(settings: Settings, _args: argparse.Namespace) -> int:
 
 
 async def _reextract_all(settings: Settings) -> ReextractReport:
-    from api.db import create_engine
-    from api.reextract import reextract
+    from api.load.reextract import reextract
+    from api.store.db import create_engine
 
     engine = create_engine(settings)
     try:
@@ -329,7 +329,7 @@ def _progress(items: Iterable[T], total: int) -> Iterable[T]:
 def _serve(settings: Settings, args: argparse.Namespace) -> int:
     import uvicorn
 
-    from api.db import upgrade
+    from api.store.db import upgrade
     from api.web.protocol import HTTP_PROTOCOL
 
     upgrade(settings.database_url)
@@ -353,7 +353,7 @@ def _serve(settings: Settings, args: argparse.Namespace) -> int:
 
 
 def _extract(settings: Settings, args: argparse.Namespace) -> int:
-    from api.seed import extract, read_articles
+    from api.load.seed import extract, read_articles
 
     failed = 0
     for path in args.files:

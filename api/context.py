@@ -11,9 +11,9 @@ from starlette.requests import Request
 from starlette.responses import Response
 from starlette.websockets import WebSocket
 
-from api.events import EventBus
+from api.load.pool import ProcessPool
 from api.loaders.dataloaders import Loaders
-from api.pool import ProcessPool
+from api.store.events import EventBus
 
 
 @dataclass

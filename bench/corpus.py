@@ -10,7 +10,7 @@ depends only on the seed and `i`, so the same N and seed give byte-identical
 texts, and a small corpus is the prefix of a larger one.
 
 `load(database_url, articles)` stores articles through the real path: the
-extractor (`api.seed.extract`, in a process pool) and `api.ingest.ArticleWriter`.
+extractor (`api.load.seed.extract`, in a process pool) and `api.load.ingest.ArticleWriter`.
 """
 from __future__ import annotations
 
@@ -28,9 +28,9 @@ from typing import TypeVar
 
 from tqdm import tqdm
 
-from api.bulk import load_articles
-from api.db import create_engine, upgrade
-from api.ingest import ArticleInput
+from api.load.bulk import load_articles
+from api.load.ingest import ArticleInput
+from api.store.db import create_engine, upgrade
 
 DEFAULT_ARTICLES = 10_000
 DEFAULT_SEED = 5
@@ -311,7 +311,7 @@ def write_files(folder: Path, count: int, seed: int = DEFAULT_SEED) -> int:
 
 def load(database_url: str, articles: Sequence[ArticleInput], jobs: int = 2) -> int:
     """Migrate `database_url` and store `articles` the way `python -m api seed --jobs`
-    does (`api.bulk`: extraction in `jobs` processes, batches written here in corpus
+    does (`api.load.bulk`: extraction in `jobs` processes, batches written here in corpus
     order, so ids are the same in every database). Statements stored."""
     upgrade(database_url)
     return asyncio.run(_load(database_url, articles, jobs))

@@ -15,7 +15,7 @@ from pathlib import Path
 import asyncpg
 from sqlalchemy.engine import make_url
 
-from api.db import is_sqlite, upgrade
+from api.store.db import is_sqlite, upgrade
 from bench.corpus import corpus, digest, load
 
 MARKER_DDL = "CREATE TABLE IF NOT EXISTS bench_corpus (articles INTEGER, seed INTEGER, sha256 TEXT)"
@@ -69,7 +69,7 @@ async def _analyze(url: str) -> None:
     conn = await asyncpg.connect(asyncpg_dsn(url))
     try:
         # Every client of the database (PostGraphile, the plain-SQL limit) gets the custom
-        # plans Quotegraph asks for on its own connections (api/db.py): prepared statements
+        # plans Quotegraph asks for on its own connections (api/store/db.py): prepared statements
         # otherwise fall back to one generic plan blind to the date range or the word.
         name = make_url(url).database
         await conn.execute(f'ALTER DATABASE "{name}" SET plan_cache_mode = force_custom_plan')

@@ -2,7 +2,7 @@
 
 Loads N articles, extraction included, into an emptied PostgreSQL benchmark
 database (default qg_bulk_speed on 127.0.0.1, created if missing; DATABASE_URL is
-never read) with `api.bulk.load_articles`, and prints articles/s, statements/s and
+never read) with `api.load.bulk.load_articles`, and prints articles/s, statements/s and
 the peak RSS of the main process and of the largest extraction worker.
 
 Articles come from `--corpus` (article files as `python -m api seed` reads them),
@@ -26,11 +26,11 @@ from sqlalchemy import text
 from sqlalchemy.engine import make_url
 from sqlalchemy.ext.asyncio import create_async_engine
 
-from api.bulk import load_articles
-from api.db import async_url, create_engine, upgrade
 from api.errors import SeedFileError
-from api.ingest import ArticleInput
-from api.seed import iter_articles
+from api.load.bulk import load_articles
+from api.load.ingest import ArticleInput
+from api.load.seed import iter_articles
+from api.store.db import async_url, create_engine, upgrade
 
 ROOT = Path(__file__).resolve().parent.parent
 POLNEAR = ROOT.parent / "shared" / "corpora" / "polnear"

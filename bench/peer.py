@@ -41,7 +41,7 @@ export default {
   grafast: { explain: false },
 };
 """
-# Each mirrors a Quotegraph order exactly (api/loaders.py), tombstones hidden, on the same
+# Each mirrors a Quotegraph order exactly (api/loaders/), tombstones hidden, on the same
 # indexed expressions (the feed's undated sentinel, the search words of 0003_search).
 FUNCTIONS = """
 CREATE OR REPLACE FUNCTION article_ranked_locations(a article) RETURNS SETOF location AS $$

@@ -14,7 +14,7 @@ import time
 from pathlib import Path
 
 from api.extract import extract_article
-from api.pool import ProcessPool
+from api.load.pool import ProcessPool
 
 SEED = Path(__file__).resolve().parent.parent / "seeds" / "000_7ab53061f15ddaeb.txt"
 BURN_SECONDS = 30.0  # what the killed call would have spent
@@ -72,8 +72,8 @@ async def _kill(pool: ProcessPool) -> tuple[float, int | None]:
 
 async def main() -> None:
     # Imported here: a child re-imports this main module, and should not pay for the
-    # database modules api.ingest brings (a server's main module, api.__main__, is skipped).
-    from api.ingest import extraction_pool
+    # database modules api.load.ingest brings (a server's main module, api.__main__, is skipped).
+    from api.load.ingest import extraction_pool
 
     body = SEED.read_text(encoding="utf-8")
     pool = extraction_pool()

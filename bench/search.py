@@ -32,10 +32,10 @@ from sqlalchemy.dialects import postgresql
 from sqlalchemy.engine import make_url
 
 from api.app import create_app
-from api.db import create_engine, upgrade
 from api.loaders.criteria import StatementCriteria
 from api.loaders.listings import ROOT, STATEMENTS, Window, page_statement
 from api.settings import Settings
+from api.store.db import create_engine, upgrade
 
 REPO = Path(__file__).resolve().parent.parent
 DEFAULT_URL = "postgresql://postgres@127.0.0.1:5432/qg_fts_bench"

@@ -32,8 +32,8 @@ from pathlib import Path
 from sqlalchemy import text
 from sqlalchemy.engine import make_url
 
-from api.db import create_engine, upgrade
-from api.seed import seed_paths
+from api.load.seed import seed_paths
+from api.store.db import create_engine, upgrade
 from bench.ingest import empty_database
 from bench.servers import cmdline, process_tree, rss_kib
 

@@ -7,9 +7,9 @@ from alembic import context
 from sqlalchemy.engine import Connection
 from sqlmodel import SQLModel
 
-import api.models  # noqa: F401  (registers the tables)
-from api.db import create_engine, include_object, is_sqlite
+import api.store.models  # noqa: F401  (registers the tables)
 from api.settings import Settings
+from api.store.db import create_engine, include_object, is_sqlite
 
 target_metadata = SQLModel.metadata
 
@@ -28,7 +28,7 @@ def _configure(connection: Connection | None, url: str) -> None:
         compare_type=True,
         # The search objects of 0003_search exist only in the database (a dialect's FTS
         # table, generated column, expression indexes); without this filter autogenerate
-        # would propose dropping them. api.db says which they are.
+        # would propose dropping them. api.store.db says which they are.
         include_object=include_object,
     )
 

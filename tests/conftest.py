@@ -15,8 +15,8 @@ from sqlalchemy import text
 from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.ext.asyncio import AsyncEngine
 
-from api.db import create_engine, upgrade
 from api.settings import Settings
+from api.store.db import create_engine, upgrade
 from tests import services
 
 ROOT = Path(__file__).resolve().parent.parent

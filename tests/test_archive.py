@@ -11,16 +11,16 @@ import pytest
 from sqlalchemy import func, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
-from api import corrections
-from api.archive import export_database, import_database, tables
 from api.cli import main
-from api.db import create_engine, head_revision, session_factory, upgrade
 from api.errors import ArchiveError
-from api.kinds import StatementKind
-from api.models import Actor, Article
+from api.load.seed import seed_paths
 from api.schema.node import from_global_id
-from api.seed import seed_paths
 from api.settings import Settings
+from api.store import corrections
+from api.store.archive import export_database, import_database, tables
+from api.store.db import create_engine, head_revision, session_factory, upgrade
+from api.store.models import Actor, Article
+from api.vocabulary import StatementKind
 from tests.conftest import ROOT, empty_database_url
 from tests.schema.conftest import insert_graph
 from tests.schema.helpers import run_query
@@ -183,7 +183,7 @@ async def test_export_writes_a_header_with_counts_then_every_row(database_url: s
 async def test_export_pages_through_tables_larger_than_a_batch(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    monkeypatch.setattr("api.archive.BATCH_ROWS", 2)
+    monkeypatch.setattr("api.store.archive.BATCH_ROWS", 2)
     url, copy = await _sqlite(tmp_path, "a"), await _sqlite(tmp_path, "b")
     await insert_graph(url)
     first, second = tmp_path / "a.jsonl", tmp_path / "b.jsonl"

@@ -11,15 +11,15 @@ import pytest
 from sqlalchemy import text
 from sqlalchemy.ext.asyncio import AsyncEngine
 
-import api.ingest
-from api.bulk import extraction_pool, load_articles
+import api.load.ingest
 from api.cli import main
-from api.corrections import merge_actors
-from api.db import create_engine, session_factory, upgrade
-from api.events import LocalBus
 from api.extract.results import Extraction
-from api.ingest import ArticleInput, ArticleWriter
-from api.seed import extract
+from api.load.bulk import extraction_pool, load_articles
+from api.load.ingest import ArticleInput, ArticleWriter
+from api.load.seed import extract
+from api.store.corrections import merge_actors
+from api.store.db import create_engine, session_factory, upgrade
+from api.store.events import LocalBus
 from tests.articles import CEASEFIRE
 from tests.conftest import SEED_FILE, empty_database_url
 
@@ -172,14 +172,14 @@ async def test_an_article_that_cannot_be_extracted_is_reported_and_the_rest_load
 async def test_a_batch_the_database_refuses_leaves_nothing_and_only_the_bad_article_is_lost(
     engine: AsyncEngine, monkeypatch: pytest.MonkeyPatch, pool: Executor
 ) -> None:
-    link_article = api.ingest._link_article
+    link_article = api.load.ingest._link_article
 
-    async def refuse_poison(connection: object, rows: api.ingest._Rows) -> None:
+    async def refuse_poison(connection: object, rows: api.load.ingest._Rows) -> None:
         if any(row["source"] == "poison.txt" for row in rows.articles):
             raise RuntimeError("disk full")
         await link_article(connection, rows)  # type: ignore[arg-type]
 
-    monkeypatch.setattr(api.ingest, "_link_article", refuse_poison)
+    monkeypatch.setattr(api.load.ingest, "_link_article", refuse_poison)
     alone = await load_articles(engine, [_article(MERGED, "poison.txt")], executor=pool)
     assert [(e.path, e.problem) for e in alone.errors] == [
         ("poison.txt", "could not be stored: disk full")

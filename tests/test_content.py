@@ -3,8 +3,8 @@ from __future__ import annotations
 
 import pytest
 
-from api.content import RefusedText, first_refused, name_too_long, refused_character, too_long
-from api.ingest import ArticleInput
+from api.load.ingest import ArticleInput
+from api.load.limits import RefusedText, first_refused, name_too_long, refused_character, too_long
 
 
 @pytest.mark.parametrize(

@@ -16,10 +16,10 @@ from sqlmodel import col
 from api.cli import main
 from api.extract import extract_article
 from api.extract.results import Extraction, Span, StatementKind, StatementRef
-from api.models import Statement
-from api.reextract import reextract
-from api.seed import seed_paths
+from api.load.reextract import reextract
+from api.load.seed import seed_paths
 from api.settings import Settings
+from api.store.models import Statement
 from tests.conftest import SEED_FILE
 from tests.schema.helpers import run_query
 from tests.servers import app_client

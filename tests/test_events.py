@@ -6,13 +6,13 @@ import pytest
 from sqlalchemy.ext.asyncio import AsyncEngine
 from sqlmodel import col, select
 
-import api.ingest
-from api.db import session_factory
-from api.events import EventBus, LocalBus, PostgresBus, Subscription, create_bus, libpq_dsn
-from api.ingest import ArticleInput, ArticleWriter
-from api.models import Statement
-from api.seed import extract
+import api.load.ingest
+from api.load.ingest import ArticleInput, ArticleWriter
+from api.load.seed import extract
 from api.settings import Settings
+from api.store.db import session_factory
+from api.store.events import EventBus, LocalBus, PostgresBus, Subscription, create_bus, libpq_dsn
+from api.store.models import Statement
 from tests.conftest import SEED_FILE
 
 pytestmark = pytest.mark.anyio
@@ -48,7 +48,7 @@ async def test_a_rolled_back_article_publishes_nothing(
     def fail(*_args: object) -> None:
         raise RuntimeError("disk full")
 
-    monkeypatch.setattr(api.ingest, "_link_article", fail)
+    monkeypatch.setattr(api.load.ingest, "_link_article", fail)
     events = LocalBus(buffer=10)
     subscription = await events.subscribe()
     article = _seed_article()

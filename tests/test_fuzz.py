@@ -22,9 +22,9 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from hypothesis_graphql import Mode, nodes, queries
 
-from api.db import create_engine, upgrade
-from api.seed import seed_paths
+from api.load.seed import seed_paths
 from api.settings import Settings
+from api.store.db import create_engine, upgrade
 from tests.conftest import ROOT, SEED_FILE, empty_database_url
 from tests.servers import app_client
 

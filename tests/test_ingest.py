@@ -6,7 +6,6 @@ from sqlalchemy import func
 from sqlalchemy.ext.asyncio import AsyncEngine
 from sqlmodel import SQLModel, select
 
-from api.db import session_factory
 from api.extract.results import (
     ActorKind,
     ActorRef,
@@ -18,8 +17,9 @@ from api.extract.results import (
     StatementKind,
     StatementRef,
 )
-from api.ingest import ArticleInput, ArticleWriter
-from api.models import (
+from api.load.ingest import ArticleInput, ArticleWriter
+from api.store.db import session_factory
+from api.store.models import (
     Actor,
     ActorAlias,
     Article,

@@ -5,7 +5,6 @@ import pytest
 from sqlalchemy.ext.asyncio import AsyncEngine
 from sqlmodel import select
 
-from api.db import session_factory
 from api.extract.results import (
     ActorKind,
     ActorRef,
@@ -17,8 +16,9 @@ from api.extract.results import (
     StatementKind,
     StatementRef,
 )
-from api.ingest import ArticleInput, ArticleWriter, storable
-from api.models import Actor, ActorAlias, Location, Statement
+from api.load.ingest import ArticleInput, ArticleWriter, storable
+from api.store.db import session_factory
+from api.store.models import Actor, ActorAlias, Location, Statement
 
 pytestmark = pytest.mark.anyio
 

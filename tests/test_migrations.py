@@ -13,7 +13,7 @@ from sqlalchemy import Column, Integer, MetaData
 from sqlalchemy.ext.asyncio import AsyncEngine
 from sqlmodel import SQLModel
 
-from api.db import drift
+from api.store.db import drift
 from tests.conftest import ROOT
 
 pytestmark = [

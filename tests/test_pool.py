@@ -6,8 +6,8 @@ from collections.abc import AsyncIterator
 
 import pytest
 
-from api.ingest import extraction_pool
-from api.pool import ChildFailed, ProcessPool
+from api.load.ingest import extraction_pool
+from api.load.pool import ChildFailed, ProcessPool
 from tests.pool_calls import child_pid, cpu_ticks, fail, spin
 
 pytestmark = pytest.mark.anyio

@@ -17,10 +17,10 @@ from sqlalchemy import event, insert, text
 from sqlalchemy.engine import Engine
 from sqlmodel.ext.asyncio.session import AsyncSession
 
-from api.db import create_engine, is_sqlite, upgrade
-from api.kinds import StatementKind
-from api.models import Article, Statement
 from api.settings import Settings
+from api.store.db import create_engine, is_sqlite, upgrade
+from api.store.models import Article, Statement
+from api.vocabulary import StatementKind
 from tests.schema.helpers import run_query
 from tests.servers import app_client
 

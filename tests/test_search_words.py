@@ -12,9 +12,9 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from api.extract.results import ArticleMeta, Extraction, Span, StatementKind, StatementRef
-from api.models import Article, Statement
-from api.reextract import reextract
+from api.load.reextract import reextract
 from api.settings import Settings
+from api.store.models import Article, Statement
 from tests.schema.helpers import gid, run_query
 from tests.servers import app_client
 

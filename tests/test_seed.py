@@ -11,10 +11,10 @@ import pytest
 from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncEngine
 
-from api import ingest
 from api.errors import SeedFileError
-from api.models import Actor, Article, Location, Statement
-from api.seed import article_files, read_articles, seed_paths
+from api.load import ingest
+from api.load.seed import article_files, read_articles, seed_paths
+from api.store.models import Actor, Article, Location, Statement
 from tests.conftest import SEED_FILE
 
 pytestmark = pytest.mark.anyio
@@ -147,7 +147,7 @@ async def test_concurrent_loaders_store_each_article_and_actor_once(
 ) -> None:
     """Two loaders start together on an empty database: each has its own articles (all
     naming the same new actor and place) and both load one shared file."""
-    from api.db import create_engine
+    from api.store.db import create_engine
 
     shared = tmp_path / "shared.jsonl"
     shared.write_text("\n".join(json.dumps(_article_record(n)) for n in range(6)), encoding="utf-8")

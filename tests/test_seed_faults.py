@@ -19,7 +19,7 @@ import pytest
 from sqlalchemy import text
 from sqlalchemy.ext.asyncio import AsyncEngine
 
-from api.seed import extract, read_articles
+from api.load.seed import extract, read_articles
 
 pytestmark = pytest.mark.anyio
 

@@ -10,7 +10,7 @@ import httpx
 import pytest
 from sqlalchemy.ext.asyncio import AsyncEngine
 
-from api.seed import seed_paths
+from api.load.seed import seed_paths
 from api.settings import Settings
 from tests.conftest import SEED_FILE
 from tests.schema.helpers import run_query

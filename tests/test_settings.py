@@ -5,9 +5,9 @@ from pathlib import Path
 
 import pytest
 
-from api.db import async_url
 from api.errors import SettingsError
 from api.settings import RateLimit, Settings
+from api.store.db import async_url
 
 
 def test_defaults_when_nothing_is_set() -> None:

@@ -24,12 +24,12 @@ from websockets.asyncio.client import connect
 from websockets.typing import Subprotocol
 
 from api.app import create_app
-from api.db import session_factory
-from api.events import EventBus
-from api.ingest import ArticleInput, ArticleWriter
+from api.load.ingest import ArticleInput, ArticleWriter
+from api.load.seed import extract
 from api.schema.node import from_global_id
-from api.seed import extract
 from api.settings import Settings
+from api.store.db import session_factory
+from api.store.events import EventBus
 from tests.articles import CEASEFIRE
 from tests.conftest import SEED_FILE
 from tests.servers import serve_app

@@ -22,8 +22,8 @@ import pytest
 from gql import Client, GraphQLRequest, gql
 from gql.transport.websockets import WebsocketsTransport
 
-from api.events import PostgresBus, libpq_dsn
 from api.schema.node import from_global_id
+from api.store.events import PostgresBus, libpq_dsn
 from tests.articles import CEASEFIRE, CEASEFIRE_TITLE
 from tests.conftest import ROOT
 from tests.servers import serve_process

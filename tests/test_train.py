@@ -7,7 +7,7 @@ from api.cli import main
 from api.extract.crf import Token, load_tagger, tag_article
 from api.extract.hybrid import read_with_rules, rule_marks
 from api.extract.results import Span
-from api.train import Gold, gold_spans, labels_for, train_model
+from api.training.crf import Gold, gold_spans, labels_for, train_model
 
 # Each article: a headline line, then a paragraph whose quotation is the content.
 _ARTICLES = [

@@ -4,7 +4,7 @@ PostgreSQL builds JSON with `json_build_object`/`json_agg` (ordered inside the
 aggregate) and base64 with `encode`; SQLite 3.40 with `json_object`/
 `json_group_array`, which follow the order of the subquery they read, needs
 `json(...)` around JSON that crosses a subquery (else it is embedded as a string)
-and gets base64 from the `qg_b64` function `api.db` registers on each connection.
+and gets base64 from the `qg_b64` function `api.store.db` registers on each connection.
 """
 
 from __future__ import annotations

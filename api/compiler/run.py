@@ -46,11 +46,11 @@ from api.compiler.dialect import Dialect, dialect_of
 from api.compiler.plan import Plan, Unsupported, build_plan, directive_variables
 from api.compiler.sql import Builder
 from api.context import Context, debug_extensions
-from api.db import count_statements, note_statement, open_read_pool
 from api.schema.characters import refused_character
 from api.schema.document import fragments_of
 from api.schema.errors import ClientError
 from api.schema.limits import Limits, check_shape, query_cost
+from api.store.db import count_statements, note_statement, open_read_pool
 
 log = logging.getLogger("quotegraph.compiler")
 

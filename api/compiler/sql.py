@@ -23,7 +23,6 @@ from graphql import VariableValues, get_argument_values
 from sqlalchemy import FromClause, Select, Table, and_, case, func, literal, or_, select
 from sqlalchemy.sql.expression import ScalarSelect
 
-from api import models
 from api.compiler import plan as p
 from api.compiler.dialect import Dialect, Expr, quoted
 from api.loaders.listings import (
@@ -33,6 +32,7 @@ from api.loaders.listings import (
 )
 from api.schema.node import from_global_id, pk_of
 from api.schema.pagination import window_of
+from api.store import models
 
 _ALIAS: Table = models.ActorAlias.__table__  # type: ignore[attr-defined]
 

@@ -3,7 +3,7 @@
 Its features stack the rule extractor's own reading (token inside a rule
 content span, a rule cue, a rule speaker) on plain token features, so the
 model learns where the rules are right and mends their span edges. The
-model file is trained by `python -m api train-model` (api/train.py) with
+model file is trained by `python -m api train-model` (api/training/crf.py) with
 this same feature function, and loaded lazily, once per process.
 """
 from __future__ import annotations

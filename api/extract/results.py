@@ -9,7 +9,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass, field
 
-from api.kinds import ActorKind, LocationKind, StatementKind
+from api.vocabulary import ActorKind, LocationKind, StatementKind
 
 __all__ = [
     "ActorKind", "ActorRef", "ArticleMeta", "Caption", "Extraction", "LocationKind", "PlaceRef",

@@ -13,7 +13,7 @@ from sqlalchemy.orm import aliased
 from sqlmodel import col
 
 from api.loaders.dialects import published, search_terms, word_prefixes
-from api.models import (
+from api.store.models import (
     Actor,
     ActorAlias,
     Article,

@@ -29,7 +29,7 @@ from api.loaders.listings import (
     count_statement,
     page_statement,
 )
-from api.models import (
+from api.store.models import (
     Actor,
     ActorAlias,
     Article,

@@ -27,7 +27,7 @@ from sqlalchemy.ext.compiler import compiles
 from sqlalchemy.sql.compiler import SQLCompiler
 from sqlmodel import col
 
-from api.models import Article, Statement
+from api.store.models import Article, Statement
 
 Expr = SQLColumnExpression[Any]
 NO_DATE = dt.date.min  # undated articles sort as the oldest

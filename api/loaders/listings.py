@@ -25,7 +25,7 @@ from api.loaders.criteria import (
     statement_filters,
 )
 from api.loaders.dialects import published
-from api.models import (
+from api.store.models import (
     Actor,
     Article,
     ArticleActor,

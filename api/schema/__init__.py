@@ -20,7 +20,6 @@ from strawberry.types import ExecutionContext
 from api.adapters.strawberry import ErrorMasking
 from api.context import Context
 from api.errors import QuotegraphError
-from api.events import SubscriptionEnded
 from api.schema.actor import Actor
 from api.schema.article import Article
 from api.schema.characters import CharacterCheck
@@ -38,6 +37,7 @@ from api.schema.mutations import Mutation
 from api.schema.query import Query
 from api.schema.statement import Statement
 from api.schema.subscription import Subscription
+from api.store.events import SubscriptionEnded
 
 __all__ = ["Limits", "create_schema", "is_request_error", "print_schema_sdl", "schema"]
 

@@ -6,7 +6,6 @@ from typing import ClassVar
 
 import strawberry
 
-from api import models
 from api.context import Context
 from api.loaders.criteria import StatementCriteria
 from api.loaders.listings import ARTICLES_BY_ACTOR, MEMBERS_BY_ACTOR, STATEMENTS_BY_SPEAKER
@@ -20,6 +19,7 @@ from api.schema.filters import (
     StatementFilter,
 )
 from api.schema.node import Node, to_global_id
+from api.store import models
 
 Info = strawberry.Info[Context, None]
 _ACTOR: strawberry.LazyType[str, str] = strawberry.LazyType("Actor", "api.schema.actor")

@@ -7,7 +7,6 @@ from typing import ClassVar
 
 import strawberry
 
-from api import models
 from api.loaders.listings import ACTORS_BY_ARTICLE, LOCATIONS_BY_ARTICLE, STATEMENTS_BY_ARTICLE
 from api.schema.catalogue import Captions, column, connection, reads, values_of
 from api.schema.filters import (
@@ -16,6 +15,7 @@ from api.schema.filters import (
     StatementFilter,
 )
 from api.schema.node import Node, to_global_id
+from api.store import models
 
 _STATEMENT: strawberry.LazyType[str, str] = strawberry.LazyType("Statement", "api.schema.statement")
 _ACTOR: strawberry.LazyType[str, str] = strawberry.LazyType("Actor", "api.schema.actor")

@@ -9,8 +9,8 @@ from typing import cast
 import strawberry
 from strawberry.scalars import JSON
 
-from api import models
 from api.schema.node import to_global_id
+from api.store import models
 
 # Keys of `before`/`after` that hold primary keys, and the type each identifies.
 _ID_TYPES = {"speakerId": "Actor", "affiliationId": "Actor", "sourceId": "Actor"}

@@ -1,4 +1,4 @@
-"""GraphQL enums: the shared vocabularies of `api.kinds`, and list orders."""
+"""GraphQL enums: the shared vocabularies of `api.vocabulary`, and list orders."""
 
 from __future__ import annotations
 
@@ -6,8 +6,8 @@ from enum import Enum
 
 import strawberry
 
-from api.kinds import ActorKind, LocationKind, StatementKind
 from api.loaders.criteria import ArticleSort
+from api.vocabulary import ActorKind, LocationKind, StatementKind
 
 __all__ = ["ActorKind", "ArticleOrder", "LocationKind", "StatementKind"]
 

@@ -6,7 +6,6 @@ from typing import ClassVar
 
 import strawberry
 
-from api import models
 from api.context import Context
 from api.loaders.listings import ARTICLES_BY_LOCATION, STATEMENTS_BY_LOCATION
 from api.schema.catalogue import Linked, ObjectBy, column, connection, reads, values_of
@@ -14,6 +13,7 @@ from api.schema.enums import ArticleOrder, LocationKind
 from api.schema.fields import resolver
 from api.schema.filters import ArticleFilter, StatementFilter
 from api.schema.node import Node, to_global_id
+from api.store import models
 
 Info = strawberry.Info[Context, None]
 _STATEMENT: strawberry.LazyType[str, str] = strawberry.LazyType("Statement", "api.schema.statement")

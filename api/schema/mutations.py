@@ -2,7 +2,7 @@
 
 Expected failures are results (`ValidationError`, `NotFoundError` in each result union);
 a request without a valid token gets an UNAUTHENTICATED error instead. Writes go
-through `api.ingest` (extraction included) and `api.corrections`, never from here.
+through `api.load.ingest` (extraction included) and `api.store.corrections`, never from here.
 """
 
 from __future__ import annotations
@@ -14,12 +14,9 @@ import strawberry
 from sqlalchemy.ext.asyncio import async_sessionmaker
 from sqlmodel.ext.asyncio.session import AsyncSession
 
-from api import corrections
-from api.content import first_refused, name_too_long, refused_character, too_long
 from api.context import Context
-from api.corrections import InvalidCorrection, MissingRow, StatementEdit
-from api.db import session_factory
-from api.ingest import ArticleInput, ingest_text
+from api.load.ingest import ArticleInput, ingest_text
+from api.load.limits import first_refused, name_too_long, refused_character, too_long
 from api.loaders.dataloaders import Loaders
 from api.schema.actor import Actor
 from api.schema.article import Article
@@ -28,6 +25,9 @@ from api.schema.errors import InvalidArgument, unauthenticated
 from api.schema.fields import resolver
 from api.schema.node import pk_of, to_global_id
 from api.schema.statement import Statement
+from api.store import corrections
+from api.store.corrections import InvalidCorrection, MissingRow, StatementEdit
+from api.store.db import session_factory
 
 Info = strawberry.Info[Context, None]
 

@@ -6,7 +6,6 @@ from typing import TYPE_CHECKING, Annotated, ClassVar
 
 import strawberry
 
-from api import models
 from api.context import Context
 from api.schema.catalogue import (
     Linked,
@@ -22,6 +21,7 @@ from api.schema.enums import StatementKind
 from api.schema.fields import resolver
 from api.schema.node import Node, to_global_id
 from api.schema.span import Span
+from api.store import models
 
 if TYPE_CHECKING:
     from api.schema.actor import Actor

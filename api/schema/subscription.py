@@ -10,13 +10,13 @@ from collections.abc import AsyncGenerator
 
 import strawberry
 
-from api import events
 from api.context import Context
 from api.loaders.criteria import StatementCriteria
 from api.schema.errors import unauthenticated
 from api.schema.fields import subscription
 from api.schema.filters import StatementAddedFilter
 from api.schema.statement import Statement
+from api.store import events
 
 Info = strawberry.Info[Context, None]
 

@@ -10,8 +10,8 @@ Entries are kept per process (`memory`, an LRU of QUOTEGRAPH_RESPONSE_CACHE_SIZE
 answers) or in Redis (`redis`, shared by every worker, each entry living
 QUOTEGRAPH_RESPONSE_CACHE_TTL seconds under the current generation, a counter kept in
 Redis). Every change forgets them: on PostgreSQL each writer NOTIFYs
-`quotegraph_data` inside its transaction (api.db.lock_writers), which every process
-hears through api.events; on SQLite each lookup first reads `PRAGMA data_version`,
+`quotegraph_data` inside its transaction (api.store.db.lock_writers), which every process
+hears through api.store.events; on SQLite each lookup first reads `PRAGMA data_version`,
 which moves when any other connection commits. A mutation served here forgets at once.
 
 A query that started before a change is stored under the generation it started with,
@@ -38,9 +38,9 @@ from starlette.responses import Response
 from strawberry.http import GraphQLRequestData
 
 from api.context import debug_extensions
-from api.db import is_sqlite
 from api.errors import SettingsError
 from api.settings import Settings
+from api.store.db import is_sqlite
 
 log = logging.getLogger("quotegraph.cache")
 

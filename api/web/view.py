@@ -34,11 +34,11 @@ from strawberry.types.graphql import OperationType
 from api.adapters.strawberry import graphql_schema
 from api.compiler import Compiler
 from api.context import Context, build_context
-from api.events import EventBus
-from api.pool import ProcessPool
+from api.load.pool import ProcessPool
 from api.schema import Limits, create_schema, is_request_error
 from api.schema.errors import BAD_USER_INPUT, QUERY_TOO_COMPLEX, UNAUTHENTICATED, unauthenticated
 from api.settings import Settings
+from api.store.events import EventBus
 from api.web.cache import CachedAnswer, ResponseCache, note_errors, note_operation
 from api.web.etags import cache_control, conditional
 from api.web.graphiql import graphiql_page

@@ -25,11 +25,11 @@ branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
 # The words of a statement, kept in the generated column statement.words (PostgreSQL),
-# which api/loaders.py searches. Non-alphanumerics become spaces first because the
+# which api/loaders/ searches. Non-alphanumerics become spaces first because the
 # default parser keeps 'example.com', '-5' or '3.5' whole, where FTS5 splits them.
 _PG_WORDS = "to_tsvector('simple', regexp_replace(text, '[^[:alnum:]]+', ' ', 'g'))"
 
-# Character for character `_published()` in api/loaders.py, for the same reason (asyncpg
+# Character for character `_published()` in api/loaders/, for the same reason (asyncpg
 # sends the undated sentinel, date.min, as -infinity).
 _FEED = "ix_article_feed ON article (coalesce(published_at, '0001-01-01') DESC, id DESC)"
 _PG_FEED = "ix_article_feed ON article ((coalesce(published_at, '-infinity'::date)) DESC, id DESC)"

@@ -1,7 +1,7 @@
 """statement parts: what was said, without the attribution that interrupts it
 
 A nullable JSON column: NULL reads as the one part [start, end), so rows stored
-before it need no data written (api/models.py, docs/extraction.md). Re-extraction
+before it need no data written (api/store/models.py, docs/extraction.md). Re-extraction
 fills it where the parts differ from the span.
 
 Revision ID: 0004_statement_parts

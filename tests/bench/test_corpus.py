@@ -5,7 +5,7 @@ import hashlib
 import sqlite3
 from pathlib import Path
 
-from api.seed import read_articles
+from api.load.seed import read_articles
 from bench.corpus import article, corpus, digest, load, main
 
 # sha256 over the 20 texts for the default seed: any change to the templates changes it.

@@ -12,15 +12,15 @@ import pytest
 import strawberry
 from sqlalchemy.ext.asyncio import AsyncEngine
 
-from api import models
 from api.adapters.strawberry import graphql_schema
 from api.compiler import Compiler
 from api.context import build_context
+from api.load.seed import seed_paths
 from api.loaders.listings import ARTICLES
 from api.schema.catalogue import column, connection, values_of
 from api.schema.enums import ArticleOrder
 from api.schema.filters import ArticleFilter
-from api.seed import seed_paths
+from api.store import models
 from tests.articles import CEASEFIRE
 
 pytestmark = pytest.mark.anyio

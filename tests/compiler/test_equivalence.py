@@ -22,9 +22,9 @@ from sqlmodel import col
 from api.adapters.strawberry import graphql_schema
 from api.compiler import Compiler
 from api.context import build_context
-from api.models import Statement
+from api.load.seed import seed_paths
 from api.schema import schema
-from api.seed import seed_paths
+from api.store.models import Statement
 from tests.articles import CEASEFIRE
 from tests.conftest import SEED_FILE
 from tests.test_seed_graphql import ACTOR_SEARCH, ARTICLE, LAVROV, TOTALS

@@ -17,7 +17,7 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 from api.compiler import Compiler
 from api.compiler.sql import Builder
 from api.errors import SettingsError
-from api.seed import seed_paths
+from api.load.seed import seed_paths
 from api.settings import Settings
 from tests.compiler.test_equivalence import Q1, Q5
 from tests.conftest import SEED_FILE

@@ -15,8 +15,9 @@ import httpx
 import pytest
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from api.db import create_engine
-from api.models import (
+from api.settings import Settings
+from api.store.db import create_engine
+from api.store.models import (
     Actor,
     ActorAlias,
     Article,
@@ -27,7 +28,6 @@ from api.models import (
     StatementLocation,
     StatementMention,
 )
-from api.settings import Settings
 from tests.schema.helpers import Graph
 from tests.servers import app_client
 

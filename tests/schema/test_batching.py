@@ -9,9 +9,9 @@ import httpx
 import pytest
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from api.db import create_engine
-from api.models import Actor, Article, Location, Statement, StatementLocation
 from api.settings import Settings
+from api.store.db import create_engine
+from api.store.models import Actor, Article, Location, Statement, StatementLocation
 from tests.schema.helpers import run_query
 from tests.servers import app_client
 

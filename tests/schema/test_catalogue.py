@@ -6,7 +6,6 @@ from __future__ import annotations
 
 from graphql import GraphQLObjectType
 
-from api import models
 from api.adapters.strawberry import graphql_schema
 from api.loaders.listings import STATEMENTS_BY_SPEAKER
 from api.schema import schema
@@ -21,6 +20,7 @@ from api.schema.catalogue import (
     table_of,
 )
 from api.schema.enums import StatementKind
+from api.store import models
 
 # Fields only Strawberry answers: nothing in the catalogue says how to read them.
 UNCATALOGUED = {

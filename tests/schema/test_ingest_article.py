@@ -13,14 +13,14 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 from sqlmodel.ext.asyncio.session import AsyncSession
 from starlette.applications import Starlette
 
-from api import ingest
 from api.app import create_app
-from api.db import create_engine, session_factory
 from api.extract.results import Extraction
-from api.ingest import ArticleInput, extraction_pool, ingest_text
-from api.models import Article, Statement
-from api.pool import ProcessPool
+from api.load import ingest
+from api.load.ingest import ArticleInput, extraction_pool, ingest_text
+from api.load.pool import ProcessPool
 from api.settings import Settings
+from api.store.db import create_engine, session_factory
+from api.store.models import Article, Statement
 from tests.conftest import SEED_FILE
 from tests.pool_calls import SPIN, child_pid, slow_extract
 from tests.schema.conftest import TOKENS

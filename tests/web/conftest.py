@@ -10,8 +10,8 @@ from collections.abc import AsyncIterator
 import pytest
 from redis.asyncio import Redis
 
-from api.db import create_engine
-from api.seed import seed_paths
+from api.load.seed import seed_paths
+from api.store.db import create_engine
 from tests import services
 from tests.conftest import SEED_FILE
 

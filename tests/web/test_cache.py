@@ -22,11 +22,11 @@ from redis.asyncio import Redis
 
 from api.app import create_app
 from api.context import build_context
-from api.db import DATA_CHANNEL, create_engine, upgrade
 from api.errors import SettingsError
-from api.events import PostgresBus, libpq_dsn
-from api.seed import seed_paths
+from api.load.seed import seed_paths
 from api.settings import Settings
+from api.store.db import DATA_CHANNEL, create_engine, upgrade
+from api.store.events import PostgresBus, libpq_dsn
 from tests.articles import CEASEFIRE, CEASEFIRE_TITLE
 from tests.servers import app_client
 from tests.web.conftest import REDIS_URL, SEED_TITLE, seed

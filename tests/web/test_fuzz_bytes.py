@@ -27,8 +27,8 @@ from websockets.exceptions import ConnectionClosed
 from websockets.typing import Subprotocol
 
 from api.app import create_app
-from api.db import upgrade
 from api.settings import Settings
+from api.store.db import upgrade
 from tests.conftest import empty_database_url
 from tests.servers import serve_app
 from tests.web.conftest import seed

@@ -11,8 +11,8 @@ from pathlib import Path
 import pytest
 
 from api.app import create_app
-from api.db import upgrade
 from api.settings import Settings
+from api.store.db import upgrade
 from api.web.protocol import HTTP_PROTOCOL, INVALID_HTTP
 from tests.servers import serve_app
 

@@ -12,8 +12,8 @@ import httpx
 import pytest
 
 from api.app import create_app
-from api.db import upgrade
 from api.settings import Settings
+from api.store.db import upgrade
 from api.web.view import GraphQLView
 from tests.servers import app_client
 

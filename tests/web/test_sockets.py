@@ -14,8 +14,8 @@ from websockets.exceptions import ConnectionClosed
 from websockets.typing import Subprotocol
 
 from api.app import create_app
-from api.db import upgrade
 from api.settings import Settings
+from api.store.db import upgrade
 from api.web.sockets import close_reason
 from tests.servers import serve_app
 

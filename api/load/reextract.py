@@ -18,10 +18,9 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
-from api.db import lock_writers, session_factory
 from api.extract import extract_article
 from api.extract.results import Extraction, StatementRef
-from api.ingest import (
+from api.load.ingest import (
     KnownActors,
     link_statement,
     mention_counts,
@@ -30,7 +29,8 @@ from api.ingest import (
     statement_row,
     storable,
 )
-from api.models import (
+from api.store.db import lock_writers, session_factory
+from api.store.models import (
     Actor,
     ActorAlias,
     Article,

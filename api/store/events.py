@@ -9,7 +9,7 @@ subscriber then finds those ids in its own bounded queue. Two buses:
   subscribers of every worker. Each process holds one listening connection, opened
   with its first subscriber, and fans each notification out in-process.
 
-The same listening connection hears `quotegraph_data` (api.db.DATA_CHANNEL), which
+The same listening connection hears `quotegraph_data` (api.store.db.DATA_CHANNEL), which
 every writer notifies inside its transaction: `watch_data` tells the response cache
 of each process that the data changed, and that it went blind (listener lost; it
 reconnects by itself and reports a change once it hears again).
@@ -29,9 +29,9 @@ from types import TracebackType
 import asyncpg
 from sqlalchemy.engine import make_url
 
-from api.db import DATA_CHANNEL, is_sqlite
 from api.errors import QuotegraphError
 from api.settings import Settings
+from api.store.db import DATA_CHANNEL, is_sqlite
 
 log = logging.getLogger("quotegraph.events")
 

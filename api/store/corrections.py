@@ -19,10 +19,9 @@ from sqlalchemy.ext.asyncio import async_sessionmaker
 from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
-from api.db import lock_writers
 from api.errors import QuotegraphError
-from api.kinds import StatementKind
-from api.models import (
+from api.store.db import lock_writers
+from api.store.models import (
     Actor,
     ActorAlias,
     Article,
@@ -31,7 +30,8 @@ from api.models import (
     Statement,
     StatementMention,
 )
-from api.names import name_key
+from api.store.name_keys import name_key
+from api.vocabulary import StatementKind
 
 Sessions = async_sessionmaker[AsyncSession]
 

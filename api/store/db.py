@@ -21,7 +21,7 @@ from sqlalchemy.sql.schema import SchemaItem
 from sqlmodel import SQLModel
 from sqlmodel.ext.asyncio.session import AsyncSession
 
-import api.models  # noqa: F401  (registers the tables on SQLModel.metadata)
+import api.store.models  # noqa: F401  (registers the tables on SQLModel.metadata)
 from api.settings import Settings
 
 if TYPE_CHECKING:
@@ -212,7 +212,7 @@ def drift(connection: Connection, metadata: MetaData = SQLModel.metadata) -> lis
 def _alembic_config() -> Config:
     from alembic.config import Config
 
-    root = Path(__file__).resolve().parent.parent
+    root = Path(__file__).resolve().parents[2]
     config = Config()
     config.set_main_option("script_location", str(root / "migrations"))
     return config

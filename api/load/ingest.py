@@ -27,13 +27,14 @@ from sqlalchemy.ext.asyncio import AsyncConnection, async_sessionmaker
 from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
-from api.content import MAX_NAME_CHARS, first_refused
-from api.db import lock_writers
-from api.events import EventBus
 from api.extract import extract_article
 from api.extract.parts import joined_text
 from api.extract.results import ActorKind, ActorRef, Extraction, PlaceRef, StatementRef
-from api.models import (
+from api.load.limits import MAX_NAME_CHARS, first_refused
+from api.load.pool import ProcessPool
+from api.store.db import lock_writers
+from api.store.events import EventBus
+from api.store.models import (
     Actor,
     ActorAlias,
     Article,
@@ -44,8 +45,7 @@ from api.models import (
     StatementLocation,
     StatementMention,
 )
-from api.names import name_key
-from api.pool import ProcessPool
+from api.store.name_keys import name_key
 
 __all__ = [
     "ArticleInput",
@@ -136,8 +136,8 @@ async def _existing_article(session: AsyncSession, content_hash: str) -> int | N
 
 def extraction_pool() -> ProcessPool:
     """The process `ingest_text` extracts in: one per server process, created with its app
-    (and closed with it); its forkserver builds extraction's indexes once (api.warmup)."""
-    return ProcessPool(processes=1, preload=("api.pool", "api.warmup"))
+    (and closed with it); its forkserver builds extraction's indexes once (api.load.warmup)."""
+    return ProcessPool(processes=1, preload=("api.load.pool", "api.load.warmup"))
 
 
 async def ingest_text(

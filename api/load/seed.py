@@ -18,15 +18,15 @@ from typing import Any
 from sqlalchemy.ext.asyncio import AsyncEngine
 from sqlmodel import col, select
 
-from api.content import first_refused, name_too_long, too_long
-from api.db import session_factory
 from api.errors import SeedFileError
-from api.events import EventBus
 from api.extract import extract_article
 from api.extract.article import parse_date
 from api.extract.results import Extraction
-from api.ingest import ArticleInput, ArticleWriter
-from api.models import Article
+from api.load.ingest import ArticleInput, ArticleWriter
+from api.load.limits import first_refused, name_too_long, too_long
+from api.store.db import session_factory
+from api.store.events import EventBus
+from api.store.models import Article
 
 log = logging.getLogger(__name__)
 ARTICLE_SUFFIXES = (".txt", ".json", ".jsonl", ".ndjson")

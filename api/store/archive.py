@@ -23,8 +23,8 @@ from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
 from sqlalchemy.types import Date, DateTime, TypeEngine
 from sqlmodel import SQLModel
 
-from api.db import current_revision, known_revisions, lock_writers
 from api.errors import ArchiveError
+from api.store.db import current_revision, known_revisions, lock_writers
 
 FORMAT = "quotegraph"
 VERSION = 1

@@ -27,12 +27,12 @@ from typing import Protocol
 from sqlalchemy.ext.asyncio import AsyncEngine, async_sessionmaker
 from sqlmodel.ext.asyncio.session import AsyncSession
 
-from api.db import lock_writers, session_factory
 from api.errors import SeedFileError
-from api.events import EventBus
 from api.extract.results import Extraction
-from api.ingest import ArticleInput, store_articles
-from api.seed import SeedReport, extract, iter_articles
+from api.load.ingest import ArticleInput, store_articles
+from api.load.seed import SeedReport, extract, iter_articles
+from api.store.db import lock_writers, session_factory
+from api.store.events import EventBus
 
 log = logging.getLogger(__name__)
 _PR_SET_PDEATHSIG = 1  # from <linux/prctl.h>

@@ -10,7 +10,7 @@ import datetime as dt
 from sqlalchemy import JSON, Column, Index, String, Text, UniqueConstraint, false
 from sqlmodel import Field, SQLModel
 
-from api.kinds import ActorKind, LocationKind, StatementKind
+from api.vocabulary import ActorKind, LocationKind, StatementKind
 
 
 def _utcnow() -> dt.datetime:

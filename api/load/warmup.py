@@ -1,5 +1,5 @@
 """Imported, for its side effect, by the forkserver of the ingest extraction pool
-(`api.ingest.extraction_pool`): one extraction of a short article builds extraction's
+(`api.load.ingest.extraction_pool`): one extraction of a short article builds extraction's
 indexes (gazetteer, CRF model, name lists; about 4 s), once per server process, so that
 every extraction process forked from it, and the replacement of a killed one, starts
 warm instead of spending those seconds on the first article it is sent.
