@@ -21,6 +21,7 @@ from collections.abc import AsyncGenerator, Callable, Iterable, Iterator, Sequen
 from concurrent.futures import Executor, ProcessPoolExecutor
 from contextlib import aclosing
 from dataclasses import dataclass
+from functools import partial
 from pathlib import Path
 from typing import Protocol
 
@@ -32,6 +33,7 @@ from api.errors import SeedFileError
 from api.events import EventBus
 from api.extract.results import Extraction
 from api.ingest import ArticleInput, store_articles
+from api.kinds import ExtractionMode
 from api.seed import SeedReport, extract, iter_articles
 
 log = logging.getLogger(__name__)
@@ -124,13 +126,16 @@ async def load_paths(
     batch: int = 200,
     progress: Progress | None = None,
     events: EventBus | None = None,
+    mode: ExtractionMode = ExtractionMode.FAST,
 ) -> SeedReport:
     """`load_articles` over every article file under `paths` (read as `seed_paths` reads
-    them, one file at a time); files that cannot be read are reported first."""
+    them, one file at a time), extracted in `mode`; files that cannot be read are
+    reported first."""
     unreadable: list[SeedFileError] = []
     articles = iter_articles(paths, unreadable)
     report = await load_articles(
-        engine, articles, jobs=jobs, batch=batch, progress=progress, events=events
+        engine, articles, jobs=jobs, batch=batch, progress=progress, events=events,
+        extractor=partial(extract, mode=mode),
     )
     report.errors[:0] = unreadable
     return report

@@ -12,6 +12,7 @@ from starlette.responses import Response
 from starlette.websockets import WebSocket
 
 from api.events import EventBus
+from api.kinds import ExtractionMode
 from api.loaders import Loaders
 
 
@@ -49,6 +50,8 @@ class Context:
     tokens_configured: bool = False
     # Queries are private (QUOTEGRAPH_PRIVATE_QUERIES) and this request has no valid token.
     token_required: bool = False
+    # How ingestArticle reads the articles it stores (QUOTEGRAPH_EXTRACTOR).
+    extraction: ExtractionMode = ExtractionMode.FAST
 
 
 def debug_extensions(sql_statements: int, elapsed_ms: float) -> dict[str, object]:
@@ -68,6 +71,7 @@ def build_context(
     tokens_configured: bool = False,
     token_required: bool = False,
     read_engine: AsyncEngine | None = None,
+    extraction: ExtractionMode = ExtractionMode.FAST,
 ) -> Context:
     """A fresh context with fresh loaders: nothing is shared between requests. With a
     `read_engine` (a replica) the loaders read from it until `use_primary`."""
@@ -81,4 +85,5 @@ def build_context(
         token_name=token_name,
         tokens_configured=tokens_configured,
         token_required=token_required,
+        extraction=extraction,
     )

@@ -32,6 +32,7 @@ from api.db import lock_writers
 from api.events import EventBus
 from api.extract import extract_article
 from api.extract.results import ActorKind, ActorRef, Extraction, PlaceRef, StatementRef
+from api.kinds import ExtractionMode
 from api.models import (
     Actor,
     ActorAlias,
@@ -125,6 +126,8 @@ async def ingest_text(
     sessions: async_sessionmaker[AsyncSession],
     article: ArticleInput,
     events: EventBus | None = None,
+    *,
+    mode: ExtractionMode = ExtractionMode.FAST,
 ) -> tuple[int, bool]:
     """Extract and store one article (the ingestArticle mutation): (article id, created).
 
@@ -136,7 +139,9 @@ async def ingest_text(
         existing = await _existing_article(session, article.content_hash)
     if existing is not None:
         return existing, False
-    extraction = await asyncio.to_thread(extract_article, article.body, title=article.title)
+    extraction = await asyncio.to_thread(
+        extract_article, article.body, title=article.title, mode=mode
+    )
     created, _ = await ArticleWriter(sessions, events).write(article, extraction)
     async with sessions() as session:
         stored = await _existing_article(session, article.content_hash)

@@ -23,6 +23,7 @@ from api.extract import extract_article
 from api.extract.article import parse_date
 from api.extract.results import Extraction
 from api.ingest import ArticleInput, ArticleWriter
+from api.kinds import ExtractionMode
 from api.models import Article
 
 log = logging.getLogger(__name__)
@@ -166,9 +167,9 @@ def _published(path: Path, where: str, raw: object) -> dt.date | None:
     return date
 
 
-def extract(article: ArticleInput) -> Extraction:
+def extract(article: ArticleInput, mode: ExtractionMode = ExtractionMode.FAST) -> Extraction:
     """Run the pure extractor over one input (records give their own title)."""
-    return extract_article(article.body, title=article.title)
+    return extract_article(article.body, title=article.title, mode=mode)
 
 
 async def seed_paths(
@@ -177,6 +178,7 @@ async def seed_paths(
     *,
     progress: Callable[[Iterable[ArticleInput], int], Iterable[ArticleInput]] | None = None,
     events: EventBus | None = None,
+    mode: ExtractionMode = ExtractionMode.FAST,
 ) -> SeedReport:
     """Load every article file under `paths`; bad files are reported, the rest load, and
     each stored article's statements are published on `events` (if given)."""
@@ -191,7 +193,7 @@ async def seed_paths(
     writer = ArticleWriter(session_factory(engine), events)
     for article in items:
         try:
-            created, statements = await writer.write(article, extract(article))
+            created, statements = await writer.write(article, extract(article, mode))
         except Exception as exc:  # one article's failure must not stop the others
             log.exception("could not load %s", article.source)
             report.errors.append(SeedFileError(article.source, f"could not be stored: {exc}"))

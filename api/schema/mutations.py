@@ -200,7 +200,9 @@ class Mutation:
             publisher=_text(input.publisher),
             url=_text(input.url),
         )
-        pk, created = await ingest_text(_sessions(info), article, info.context.events)
+        pk, created = await ingest_text(
+            _sessions(info), article, info.context.events, mode=info.context.extraction
+        )
         row = await _fresh(info).articles_by_id.load(pk)
         assert row is not None
         return IngestArticleSuccess(article=Article.from_row(row), created=created)

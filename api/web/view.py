@@ -118,6 +118,7 @@ class GraphQLView(GraphQL[Context, None]):
         self._engine = engine
         self._events = events
         self._debug = settings.debug
+        self._extraction = settings.extractor
         self._timeout = settings.query_timeout_ms / 1000 if settings.query_timeout_ms else None
         self._tokens = settings.api_tokens
         self._private = settings.private_queries
@@ -200,6 +201,7 @@ class GraphQLView(GraphQL[Context, None]):
             tokens_configured=bool(self._tokens),
             token_required=self._private and token_name is None,
             read_engine=self._read_engine,
+            extraction=self._extraction,
         )
         if isinstance(response, Response):
             response.headers["X-Request-ID"] = context.request_id
