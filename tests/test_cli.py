@@ -7,6 +7,7 @@ from pathlib import Path
 import pytest
 
 from api.cli import main
+from api.modelfiles import missing_file
 from tests.conftest import ROOT, SEED_FILE
 
 SCORER_KEYS = {"start", "end", "speaker", "speaker_start", "speaker_end", "kind", "cue", "medium", "text"}
@@ -78,3 +79,24 @@ def test_bad_setting_stops_with_the_variable_named(
 def test_export_schema_prints_the_committed_schema(capsys: pytest.CaptureFixture[str]) -> None:
     assert main(["export-schema"]) == 0
     assert capsys.readouterr().out == (ROOT / "schema.graphql").read_text(encoding="utf-8")
+
+
+@pytest.mark.skipif(missing_file() is None, reason="the accurate model is shipped: the command runs")
+def test_extract_accurate_without_the_model_names_the_file(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    assert main(["extract", "--json", "--extractor", "accurate", str(SEED_FILE)]) == 2
+    err = capsys.readouterr().err
+    assert err.startswith(f"error: {missing_file()}: no tagger model; the accurate extractor needs it.")
+    assert "--extractor fast" in err
+
+
+def test_extract_fast_is_the_rules_and_crf(
+    capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    assert main(["extract", "--json", "--extractor", "fast", str(SEED_FILE)]) == 0
+    fast = capsys.readouterr().out
+    monkeypatch.setenv("QUOTEGRAPH_EXTRACTOR", "fast")
+    assert main(["extract", "--json", str(SEED_FILE)]) == 0
+    assert capsys.readouterr().out == fast
+    assert len(json.loads(fast)["statements"]) == 21

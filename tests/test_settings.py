@@ -167,3 +167,23 @@ def test_the_access_log_is_off_unless_asked_for() -> None:
     assert Settings.from_env({"QUOTEGRAPH_ACCESS_LOG": "1"}).access_log is True
     with pytest.raises(SettingsError, match="QUOTEGRAPH_ACCESS_LOG"):
         Settings.from_env({"QUOTEGRAPH_ACCESS_LOG": "sometimes"})
+
+
+def test_extractor_is_read_and_checked(tmp_path: Path) -> None:
+    from api.kinds import ExtractionMode
+    from api.settings import _extractor
+
+    assert Settings.from_env({"QUOTEGRAPH_EXTRACTOR": " Fast "}).extractor == ExtractionMode.FAST
+    assert _extractor("", None) == ExtractionMode.ACCURATE  # the model ships: accurate
+    assert _extractor("", tmp_path / "encoder.onnx") == ExtractionMode.FAST
+    assert _extractor("accurate", None) == ExtractionMode.ACCURATE
+    with pytest.raises(SettingsError) as caught:
+        _extractor("accurate", tmp_path / "encoder.onnx")
+    assert str(caught.value).startswith(
+        f"QUOTEGRAPH_EXTRACTOR: accurate needs its model file {tmp_path / 'encoder.onnx'}, "
+        "which is missing; build it with `python -m api train-model --neural")
+    with pytest.raises(SettingsError) as caught:
+        Settings.from_env({"QUOTEGRAPH_EXTRACTOR": "neural"})
+    assert str(caught.value) == (
+        "QUOTEGRAPH_EXTRACTOR: 'neural' is not an extractor; use accurate (the transformer "
+        "tagger) or fast (rules and CRF)")
