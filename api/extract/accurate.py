@@ -23,7 +23,7 @@ __all__ = ["MIN_PIECES", "accurate_drafts", "as_tagged"]
 # Model spans shorter than this many wordpieces are mostly noun phrases ("the veto")
 # the rules cannot find a speaker for, or fragments of a statement the rules hold.
 MIN_PIECES = 8
-_MIN_QUOTED = 0.5  # mean B/I probability of a span that holds quoted speech
+_MIN_QUOTED = 0.7  # mean B/I probability of a span that holds quoted speech
 _MIN_UNQUOTED = 0.7
 
 
