@@ -108,3 +108,20 @@ def test_seed_statement_mentions_moscow_and_washington(seed: tuple[str, Extracti
         s for s in extraction.statements if s.span.text(text).startswith("Moscow would hold")
     )
     assert {"moscow", "washington"} <= set(statement.mentions)
+
+
+@pytest.mark.skipif(
+    __import__("api.modelfiles", fromlist=["missing_file"]).missing_file() is not None,
+    reason="no accurate model shipped in api/extract/data/neural (docs/extraction.md)")
+def test_accurate_mode_keeps_every_seed_statement(seed: tuple[str, Extraction]) -> None:
+    from api.extract import ExtractionMode
+
+    text, fast = seed
+    accurate = extract_article(text, mode=ExtractionMode.ACCURATE)
+
+    def read(extraction: Extraction) -> set[tuple[int, int, str, str | None, str | None]]:
+        names = {a.key: a.name for a in extraction.actors}
+        return {(s.span.start, s.span.end, s.kind.value, names.get(s.speaker or ""),
+                 names.get(s.medium or "")) for s in extraction.statements}
+
+    assert read(fast) <= read(accurate)
