@@ -16,6 +16,7 @@ from api.errors import ArchiveError, QuotegraphError, SeedFileError
 from api.extract.parts import joined_text
 from api.extract.results import Extraction
 from api.settings import Settings
+from api.vocabulary import ExtractionMode
 
 if TYPE_CHECKING:
     from sqlalchemy.ext.asyncio import AsyncEngine
@@ -62,6 +63,7 @@ def _parser() -> argparse.ArgumentParser:
         "nobody edited are replaced; edited and deleted ones stay as they are and block new "
         "statements over them. Prints how many statements were added, changed and removed.",
     )
+    _add_extractor(reextract)
     reextract.set_defaults(run=_reextract)
     _add_extract(commands)
     _add_train_model(commands)
@@ -101,7 +103,28 @@ def _add_seed(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> 
     seed.add_argument("--jobs", type=_jobs, default=os.cpu_count() or 1, metavar="N",
                       help="extraction processes (default: the number of CPUs, here "
                       f"{os.cpu_count() or 1})")
+    _add_extractor(seed)
     seed.set_defaults(run=_seed)
+
+
+def _add_extractor(command: argparse.ArgumentParser) -> None:
+    command.add_argument(
+        "--extractor", choices=[m.value for m in ExtractionMode], default=None,
+        help="accurate (the transformer tagger with the rules) or fast (rules and CRF); "
+        "default: QUOTEGRAPH_EXTRACTOR, else accurate when its model is installed")
+
+
+def _mode(settings: Settings, args: argparse.Namespace) -> ExtractionMode:
+    """--extractor if given, else the setting; accurate without its model file fails
+    here, naming the file (the setting checks the same at startup)."""
+    if args.extractor is None:
+        return settings.extractor
+    mode = ExtractionMode(args.extractor)
+    if mode == ExtractionMode.ACCURATE:
+        from api.extract.neural import check_model
+
+        check_model()
+    return mode
 
 
 def _jobs(value: str) -> int:
@@ -126,6 +149,7 @@ def _add_extract(commands: argparse._SubParsersAction[argparse.ArgumentParser]) 
     extract.add_argument("files", nargs="+", type=Path, metavar="FILE")
     extract.add_argument("--json", action="store_true",
                          help="JSON Lines, one object per article, as eval_attribution.py reads")
+    _add_extractor(extract)
     extract.set_defaults(run=_extract)
 
 
@@ -139,8 +163,16 @@ def _add_train_model(commands: argparse._SubParsersAction[argparse.ArgumentParse
     )
     train.add_argument("--corpus", type=Path, required=True,
                        help="the split folder, e.g. ../shared/corpora/polnear/train")
-    train.add_argument("--out", type=Path, default=Path("api/extract/data/attribution.crfsuite"),
-                       help="model file to write (default api/extract/data/attribution.crfsuite)")
+    train.add_argument("--out", type=Path, default=None,
+                       help="model file to write (default api/extract/data/attribution.crfsuite; "
+                       "with --neural, the folder api/extract/data/neural)")
+    train.add_argument("--neural", action="store_true",
+                       help="train the accurate mode's transformer tagger instead of the CRF "
+                       "(needs `pip install -e '.[train]'`; about an hour on two cores)")
+    train.add_argument("--epochs", type=int, default=None, metavar="N",
+                       help="with --neural: epochs of the head (default 5)")
+    train.add_argument("--fraction", type=float, default=None, metavar="F",
+                       help="with --neural: train on this share of the files, for a quick check")
     train.set_defaults(run=_train_model)
 
 
@@ -218,12 +250,31 @@ def _describe_counts(counts: dict[str, int]) -> str:
 
 
 def _train_model(_settings: Settings, args: argparse.Namespace) -> int:
+    if args.neural:
+        return _train_neural(args)
     from api.training.crf import train_model
 
-    report = train_model(args.corpus, args.out)
+    out = args.out or Path("api/extract/data/attribution.crfsuite")
+    report = train_model(args.corpus, out)
     print(f"trained on {report.articles} article(s), {report.sequences} paragraph(s) in "
-          f"{report.seconds:.0f} s; wrote {args.out} ({report.model_bytes / 1e6:.1f} MB)",
+          f"{report.seconds:.0f} s; wrote {out} ({report.model_bytes / 1e6:.1f} MB)",
           file=sys.stderr)
+    return 0
+
+
+def _train_neural(args: argparse.Namespace) -> int:
+    from api.extract.neural import MODEL_DIR
+    from api.training.neural import TrainConfig, train_neural
+
+    defaults = TrainConfig()
+    config = TrainConfig(epochs=args.epochs or defaults.epochs,
+                         fraction=args.fraction or defaults.fraction)
+    out = args.out or MODEL_DIR
+    report = train_neural(args.corpus, out, config)
+    print(f"trained on {report.articles} article(s) ({report.windows} windows), held out "
+          f"{report.held_out}; best epoch {report.best_epoch} (held-out content F1 "
+          f"{report.held_out_f1:.4f}) in {report.seconds / 60:.1f} min; wrote "
+          f"{out} ({report.model_bytes / 1e6:.1f} MB)", file=sys.stderr)
     return 0
 
 
@@ -240,10 +291,12 @@ def _seed(settings: Settings, args: argparse.Namespace) -> int:
 
     upgrade(settings.database_url)
     paths = list(args.paths) or [settings.seeds_dir]
-    return asyncio.run(_load_paths(settings, paths, args.jobs))
+    return asyncio.run(_load_paths(settings, paths, args.jobs, _mode(settings, args)))
 
 
-async def _load_paths(settings: Settings, paths: list[Path], jobs: int) -> int:
+async def _load_paths(
+    settings: Settings, paths: list[Path], jobs: int, mode: ExtractionMode
+) -> int:
     from tqdm import tqdm
 
     from api.load.bulk import load_paths
@@ -259,7 +312,7 @@ async def _load_paths(settings: Settings, paths: list[Path], jobs: int) -> int:
     try:
         report = await load_paths(
             engine, paths, jobs=jobs, progress=bar, events=events,
-            max_chars=settings.max_article_chars,
+            max_chars=settings.max_article_chars, mode=mode,
         )
     finally:
         bar.close()
@@ -280,7 +333,7 @@ async def _seed_paths(settings: Settings, paths: list[Path], *, only_if_empty: b
             return 0
         report = await seed_paths(
             engine, paths, progress=_progress, events=events,
-            max_chars=settings.max_article_chars,
+            max_chars=settings.max_article_chars, mode=settings.extractor,
         )
     finally:
         await events.close()
@@ -299,22 +352,26 @@ def _print_report(report: SeedReport) -> int:
     return 0 if report.ok else 1
 
 
-def _reextract(settings: Settings, _args: argparse.Namespace) -> int:
+def _reextract(settings: Settings, args: argparse.Namespace) -> int:
     from api.store.db import upgrade
 
+    mode = _mode(settings, args)
     upgrade(settings.database_url)
-    report = asyncio.run(_reextract_all(settings))
+    report = asyncio.run(_reextract_all(settings, mode))
     print(f"re-extracted {report.articles} article(s): {report}")
     return 0
 
 
-async def _reextract_all(settings: Settings) -> ReextractReport:
+async def _reextract_all(settings: Settings, mode: ExtractionMode) -> ReextractReport:
+    from functools import partial
+
+    from api.extract import extract_article
     from api.load.reextract import reextract
     from api.store.db import create_engine
 
     engine = create_engine(settings)
     try:
-        return await reextract(engine)
+        return await reextract(engine, extract=partial(extract_article, mode=mode))
     finally:
         await engine.dispose()
 
@@ -355,6 +412,7 @@ def _serve(settings: Settings, args: argparse.Namespace) -> int:
 def _extract(settings: Settings, args: argparse.Namespace) -> int:
     from api.load.seed import extract, read_articles
 
+    mode = _mode(settings, args)
     failed = 0
     for path in args.files:
         try:
@@ -364,7 +422,7 @@ def _extract(settings: Settings, args: argparse.Namespace) -> int:
             failed += 1
             continue
         for article in articles:
-            extraction = extract(article)
+            extraction = extract(article, mode)
             if args.json:
                 print(json.dumps(_scorer_record(path.name, article.body, extraction), ensure_ascii=False))
             else:

@@ -14,6 +14,7 @@ from starlette.websockets import WebSocket
 from api.load.pool import ProcessPool
 from api.loaders.dataloaders import Loaders
 from api.store.events import EventBus
+from api.vocabulary import ExtractionMode
 
 
 @dataclass
@@ -55,6 +56,8 @@ class Context:
     tokens_configured: bool = False
     # Queries are private (QUOTEGRAPH_PRIVATE_QUERIES) and this request has no valid token.
     token_required: bool = False
+    # How ingestArticle reads the articles it stores (QUOTEGRAPH_EXTRACTOR).
+    extractor: ExtractionMode = ExtractionMode.FAST
 
 
 def debug_extensions(sql_statements: int, elapsed_ms: float) -> dict[str, object]:
@@ -76,6 +79,7 @@ def build_context(
     read_engine: AsyncEngine | None = None,
     max_article_chars: int = 0,
     extraction: ProcessPool | None = None,
+    extractor: ExtractionMode = ExtractionMode.FAST,
 ) -> Context:
     """A fresh context with fresh loaders: nothing is shared between requests. With a
     `read_engine` (a replica) the loaders read from it until `use_primary`."""
@@ -91,4 +95,5 @@ def build_context(
         token_required=token_required,
         max_article_chars=max_article_chars,
         extraction=extraction,
+        extractor=extractor,
     )

@@ -7,6 +7,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from api.errors import SettingsError
+from api.model_files import missing_file
+from api.vocabulary import ExtractionMode
 
 DEFAULT_DATABASE_URL = "sqlite:///./quotegraph.db"
 DEFAULT_REDIS_URL = "redis://127.0.0.1:6379/0"
@@ -73,6 +75,9 @@ class Settings:
     # uvicorn's line per request; off by default (a load balancer usually logs requests,
     # and the line costs a small query ~7% of its time).
     access_log: bool = False
+    # How seed, ingestArticle and reextract read articles: accurate (the transformer
+    # tagger with the rules) or fast (rules and CRF, for backfills of millions).
+    extractor: ExtractionMode = ExtractionMode.FAST
 
     @classmethod
     def from_env(cls, environ: Mapping[str, str] | None = None) -> Settings:
@@ -121,6 +126,7 @@ class Settings:
             ),
             compiled_sql=_flag(env, "QUOTEGRAPH_COMPILED_SQL", default=True),
             access_log=_flag(env, "QUOTEGRAPH_ACCESS_LOG"),
+            extractor=_extractor(env.get("QUOTEGRAPH_EXTRACTOR", ""), missing_file()),
         )
 
 
@@ -226,6 +232,28 @@ def _redis_url(raw: str) -> str:
             "REDIS_URL", "is not a Redis URL; use redis://host:port/db, e.g. " + DEFAULT_REDIS_URL
         )
     return url
+
+
+def _extractor(raw: str, missing: Path | None) -> ExtractionMode:
+    """accurate or fast; unset: accurate when the repository ships its model, else fast."""
+    name = raw.strip().lower()
+    if not name:
+        return ExtractionMode.FAST if missing else ExtractionMode.ACCURATE
+    if name not in {m.value for m in ExtractionMode}:
+        raise SettingsError(
+            "QUOTEGRAPH_EXTRACTOR",
+            f"{raw!r} is not an extractor; use accurate (the transformer tagger) or fast "
+            "(rules and CRF)",
+        )
+    mode = ExtractionMode(name)
+    if mode == ExtractionMode.ACCURATE and missing is not None:
+        raise SettingsError(
+            "QUOTEGRAPH_EXTRACTOR",
+            f"accurate needs its model file {missing}, which is missing; build it with "
+            "`python -m api train-model --neural --corpus ../shared/corpora/polnear/train` "
+            "or use fast",
+        )
+    return mode
 
 
 def _log_level(raw: str) -> str:

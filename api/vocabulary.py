@@ -25,3 +25,10 @@ class LocationKind(StrEnum):
     CITY = "CITY"
     DISTRICT = "DISTRICT"
     OTHER = "OTHER"
+
+
+class ExtractionMode(StrEnum):
+    """How articles are read: the transformer tagger with the rules, or the rules and CRF."""
+
+    ACCURATE = "accurate"
+    FAST = "fast"

@@ -1,8 +1,10 @@
-"""Extraction throughput on one core: `python -m bench.extract [DIR ...] [--repeat N]`.
+"""Extraction throughput on one core:
+`python -m bench.extract [DIR ...] [--repeat N] [--extractor accurate|fast]`.
 
 Reads every *.txt under the given folders (default: the PolNeAR dev split
-beside this repository, else seeds/), runs the whole extraction on each,
-and prints articles per second, characters per second and peak memory.
+beside this repository, else seeds/), runs the whole extraction on each in
+the given mode (default fast), and prints articles per second, characters
+per second, peak memory and, in accurate mode, the model's load time.
 
 `python -m bench.extract --scaling` instead extracts the synthetic shapes of
 bench/shapes.py at 10 KB, 100 KB and 1 MB, each case in a fresh process (so
@@ -17,9 +19,11 @@ import resource
 import subprocess
 import sys
 import time
+from collections.abc import Callable
+from functools import partial
 from pathlib import Path
 
-from api.extract import extract_article
+from api.extract import ExtractionMode, extract_article
 from bench.shapes import SHAPES
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -43,6 +47,8 @@ def main() -> None:
     parser.add_argument("--shapes", type=_shapes, default=tuple(SHAPES),
                         help="with --scaling: comma-separated shape names")
     parser.add_argument("--case", nargs=2, metavar=("SHAPE", "SIZE"), help=argparse.SUPPRESS)
+    parser.add_argument("--extractor", choices=[m.value for m in ExtractionMode], default="fast",
+                        help="accurate (the transformer tagger) or fast (rules and CRF)")
     args = parser.parse_args()
     if args.case is not None:
         print(json.dumps(measure(args.case[0], int(args.case[1]))))
@@ -50,15 +56,24 @@ def main() -> None:
     if args.scaling:
         scaling(args.shapes, args.sizes)
         return
+    mode = ExtractionMode(args.extractor)
     folders = args.folders or [DEFAULT_CORPUS if DEFAULT_CORPUS.is_dir() else ROOT / "seeds"]
     texts = _texts(folders)
+    if mode == ExtractionMode.ACCURATE:
+        from api.extract.neural import load_neural
+
+        started = time.perf_counter()
+        load_neural()
+        print(f"model load: {time.perf_counter() - started:.2f} s")
+    extract = partial(extract_article, mode=mode)
     started = time.perf_counter()
-    extract_article(texts[0])  # first call builds gazetteer and lexicon indexes
+    extract(texts[0])  # first call builds gazetteer and lexicon indexes
     warmup = time.perf_counter() - started
-    best = min(_timed_pass(texts) for _ in range(args.repeat))
+    best = min(_timed_pass(extract, texts) for _ in range(args.repeat))
     chars = sum(len(t) for t in texts)
     peak_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
-    print(f"corpus: {', '.join(map(str, folders))} ({len(texts)} articles, {chars:,} characters)")
+    print(f"corpus: {', '.join(map(str, folders))} ({len(texts)} articles, {chars:,} characters); "
+          f"extractor {mode.value}")
     print(f"first call (index build): {warmup:.2f} s")
     print(f"throughput: {len(texts) / best:.1f} articles/s, {chars / best / 1e6:.2f} M chars/s "
           f"(best of {args.repeat}, one core)")
@@ -112,10 +127,10 @@ def _shapes(raw: str) -> tuple[str, ...]:
     return names
 
 
-def _timed_pass(texts: list[str]) -> float:
+def _timed_pass(extract: Callable[[str], object], texts: list[str]) -> float:
     started = time.perf_counter()
     for text in texts:
-        extract_article(text)
+        extract(text)
     return time.perf_counter() - started
 
 

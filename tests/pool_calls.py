@@ -6,6 +6,7 @@ import time
 
 from api.extract import extract_article
 from api.extract.results import Extraction
+from api.vocabulary import ExtractionMode
 
 SPIN = "<spin for the pool tests>"
 MAX_SPIN_SECONDS = 60.0  # a child nobody kills stops by itself
@@ -28,11 +29,13 @@ def fail(message: str) -> None:
     raise ValueError(message)
 
 
-def slow_extract(text: str, *, title: str | None = None) -> Extraction:
+def slow_extract(
+    text: str, *, title: str | None = None, mode: ExtractionMode = ExtractionMode.FAST
+) -> Extraction:
     """extract_article, except that a text holding SPIN first burns CPU until killed."""
     if SPIN in text:
         spin(MAX_SPIN_SECONDS)
-    return extract_article(text, title=title)
+    return extract_article(text, title=title, mode=mode)
 
 
 def cpu_ticks(pid: int) -> int | None:

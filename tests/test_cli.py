@@ -7,6 +7,7 @@ from pathlib import Path
 import pytest
 
 from api.cli import main
+from api.model_files import missing_file
 from tests.conftest import ROOT, SEED_FILE
 
 SCORER_KEYS = {
@@ -129,3 +130,24 @@ def test_seed_refuses_an_article_past_the_size_limit_and_loads_the_others(
     assert first == f"error: {long}: {TOO_LONG}"
     assert last.startswith("seeded 1 new article(s) with ")
     assert last.endswith(" statement(s); 0 already present; 1 file(s) refused")
+
+
+@pytest.mark.skipif(missing_file() is None, reason="the accurate model is shipped: the command runs")
+def test_extract_accurate_without_the_model_names_the_file(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    assert main(["extract", "--json", "--extractor", "accurate", str(SEED_FILE)]) == 2
+    err = capsys.readouterr().err
+    assert err.startswith(f"error: {missing_file()}: no tagger model; the accurate extractor needs it.")
+    assert "--extractor fast" in err
+
+
+def test_extract_fast_is_the_rules_and_crf(
+    capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    assert main(["extract", "--json", "--extractor", "fast", str(SEED_FILE)]) == 0
+    fast = capsys.readouterr().out
+    monkeypatch.setenv("QUOTEGRAPH_EXTRACTOR", "fast")
+    assert main(["extract", "--json", str(SEED_FILE)]) == 0
+    assert capsys.readouterr().out == fast
+    assert len(json.loads(fast)["statements"]) == 21

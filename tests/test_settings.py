@@ -187,3 +187,23 @@ def test_a_bad_article_size_limit_fails_naming_the_variable(value: str) -> None:
         f"QUOTEGRAPH_MAX_ARTICLE_CHARS: {value!r} is not a whole number of at least 0; "
         "use e.g. 200000"
     )
+
+
+def test_extractor_is_read_and_checked(tmp_path: Path) -> None:
+    from api.settings import _extractor
+    from api.vocabulary import ExtractionMode
+
+    assert Settings.from_env({"QUOTEGRAPH_EXTRACTOR": " Fast "}).extractor == ExtractionMode.FAST
+    assert _extractor("", None) == ExtractionMode.ACCURATE  # the model ships: accurate
+    assert _extractor("", tmp_path / "encoder.onnx") == ExtractionMode.FAST
+    assert _extractor("accurate", None) == ExtractionMode.ACCURATE
+    with pytest.raises(SettingsError) as caught:
+        _extractor("accurate", tmp_path / "encoder.onnx")
+    assert str(caught.value).startswith(
+        f"QUOTEGRAPH_EXTRACTOR: accurate needs its model file {tmp_path / 'encoder.onnx'}, "
+        "which is missing; build it with `python -m api train-model --neural")
+    with pytest.raises(SettingsError) as caught:
+        Settings.from_env({"QUOTEGRAPH_EXTRACTOR": "neural"})
+    assert str(caught.value) == (
+        "QUOTEGRAPH_EXTRACTOR: 'neural' is not an extractor; use accurate (the transformer "
+        "tagger) or fast (rules and CRF)")

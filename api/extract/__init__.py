@@ -8,6 +8,7 @@ from collections.abc import Sequence
 from api.extract.actors import ActorTable, Mention, classify_name, name_spans
 from api.extract.crf import load_tagger
 from api.extract.hybrid import hybrid_drafts, read_with_rules
+from api.extract.neural import ModelMissingError, load_neural
 from api.extract.parts import with_parts
 from api.extract.places import capital_country, is_country
 from api.extract.results import (
@@ -21,12 +22,15 @@ from api.extract.results import (
     StatementRef,
 )
 from api.extract.statements import Draft, free_people
+from api.vocabulary import ExtractionMode
 
 __all__ = [
     "ActorKind",
     "ActorRef",
     "ArticleMeta",
+    "ExtractionMode",
     "Extraction",
+    "ModelMissingError",
     "PlaceRef",
     "Span",
     "StatementKind",
@@ -44,14 +48,23 @@ _ACTING_AFTER = re.compile(
 )
 
 
-def extract_article(text: str, *, title: str | None = None) -> Extraction:
-    """Statements, actors and places of one article; offsets index `text` unchanged."""
+def extract_article(
+    text: str, *, title: str | None = None, mode: ExtractionMode = ExtractionMode.FAST
+) -> Extraction:
+    """Statements, actors and places of one article; offsets index `text` unchanged.
+
+    `mode` FAST reads with the rules and the CRF; ACCURATE adds the transformer
+    tagger's finds (ModelMissingError, naming the file, when its model is absent)."""
     reading = read_with_rules(text, title=title)
     meta, quotes, places, people = reading.meta, reading.quotes, reading.places, reading.people
     drafts = reading.drafts
     tagger = load_tagger()
     if tagger is not None:  # without a model file, the rules alone (load_tagger warned once)
         drafts = hybrid_drafts(text, meta.paragraphs, quotes, drafts, tagger)
+    if mode == ExtractionMode.ACCURATE:
+        from api.extract.accurate import accurate_drafts
+
+        drafts = accurate_drafts(text, meta.paragraphs, quotes, drafts, load_neural())
     drafts = with_parts(text, drafts, quotes)
     table = ActorTable()
     for draft in drafts:

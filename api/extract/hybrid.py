@@ -32,7 +32,7 @@ from api.extract.speakers import (
 )
 from api.extract.statements import Draft, find_statements, statement_kind
 
-__all__ = ["RuleReading", "hybrid_drafts", "read_with_rules", "rule_marks"]
+__all__ = ["RuleReading", "hybrid_drafts", "read_with_rules", "rule_marks", "with_tagged"]
 
 _CUE_WINDOW = 200  # characters either side of a span searched for its cue or source
 # A span the rules did not see at all must be this sure (mean label probability):
@@ -65,12 +65,29 @@ def hybrid_drafts(
     """The rule statements unchanged, plus the CRF's sure spans that no rule
     statement touches and whose speaker can be found; in text order."""
     tagged = tag_article(text, paragraphs, quotes, rule_marks(drafts), tagger)
+    return with_tagged(text, paragraphs, quotes, drafts, tagged,
+                       quoted=_MIN_QUOTED_CONFIDENCE, unquoted=_MIN_NEW_CONFIDENCE)
+
+
+def with_tagged(
+    text: str,
+    paragraphs: Sequence[Span],
+    quotes: Sequence[Quote],
+    drafts: Sequence[Draft],
+    tagged: Tagged,
+    *,
+    quoted: float,
+    unquoted: float,
+) -> list[Draft]:
+    """`drafts` unchanged, plus the tagger's content spans no draft touches that are
+    sure enough (`quoted` when they hold quoted speech, else `unquoted`) and whose
+    speaker can be found (a tagged source phrase, else the nearest cue's speaker)."""
     read = Intervals(d.content for d in drafts)
     sentences = _Sentences(text, paragraphs, quotes)
     added = [
         _new_draft(text, sentences, quotes, tagged, c.span)
         for c in tagged.contents
-        if c.confidence >= (_MIN_QUOTED_CONFIDENCE if _quotes_speech(quotes, c.span) else _MIN_NEW_CONFIDENCE)
+        if c.confidence >= (quoted if _quotes_speech(quotes, c.span) else unquoted)
         and not _rules_read_there(text, read, c.span)
         and not _names_a_title(quotes, c.span)
     ]

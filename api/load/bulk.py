@@ -21,6 +21,7 @@ from collections.abc import AsyncGenerator, Callable, Iterable, Iterator, Sequen
 from concurrent.futures import Executor, ProcessPoolExecutor
 from contextlib import aclosing
 from dataclasses import dataclass
+from functools import partial
 from pathlib import Path
 from typing import Protocol
 
@@ -33,6 +34,7 @@ from api.load.ingest import ArticleInput, store_articles
 from api.load.seed import SeedReport, extract, iter_articles
 from api.store.db import lock_writers, session_factory
 from api.store.events import EventBus
+from api.vocabulary import ExtractionMode
 
 log = logging.getLogger(__name__)
 _PR_SET_PDEATHSIG = 1  # from <linux/prctl.h>
@@ -125,14 +127,16 @@ async def load_paths(
     progress: Progress | None = None,
     events: EventBus | None = None,
     max_chars: int = 0,
+    mode: ExtractionMode = ExtractionMode.FAST,
 ) -> SeedReport:
     """`load_articles` over every article file under `paths` (read as `seed_paths` reads
-    them, one file at a time, refusing a body past `max_chars`, 0: no limit); files that
-    cannot be read are reported first."""
+    them, one file at a time, refusing a body past `max_chars`, 0: no limit), extracted in
+    `mode`; files that cannot be read are reported first."""
     unreadable: list[SeedFileError] = []
     articles = iter_articles(paths, unreadable, max_chars=max_chars)
     report = await load_articles(
-        engine, articles, jobs=jobs, batch=batch, progress=progress, events=events
+        engine, articles, jobs=jobs, batch=batch, progress=progress, events=events,
+        extractor=partial(extract, mode=mode),
     )
     report.errors[:0] = unreadable
     return report

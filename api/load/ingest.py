@@ -46,6 +46,7 @@ from api.store.models import (
     StatementMention,
 )
 from api.store.name_keys import name_key
+from api.vocabulary import ExtractionMode
 
 __all__ = [
     "ArticleInput",
@@ -145,6 +146,8 @@ async def ingest_text(
     article: ArticleInput,
     pool: ProcessPool,
     events: EventBus | None = None,
+    *,
+    mode: ExtractionMode = ExtractionMode.FAST,
 ) -> tuple[int, bool]:
     """Extract and store one article (the ingestArticle mutation): (article id, created).
 
@@ -158,7 +161,7 @@ async def ingest_text(
         existing = await _existing_article(session, article.content_hash)
     if existing is not None:
         return existing, False
-    extraction = await pool.run(extract_article, article.body, title=article.title)
+    extraction = await pool.run(extract_article, article.body, title=article.title, mode=mode)
     created, _ = await ArticleWriter(sessions, events).write(article, extraction)
     async with sessions() as session:
         stored = await _existing_article(session, article.content_hash)

@@ -27,6 +27,7 @@ from api.load.limits import first_refused, name_too_long, too_long
 from api.store.db import session_factory
 from api.store.events import EventBus
 from api.store.models import Article
+from api.vocabulary import ExtractionMode
 
 log = logging.getLogger(__name__)
 ARTICLE_SUFFIXES = (".txt", ".json", ".jsonl", ".ndjson")
@@ -198,9 +199,9 @@ def _published(path: Path, where: str, raw: object) -> dt.date | None:
     return date
 
 
-def extract(article: ArticleInput) -> Extraction:
+def extract(article: ArticleInput, mode: ExtractionMode = ExtractionMode.FAST) -> Extraction:
     """Run the pure extractor over one input (records give their own title)."""
-    return extract_article(article.body, title=article.title)
+    return extract_article(article.body, title=article.title, mode=mode)
 
 
 async def seed_paths(
@@ -210,6 +211,7 @@ async def seed_paths(
     progress: Callable[[Iterable[ArticleInput], int], Iterable[ArticleInput]] | None = None,
     events: EventBus | None = None,
     max_chars: int = 0,
+    mode: ExtractionMode = ExtractionMode.FAST,
 ) -> SeedReport:
     """Load every article file under `paths`; bad files (and those with a body past
     `max_chars`, 0: no limit) are reported, the rest load, and each stored article's
@@ -225,7 +227,7 @@ async def seed_paths(
     writer = ArticleWriter(session_factory(engine), events)
     for article in items:
         try:
-            created, statements = await writer.write(article, extract(article))
+            created, statements = await writer.write(article, extract(article, mode))
         except Exception as exc:  # one article's failure must not stop the others
             log.exception("could not load %s", article.source)
             report.errors.append(SeedFileError(article.source, f"could not be stored: {exc}"))

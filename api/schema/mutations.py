@@ -218,7 +218,9 @@ class Mutation:
         )
         pool = info.context.extraction
         assert pool is not None, "the view gives every request the app's extraction pool"
-        pk, created = await ingest_text(_sessions(info), article, pool, info.context.events)
+        pk, created = await ingest_text(
+            _sessions(info), article, pool, info.context.events, mode=info.context.extractor
+        )
         row = await _fresh(info).articles_by_id.load(pk)
         assert row is not None
         return IngestArticleSuccess(article=Article.from_row(row), created=created)

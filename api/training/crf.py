@@ -21,7 +21,7 @@ from api.extract.crf import BEGIN, INSIDE, OUTSIDE, SOURCE, Token, paragraph_seq
 from api.extract.hybrid import read_with_rules, rule_marks
 from api.extract.results import Span
 
-__all__ = ["Gold", "TrainReport", "gold_spans", "labels_for", "train_model"]
+__all__ = ["Gold", "TrainReport", "annotated_files", "gold_spans", "labels_for", "train_model"]
 
 # Parts of one discontinuous Content closer than this are one span: the gap
 # is a "he said" frame inside a single statement.
@@ -74,6 +74,14 @@ def train_model(corpus: Path, out: Path, *, names: Sequence[str] | None = None) 
 
 
 def _articles(corpus: Path, names: Sequence[str] | None) -> Iterator[tuple[str, Gold]]:
+    for _name, text, ann in annotated_files(corpus, names):
+        yield text, gold_spans(ann)
+
+
+def annotated_files(
+    corpus: Path, names: Sequence[str] | None = None
+) -> Iterator[tuple[str, str, str]]:
+    """(name, text, canonical .ann text) of each annotated article, in name order."""
     annotators = _first_annotators(corpus / "metadata.tsv")
     wanted = set(names) if names is not None else None
     for path in sorted((corpus / "text").glob("*.txt")):
@@ -81,7 +89,7 @@ def _articles(corpus: Path, names: Sequence[str] | None) -> Iterator[tuple[str, 
             continue
         ann = _pick_ann(corpus / "attributions", path.stem, annotators.get(path.stem, ""))
         if ann is not None:
-            yield path.read_text(encoding="utf-8"), gold_spans(ann.read_text(encoding="utf-8"))
+            yield path.stem, path.read_text(encoding="utf-8"), ann.read_text(encoding="utf-8")
 
 
 def _first_annotators(metadata: Path) -> dict[str, str]:

@@ -140,6 +140,7 @@ class GraphQLView(GraphQL[Context, None]):
         self._batch_max = settings.batch_max
         self._events = events
         self._debug = settings.debug
+        self._extractor = settings.extractor
         self._timeout = settings.query_timeout_ms / 1000 if settings.query_timeout_ms else None
         self._max_article_chars = settings.max_article_chars
         self._extraction = extraction
@@ -228,6 +229,7 @@ class GraphQLView(GraphQL[Context, None]):
             read_engine=self._read_engine,
             max_article_chars=self._max_article_chars,
             extraction=self._extraction,
+            extractor=self._extractor,
         )
         if isinstance(response, Response):
             response.headers["X-Request-ID"] = context.request_id

@@ -123,3 +123,20 @@ def test_seed_quotations_split_by_their_attribution_leave_it_out(
         "This is our land and the land of our ancestors, and we will stay on it, and defend it,"
         " God willing, \u2026 The revolution will continue until victory.",
     ]
+
+
+@pytest.mark.skipif(
+    __import__("api.model_files", fromlist=["missing_file"]).missing_file() is not None,
+    reason="no accurate model shipped in api/extract/data/neural (docs/extraction.md)")
+def test_accurate_mode_keeps_every_seed_statement(seed: tuple[str, Extraction]) -> None:
+    from api.extract import ExtractionMode
+
+    text, fast = seed
+    accurate = extract_article(text, mode=ExtractionMode.ACCURATE)
+
+    def read(extraction: Extraction) -> set[tuple[int, int, str, str | None, str | None]]:
+        names = {a.key: a.name for a in extraction.actors}
+        return {(s.span.start, s.span.end, s.kind.value, names.get(s.speaker or ""),
+                 names.get(s.medium or "")) for s in extraction.statements}
+
+    assert read(fast) <= read(accurate)

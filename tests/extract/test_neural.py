@@ -1,0 +1,140 @@
+"""The accurate mode's tagger: windows, labels, decoding, the shipped model and its export."""
+from __future__ import annotations
+
+import importlib.util
+from pathlib import Path
+
+import numpy as np
+import pytest
+from tokenizers import Tokenizer
+from tokenizers.models import WordPiece
+from tokenizers.normalizers import BertNormalizer
+from tokenizers.pre_tokenizers import BertPreTokenizer
+
+from api.extract import ExtractionMode, ModelMissingError, extract_article
+from api.extract.neural import WINDOW, Encoder, NeuralTagger, check_model, load_neural
+from api.extract.results import Span
+from api.extract.windows import BEGIN, INSIDE, OUTSIDE, Window, bio_labels, bio_runs, windows
+from api.model_files import MODEL_DIR, missing_file
+
+SHIPPED = missing_file() is None
+HAS_TORCH = importlib.util.find_spec("torch") is not None
+VOCAB = ["[UNK]", "the", "mayor", "said", "city", "deserves", "better", "we", "will", "not",
+         "accept", "this", "plan", ",", ".", '"', "maria", "fern", "##andez"]
+# The fake head tags these words as content, "said" as a cue, Maria Fernandez as source.
+CONTENT = {"city", "deserves", "better", "we", "will", "not", "accept", "this", "plan"}
+SAID = '"We will not accept this plan," said Maria Fernandez. "The city deserves better."'
+
+
+def test_windows_cover_every_piece_once_from_its_most_central_window() -> None:
+    assert windows(5, 8, 4) == [Window(0, 5, 0, 5)]
+    assert windows(20, 8, 4) == [
+        Window(0, 8, 0, 6), Window(4, 12, 6, 10), Window(8, 16, 10, 14), Window(12, 20, 14, 20),
+    ]
+    assert windows(10, 8, 4) == [Window(0, 8, 0, 5), Window(2, 10, 5, 10)]
+
+
+def test_bio_labels_longest_span_wins_and_runs_read_back() -> None:
+    offsets = [(0, 3), (4, 8), (9, 12), (13, 17), (18, 22)]
+    labels = bio_labels(offsets, [Span(4, 17), Span(9, 12), Span(18, 22)])
+    assert labels == [OUTSIDE, BEGIN, INSIDE, INSIDE, BEGIN]
+    assert bio_runs(labels) == [range(1, 4), range(4, 5)]
+    assert bio_runs([INSIDE, OUTSIDE, INSIDE, INSIDE]) == [range(0, 1), range(2, 4)]
+
+
+class _Session:
+    """Stands in for onnxruntime: the encoder's "vector" of a piece is its id."""
+
+    def run(self, _names: list[str], feeds: dict[str, np.ndarray]) -> list[np.ndarray]:
+        ids = feeds["input_ids"].astype(np.float32)
+        return [ids[:, :, None]]
+
+
+class _Head:
+    """Content B/I on CONTENT words, cue on "said", source on "maria fern ##andez"."""
+
+    def run(self, _names: list[str], feeds: dict[str, np.ndarray]) -> list[np.ndarray]:
+        ids = feeds["vectors"][0, :, 0].astype(int).tolist()
+        words = [VOCAB[i] for i in ids]
+        probs = np.zeros((1, len(ids), 3, 3), dtype=np.float32)
+        probs[0, :, :, OUTSIDE] = 1.0
+        roles = [(0, CONTENT), (1, {"maria", "fern", "##andez"}), (2, {"said"})]
+        for head, words_of in roles:
+            for i, word in enumerate(words):
+                if word in words_of:
+                    inside = i > 0 and words[i - 1] in words_of
+                    probs[0, i, head] = 0.0
+                    probs[0, i, head, INSIDE if inside else BEGIN] = 0.9
+                    probs[0, i, head, OUTSIDE] = 0.1
+        return [probs]
+
+
+def _tagger() -> NeuralTagger:
+    tokenizer = Tokenizer(WordPiece({w: i for i, w in enumerate(VOCAB)}, unk_token="[UNK]"))
+    tokenizer.normalizer = BertNormalizer(lowercase=True)
+    tokenizer.pre_tokenizer = BertPreTokenizer()
+    return NeuralTagger(Encoder(_Session(), tokenizer), _Head())  # type: ignore[arg-type]
+
+
+def test_decoded_spans_are_character_offsets_into_the_text() -> None:
+    found = _tagger().tag(SAID)
+    assert [SAID[r.span.start : r.span.end] for r in found.contents] == [
+        "We will not accept this plan", "city deserves better"]
+    assert [(r.span, r.pieces) for r in found.sources] == [(Span(37, 52), 3)]
+    assert [SAID[r.span.start : r.span.end] for r in found.cues] == ["said"]
+    assert found.contents[0].confidence == pytest.approx(0.9)
+
+
+def test_long_articles_are_read_in_windows_and_merged_back() -> None:
+    text = " ".join([SAID] * 40)  # 880 pieces: four windows
+    tagger = _tagger()
+    found = tagger.tag(text)
+    assert len(found.contents) == 80 and len(found.cues) == 40
+    assert {text[r.span.start : r.span.end] for r in found.contents} == {
+        "We will not accept this plan", "city deserves better"}
+    assert [t.contents for t in tagger.tag_many([SAID, "", text])] == [
+        tagger.tag(SAID).contents, (), found.contents]
+    assert len(tagger.encoder.pieces(text)[0]) > 2 * WINDOW
+
+
+def test_a_missing_model_is_named_with_the_command_that_builds_it(tmp_path: Path) -> None:
+    with pytest.raises(ModelMissingError) as caught:
+        check_model(tmp_path)
+    assert str(caught.value).startswith(f"{tmp_path / 'encoder.onnx'}: no tagger model;")
+    assert "python -m api train-model --neural" in str(caught.value)
+    assert "QUOTEGRAPH_EXTRACTOR=fast" in str(caught.value)
+
+
+@pytest.mark.skipif(SHIPPED, reason="the model is shipped: accurate mode works")
+def test_accurate_mode_without_the_model_fails_naming_the_file() -> None:
+    with pytest.raises(ModelMissingError) as caught:
+        extract_article(SAID, mode=ExtractionMode.ACCURATE)
+    assert caught.value.path == missing_file()
+
+
+@pytest.mark.skipif(not SHIPPED, reason=f"no model shipped in {MODEL_DIR} (see docs/extraction.md)")
+def test_shipped_model_tags_hand_written_sentences() -> None:
+    found = load_neural().tag(SAID)
+    assert [SAID[r.span.start : r.span.end] for r in found.contents] == [
+        "We will not accept this plan,", "The city deserves better."]
+    assert [SAID[r.span.start : r.span.end] for r in found.sources] == ["Maria Fernandez"]
+    assert [SAID[r.span.start : r.span.end] for r in found.cues] == ["said"]
+
+
+@pytest.mark.skipif(not HAS_TORCH, reason="torch is a training-only extra: pip install -e '.[train]'")
+def test_onnx_head_agrees_with_torch(tmp_path: Path) -> None:
+    import onnxruntime
+    import torch
+
+    from api.training.neural import HeadModel, export_head
+
+    torch.manual_seed(0)
+    model = HeadModel(hidden=8, features=16).eval()
+    export_head(model, tmp_path / "head.onnx")
+    vectors = torch.randn(1, 37, 16)
+    with torch.no_grad():
+        expected = model(vectors).softmax(-1).numpy()
+    session = onnxruntime.InferenceSession(str(tmp_path / "head.onnx"))
+    (got,) = session.run(["probabilities"], {"vectors": vectors.numpy()})
+    assert got.shape == (1, 37, 3, 3)
+    assert np.abs(got - expected).max() < 1e-5
