@@ -21,6 +21,7 @@ import pycrfsuite
 from api.extract.cues import lemma_of
 from api.extract.quotes import Quote
 from api.extract.results import Span
+from api.extract.windows import bio_runs
 
 __all__ = [
     "MODEL_PATH", "Content", "RuleMarks", "Sequence_", "Tagged", "Tagger", "Token", "load_tagger",
@@ -247,22 +248,7 @@ def _word(word: str) -> _Word:
 
 def spans_from_labels(tokens: Sequence[Token], labels: Sequence[str]) -> list[Span]:
     """Content spans from BIO labels: a B, or an I after another label, starts one."""
-    return [_span(tokens, run) for run in _content_runs(labels)]
-
-
-def _content_runs(labels: Sequence[str]) -> list[range]:
-    runs: list[range] = []
-    start: int | None = None
-    for i, label in enumerate(labels):
-        opens = label == BEGIN or (label == INSIDE and start is None)
-        if start is not None and (opens or label not in (INSIDE,)):
-            runs.append(range(start, i))
-            start = None
-        if opens:
-            start = i
-    if start is not None:
-        runs.append(range(start, len(labels)))
-    return runs
+    return [_span(tokens, run) for run in bio_runs(labels, BEGIN, INSIDE)]
 
 
 def source_spans(tokens: Sequence[Token], labels: Sequence[str]) -> list[Span]:
@@ -306,7 +292,7 @@ def tag_article(
     sources: list[Span] = []
     for seq in _sequences(text, paragraphs, quotes, marks):
         labels = tagger.tag(seq.features)
-        for run in _content_runs(labels):
+        for run in bio_runs(labels, BEGIN, INSIDE):
             sure = sum(tagger.marginal(labels[i], i) for i in run) / len(run)
             contents.append(Content(_span(seq.tokens, run), sure))
         sources.extend(source_spans(seq.tokens, labels))

@@ -80,13 +80,14 @@ def _within(starts: Sequence[int], span: Span) -> range:
     return range(bisect_left(starts, span.start), bisect_left(starts, span.end))
 
 
-def bio_runs(labels: Sequence[int]) -> list[range]:
-    """Runs of wordpieces a head tags: a B, or an I after an O, opens one."""
+def bio_runs(labels: Sequence[object], begin: object = BEGIN, inside: object = INSIDE) -> list[range]:
+    """Runs of tagged positions: a B, or an I after anything but a run, opens one; any
+    label but I closes it. The wordpiece heads' labels by default; the CRF passes its own."""
     runs: list[range] = []
     start: int | None = None
     for i, label in enumerate(labels):
-        opens = label == BEGIN or (label == INSIDE and start is None)
-        if start is not None and (opens or label == OUTSIDE):
+        opens = label == begin or (label == inside and start is None)
+        if start is not None and (opens or label != inside):
             runs.append(range(start, i))
             start = None
         if opens:
