@@ -20,15 +20,8 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 
 from api.extract import extract_article
 from api.extract.results import Extraction, StatementRef
-from api.load.ingest import (
-    KnownActors,
-    link_statement,
-    mention_counts,
-    resolve_actors,
-    resolve_places,
-    statement_row,
-    storable,
-)
+from api.load.directory import KnownActors, resolve_actors, resolve_places
+from api.load.ingest import link_statement, mention_counts, statement_row, storable
 from api.store.db import lock_writers, session_factory
 from api.store.models import (
     Actor,
