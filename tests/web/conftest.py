@@ -6,14 +6,15 @@ from __future__ import annotations
 
 import os
 from collections.abc import AsyncIterator
+from pathlib import Path
 
 import pytest
 from redis.asyncio import Redis
 
 from api.load.seed import seed_paths
-from api.store.db import create_engine
+from api.store.db import create_engine, upgrade
 from tests import services
-from tests.conftest import SEED_FILE
+from tests.conftest import SEED_FILE, empty_database_url
 
 # This suite's Redis database, flushed around each test.
 REDIS_URL = os.environ.get("TEST_REDIS_URL") or "redis://127.0.0.1:6379/3"
@@ -50,3 +51,11 @@ async def redis() -> AsyncIterator[Redis]:
     yield client
     await client.flushdb()
     await client.aclose()
+
+
+@pytest.fixture
+def sqlite_url(tmp_path: Path) -> str:
+    """An empty, migrated SQLite database, for refusals that happen before any SQL."""
+    url = empty_database_url("sqlite", tmp_path)
+    upgrade(url)
+    return url

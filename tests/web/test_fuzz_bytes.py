@@ -14,7 +14,6 @@ import asyncio
 import json
 from collections.abc import AsyncIterator, Iterator
 from contextlib import asynccontextmanager
-from pathlib import Path
 from typing import Any
 from urllib.parse import quote
 
@@ -230,11 +229,9 @@ async def _exchange(host: str, frames: list[str | bytes]) -> int | None:
 
 
 def test_arbitrary_websocket_frames_close_with_44xx_or_are_served(
-    tmp_path: Path, pytestconfig: pytest.Config
+    sqlite_url: str, pytestconfig: pytest.Config
 ) -> None:
-    url = f"sqlite:///{tmp_path / 'ws.db'}"
-    upgrade(url)
-    app = create_app(Settings(database_url=url, rate_limit=None))
+    app = create_app(Settings(database_url=sqlite_url, rate_limit=None))
     with asyncio.Runner() as runner:
         context = serve_app(app)
         host = runner.run(context.__aenter__())

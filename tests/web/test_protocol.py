@@ -6,13 +6,11 @@ from __future__ import annotations
 
 import asyncio
 import json
-from pathlib import Path
 
 import pytest
 
 from api.app import create_app
 from api.settings import Settings
-from api.store.db import upgrade
 from api.web.protocol import HTTP_PROTOCOL, INVALID_HTTP
 from tests.servers import serve_app
 
@@ -20,12 +18,6 @@ pytestmark = pytest.mark.anyio
 
 GET = b"GET /graphql?query=%7B__typename%7D HTTP/1.1\r\nHost: test\r\n"
 
-
-@pytest.fixture
-def sqlite_url(tmp_path: Path) -> str:
-    url = f"sqlite:///{tmp_path / 'protocol.db'}"
-    upgrade(url)
-    return url
 
 
 async def _exchange(host: str, raw: bytes) -> bytes:

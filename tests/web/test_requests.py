@@ -6,14 +6,12 @@ from __future__ import annotations
 
 import logging
 from collections.abc import AsyncIterator
-from pathlib import Path
 
 import httpx
 import pytest
 
 from api.app import create_app
 from api.settings import Settings
-from api.store.db import upgrade
 from api.web.view import GraphQLView
 from tests.servers import app_client
 
@@ -34,13 +32,6 @@ CHARSET = ("The request body's charset {0} is not supported; send UTF-8 JSON "
            "('Content-Type: application/json; charset=utf-8').")
 MEDIA = "The request has {0}; send the body as JSON with 'Content-Type: application/json'."
 
-
-@pytest.fixture
-def sqlite_url(tmp_path: Path) -> str:
-    """An empty, migrated SQLite database: these refusals happen before any SQL."""
-    url = f"sqlite:///{tmp_path / 'requests.db'}"
-    upgrade(url)
-    return url
 
 
 @pytest.fixture

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import json
 from collections.abc import AsyncIterator
-from pathlib import Path
 
 import anyio
 import pytest
@@ -15,7 +14,6 @@ from websockets.typing import Subprotocol
 
 from api.app import create_app
 from api.settings import Settings
-from api.store.db import upgrade
 from api.web.sockets import close_reason
 from tests.servers import serve_app
 
@@ -27,12 +25,6 @@ ACK = {"type": "connection_ack"}
 SUBSCRIBE = "subscription { statementAdded { id } }"
 SHAPE = 'A message must be a JSON object with a string "type".'
 
-
-@pytest.fixture
-def sqlite_url(tmp_path: Path) -> str:
-    url = f"sqlite:///{tmp_path / 'sockets.db'}"
-    upgrade(url)
-    return url
 
 
 @pytest.fixture
