@@ -364,17 +364,19 @@ async def test_a_timeout_cancels_a_running_postgresql_query(
 
     async def sleepy(self: Loaders, statement: Any) -> Any:
         async with self._sessions() as session:
-            await session.execute(text("SELECT pg_sleep(5)"))
+            await session.execute(text("SELECT pg_sleep(30)"))
         return await fetch(self, statement)
 
+    # A second is far past an empty query's time even on a loaded CI machine (at 100 ms
+    # the query after the cancelled one timed out once there), yet far short of the sleep.
     monkeypatch.setattr(Loaders, "_fetch", sleepy)
-    settings = Settings(database_url=database_url, query_timeout_ms=100, compiled_sql=False)
+    settings = Settings(database_url=database_url, query_timeout_ms=1000, compiled_sql=False)
     async with app_client(settings) as http:
         stopped = await http.post("/graphql", json={"query": TITLES})
         monkeypatch.setattr(Loaders, "_fetch", fetch)
         after = await http.post("/graphql", json={"query": TITLES})
     assert stopped.json()["errors"][0]["extensions"] == {
-        "code": "QUERY_TOO_COMPLEX", "timeoutMs": 100,
+        "code": "QUERY_TOO_COMPLEX", "timeoutMs": 1000,
     }
     assert after.json() == {"data": {"articles": {"nodes": []}}, "extensions": {"cost": 3}}
 

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from sqlalchemy import JSON, Column, Index, String, Text, UniqueConstraint, false
+from sqlalchemy import JSON, BigInteger, Column, Index, String, Text, UniqueConstraint, false
 from sqlmodel import Field, SQLModel
 
 from api.vocabulary import ActorKind, LocationKind, StatementKind
@@ -69,6 +69,27 @@ class Location(SQLModel, table=True):
     country_code: str | None = Field(default=None, max_length=2, index=True)
 
 
+class Quote(SQLModel, table=True):
+    """The same words of the same speaker, in however many statements and articles.
+
+    The quote's own columns are kept by the clustering (api/load/quotes.py) as statements
+    arrive, change or go: `text` is the fullest form seen, `first_statement_id` the
+    earliest appearance (no foreign key: statement points here, and a cycle of keys would
+    make the archive's table order ambiguous), `appearances` and `article_count` count
+    visible statements only.
+    """
+
+    id: int | None = Field(default=None, primary_key=True)
+    speaker_id: int | None = Field(default=None, foreign_key="actor.id", index=True)
+    text: str = Field(sa_type=Text)
+    first_statement_id: int | None = Field(default=None, index=True)
+    first_seen: dt.date | None = Field(default=None, index=True)
+    appearances: int = Field(default=0, index=True)
+    article_count: int = 0
+    # Set when a person merged another quote into this one: clustering never splits it.
+    edited_at: dt.datetime | None = None
+
+
 class Statement(SQLModel, table=True):
     __table_args__ = (Index("ix_statement_article_start", "article_id", "start"),)
 
@@ -89,10 +110,27 @@ class Statement(SQLModel, table=True):
     parts: list[dict[str, int]] | None = Field(
         default=None, sa_column=Column(JSON(none_as_null=True))
     )
+    quote_id: int | None = Field(default=None, foreign_key="quote.id", index=True)
+    # Set when a person chose the statement's quote (detachStatement, mergeQuotes):
+    # clustering never moves it to another quote afterwards.
+    quote_edited_at: dt.datetime | None = None
     # Set by a human correction: re-extraction leaves the statement (and its span) alone.
     edited_at: dt.datetime | None = None
     # A tombstone: hidden from every read, and it keeps extraction from re-creating it.
     deleted_at: dt.datetime | None = Field(default=None, index=True)
+
+
+class QuoteFingerprint(SQLModel, table=True):
+    """The candidate index of quote matching: a statement's winnowed word-shingle hashes.
+
+    Two statements that share a run of enough words share a fingerprint, so a new
+    statement's candidates are one indexed lookup by hash (api/load/quotes.py).
+    """
+
+    __tablename__ = "quote_fingerprint"
+
+    hash: int = Field(sa_type=BigInteger, primary_key=True)
+    statement_id: int = Field(foreign_key="statement.id", primary_key=True, index=True)
 
 
 class StatementLocation(SQLModel, table=True):
