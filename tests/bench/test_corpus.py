@@ -48,6 +48,15 @@ def test_articles_have_news_lengths_and_a_header() -> None:
     ]
 
 
+def test_each_article_names_a_publisher_from_its_own_stream() -> None:
+    """The texts are unchanged by it (DIGEST_20 above); article 5's outlet alone is its own."""
+    assert [item.publisher for item in corpus(8)] == [
+        "Evening Ledger", "Harbour Gazette", "Valley Courier", "Capital Dispatch",
+        "Evening Ledger", "Harbour Gazette", "Evening Ledger", "Coastal Herald",
+    ]
+    assert article(5).publisher == "Harbour Gazette"
+
+
 def test_the_cli_writes_files_the_seed_command_reads(tmp_path: Path) -> None:
     assert main(["--articles", "3", "--out", str(tmp_path)]) == 0
     files = sorted(tmp_path.glob("*.txt"))
