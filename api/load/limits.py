@@ -8,13 +8,11 @@ the same text sent again must be recognised as already stored.
 """
 from __future__ import annotations
 
-import re
 from collections.abc import Iterable
 
+from api.characters import NUL, refused_at
 from api.errors import QuotegraphError
 
-# Every surrogate left in a Python string is a lone one: a pair decodes to one character.
-_REFUSED = re.compile("[\x00\ud800-\udfff]")
 LIMIT_VARIABLE = "QUOTEGRAPH_MAX_ARTICLE_CHARS"
 # Characters of a name the tables index (a publisher, an actor's name or alias, a place):
 # PostgreSQL refuses a b-tree index entry past 2,704 bytes, and a character takes up to 4.
@@ -33,11 +31,11 @@ class RefusedText(QuotegraphError):
 def refused_character(field: str, value: str) -> str | None:
     """Why `value` cannot be stored, naming its first refused character and the offset
     (in characters, as statement offsets count), or None when it can."""
-    found = _REFUSED.search(value)
+    found = refused_at(value)
     if found is None:
         return None
-    offset, char = found.start(), found.group()
-    if char == "\x00":
+    offset, char = found
+    if char == NUL:
         return f"{field} has a NUL character at offset {offset:,}; remove it"
     return (
         f"{field} has a lone surrogate (U+{ord(char):04X}) at offset {offset:,}, half of a "

@@ -34,9 +34,8 @@ from graphql import (
 from graphql.utilities import get_operation_ast
 from strawberry.extensions import SchemaExtension
 
+from api.characters import NUL, refused_at
 from api.schema.errors import BAD_USER_INPUT
-
-_NUL = "\x00"
 
 
 @dataclass(frozen=True)
@@ -62,9 +61,9 @@ def refused_character(
     fragments = {d.name.value: d for d in document.definitions
                  if isinstance(d, FragmentDefinitionNode)}
     for where, value in _strings(operation, fragments, variables):
-        offset, character = _first_refused(value, allow_nul)
-        if offset >= 0:
-            return _error(where, offset, character)
+        found = refused_at(value, allow_nul)
+        if found is not None:
+            return _error(where, *found)
     return None
 
 
@@ -156,22 +155,8 @@ def _given(value: object, where: _Where, path: str) -> Iterator[tuple[_Where, st
             yield from _given(item, where, f"{path}[{index}]")
 
 
-def _first_refused(text: str, allow_nul: bool) -> tuple[int, str]:
-    """(offset, character) of the first NUL (unless allowed) or lone surrogate; (-1, "")."""
-    if not allow_nul and _NUL in text:
-        nul = text.index(_NUL)
-    else:
-        nul = -1
-    try:
-        text.encode("utf-8")
-    except UnicodeEncodeError as error:
-        if nul < 0 or error.start < nul:
-            return error.start, text[error.start]
-    return (nul, _NUL) if nul >= 0 else (-1, "")
-
-
 def _error(where: _Where, offset: int, character: str) -> GraphQLError:
-    if character == _NUL:
+    if character == NUL:
         what, why = "a NUL character (U+0000)", "stored text cannot hold NUL; remove it"
     else:
         what = f"a lone surrogate (U+{ord(character):04X})"
