@@ -322,5 +322,5 @@ def read_with_rules(text: str, *, title: str | None = None) -> RuleReading:
     places = tuple(find_places(text, meta.paragraphs))
     skip = [q.span for q in quotes] + [m for p in places for m in p.mentions]
     people = person_names(text, meta.paragraphs, skip)
-    drafts = find_statements(text, meta.paragraphs, quotes, people)
+    drafts = find_statements(text, meta.paragraphs, quotes, people, meta.pull_quotes)
     return RuleReading(meta, quotes, places, people, drafts)
