@@ -150,4 +150,4 @@ def test_extract_fast_is_the_rules_and_crf(
     monkeypatch.setenv("QUOTEGRAPH_EXTRACTOR", "fast")
     assert main(["extract", "--json", str(SEED_FILE)]) == 0
     assert capsys.readouterr().out == fast
-    assert len(json.loads(fast)["statements"]) == 21
+    assert len(json.loads(fast)["statements"]) == 22

@@ -68,6 +68,9 @@ STATEMENTS = [
     ("MIXED", "Russia", "Russia", "said", None, ["Aleppo"], "an\u00a0army medic was killed"),
     ("DIRECT", "Igor Konashenkov", "Igor Konashenkov", "said", None, [], "As a result of a shell"),
     ("DIRECT", "Igor Konashenkov", "Igor Konashenkov", None, None, [], "Two medical workers"),
+    # the pull quote under the story, signed "- Yasser al-Youssef"
+    ("DIRECT", "Yasser al-Youssef", "Yasser al-Youssef", "-", None, ["Aleppo", "Syria"],
+     "It is for the Russians"),
     ("INDIRECT", "Sergei Lavrov", "Sergei Lavrov", "said", None, ["Aleppo", "Moscow", "Washington"],
      "Moscow would hold talks with Washington this week"),
     ("DIRECT", "Sergei Lavrov", "he", "said", None, ["East Aleppo"], "During the Russian-American"),
@@ -144,13 +147,12 @@ async def test_statements_speakers_cues_media_and_places(client: httpx.AsyncClie
     assert got == STATEMENTS
 
 
-async def test_pull_quote_is_not_a_second_statement(client: httpx.AsyncClient) -> None:
+async def test_the_pull_quote_is_its_signer_s_statement_again(client: httpx.AsyncClient) -> None:
     texts = [s["text"] for s in (await _article(client))["statements"]["nodes"]]
     repeated = [t for t in texts if "It is for the Russians to leave Aleppo" in t]
-    assert repeated == [
-        "It is for the Russians to leave Aleppo, and for the sectarian militias to leave Aleppo "
-        "and Syria and stop interfering in the internal affairs of Syrians,"
-    ]
+    said = ("It is for the Russians to leave Aleppo, and for the sectarian militias to leave Aleppo "
+            "and Syria and stop interfering in the internal affairs of Syrians")
+    assert repeated == [f"{said},", said]
 
 
 async def test_speaker_kinds_titles_and_affiliations(client: httpx.AsyncClient) -> None:
@@ -187,7 +189,7 @@ async def test_actor_search_finds_every_surface_form(client: httpx.AsyncClient) 
 
 async def test_seeding_twice_doubles_nothing(client: httpx.AsyncClient) -> None:
     assert await run_query(client, TOTALS) == {
-        "articles": {"totalCount": 1}, "statements": {"totalCount": 21},
+        "articles": {"totalCount": 1}, "statements": {"totalCount": 22},
         "actors": {"totalCount": 15}, "locations": {"totalCount": 11},
     }
 
@@ -265,4 +267,4 @@ async def test_quotations_split_by_their_attribution_are_one_statement_each(
         s["text"] == body[s["parts"][0]["start"] : s["parts"][0]["end"]]
         for s in statements if len(s["parts"]) == 1
     )
-    assert len(statements) - len(split) == 19
+    assert len(statements) - len(split) == 20

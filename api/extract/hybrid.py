@@ -319,8 +319,9 @@ def read_with_rules(text: str, *, title: str | None = None) -> RuleReading:
     """The rule pipeline up to statements; extraction and training both start here."""
     meta = parse_article(text, title=title)
     quotes = tuple(find_quotes(text, meta.paragraphs))
-    places = tuple(find_places(text, meta.paragraphs))
+    # A pull quote is a statement too (find_statements): the places it names count.
+    places = tuple(find_places(text, sorted([*meta.paragraphs, *meta.pull_quotes])))
     skip = [q.span for q in quotes] + [m for p in places for m in p.mentions]
     people = person_names(text, meta.paragraphs, skip)
-    drafts = find_statements(text, meta.paragraphs, quotes, people)
+    drafts = find_statements(text, meta.paragraphs, quotes, people, meta.pull_quotes)
     return RuleReading(meta, quotes, places, people, drafts)

@@ -122,10 +122,12 @@ def find_statements(
     paragraphs: Sequence[Span],
     quotes: Sequence[Quote],
     people: Sequence[Mention] = (),
+    pull_quotes: Sequence[Span] = (),
 ) -> list[Draft]:
-    """All statements in the paragraphs, in text order, pronouns resolved
-    against speakers and the other `people` named in the text; a quotation
-    split around its attribution is one statement (see `joined_quotes`)."""
+    """All statements in the paragraphs and the `pull_quotes` (ArticleMeta's), in text
+    order, pronouns resolved against speakers and the other `people` named in the
+    text; a quotation split around its attribution is one statement (see
+    `joined_quotes`)."""
     sentences = [
         _Sentence(span, index)
         for index, paragraph in enumerate(paragraphs)
@@ -141,7 +143,42 @@ def find_statements(
     drafts = _reach_quotes(text, sentences, quotes, drafts)
     drafts = _deduplicated(text, drafts)
     drafts = joined_quotes(text, drafts, quotes)
+    drafts = sorted([*drafts, *_pull_quote_statements(text, paragraphs, pull_quotes)],
+                    key=_content)
     return _resolve_all(text, drafts, free_people(people, drafts))
+
+
+def _pull_quote_statements(
+    text: str, paragraphs: Sequence[Span], pull_quotes: Sequence[Span]
+) -> list[Draft]:
+    """A pull quote ("It is for the Russians to leave ...\n- Yasser al-Youssef": a
+    paragraph repeating the body, signed by a dash line) is its signer's statement
+    again: DIRECT, printed in quotation marks or not, cued by its dash, its content the
+    words without marks. It stays a statement beside the body's (a quote links them)."""
+    starts = [p.start for p in paragraphs]
+    drafts: list[Draft] = []
+    for pull in pull_quotes:
+        line_end = text.find("\n", pull.start, pull.end)
+        signer = text.rfind("\n", pull.start, pull.end) + 1
+        speaker = signature_speaker(text, signer, pull.end) if line_end >= 0 else None
+        content = _trimmed(text, *_inside_marks(text, pull.start, line_end))
+        if speaker is None or content is None:
+            continue
+        between = text[signer : speaker.span.start]
+        dash = Span(signer + len(between) - len(between.lstrip()), signer + len(between.rstrip()))
+        cue = Cue(dash, dash.text(text), CueKind.VERB, dash)
+        paragraph = max(0, bisect_right(starts, pull.start) - 1)
+        drafts.append(Draft(content, StatementKind.DIRECT, paragraph, cue, speaker))
+    return drafts
+
+
+def _inside_marks(text: str, start: int, end: int) -> tuple[int, int]:
+    """[start, end) without the quotation marks around the whole of it, if any."""
+    line = text[start:end].strip()
+    if len(line) > 1 and line[0] in "\"\u201c\u00ab" and line[-1] in "\"\u201d\u00bb":
+        offset = start + text[start:end].index(line[0])
+        return offset + 1, offset + len(line) - 1
+    return start, end
 
 
 def free_people(people: Sequence[Mention], drafts: Sequence[Draft]) -> list[Mention]:

@@ -7,7 +7,9 @@ these rules live here once:
 - `appearances` and `article_count` count visible statements (tombstones excluded);
 - the first appearance is the earliest by the article's date (undated last), then the
   article's id, then the statement's offset: `first_statement_id` and `first_seen`;
-- `text` is the fullest form seen: the longest text, ties to the earlier appearance;
+- `text` is the fullest form seen: the longest text, ties to the earlier appearance,
+  without the comma (or colon, semicolon) that handed it to its attribution (`"We will
+  win," he said` gives `We will win`);
 - `speaker_id` is the speaker most of its statements name, ties to the earlier
   appearance; null when none names one.
 
@@ -64,7 +66,8 @@ def _derive(quote: Quote, rows: Sequence[tuple[Statement, dt.date | None]]) -> N
     quote.first_seen = published_at if visible else None
     quote.appearances = len(visible)
     quote.article_count = len({statement.article_id for statement, _ in visible})
-    quote.text = max(ordered, key=lambda row: len(row[0].text))[0].text  # max keeps the first
+    fullest = max(ordered, key=lambda row: len(row[0].text))[0].text  # max keeps the first
+    quote.text = fullest.rstrip().rstrip(",;:").rstrip() or fullest
     quote.speaker_id = _speaker(statement for statement, _ in ordered)
 
 

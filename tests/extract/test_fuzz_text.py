@@ -24,6 +24,7 @@ from bench.shapes import mixed
 
 # Quotation marks the extractor reads as double marks (quotes.py, _MARK).
 DOUBLE_MARKS = ('"', "``", "''", "\u201c", "\u201d", "\u201e", "\u00ab", "\u00bb")
+SIGNS = (":", "-", "--", "\u2013", "\u2014", "\u2015")  # cues of transcript turns and pull quotes
 FRAGMENTS = (
     '"', "\u201c", "\u201d", "\u00ab", "\u00bb", "\u2018", "\u2019", "'", "``", "''", "\u201e",
     " said ", " said John Smith. ", '"We will win," said John Smith. ', "John Smith",
@@ -85,8 +86,9 @@ def check(text: str, seconds_per_char: float) -> None:
         if statement.cue_span is not None:
             assert statement.cue == text[statement.cue_span.start : statement.cue_span.end]
         if statement.kind == StatementKind.DIRECT:
-            # One quotation, or a transcript turn ("TAPPER: ...") cued by its colon.
-            assert content.startswith(DOUBLE_MARKS) or statement.cue == ":", statement
+            # One quotation, a transcript turn ("TAPPER: ...") cued by its colon, or a
+            # pull quote cued by the dash that signs it.
+            assert content.startswith(DOUBLE_MARKS) or statement.cue in SIGNS, statement
         if statement.kind == StatementKind.MIXED:
             assert any(mark in content for mark in DOUBLE_MARKS), statement
     keys = {a.key for a in found.actors}

@@ -32,6 +32,8 @@ EXPECTED = [
     ("MIXED", "Russia", "said", None, "an", "Aleppo"),
     ("DIRECT", "Igor Konashenkov", "said", None, "As", "killed"),
     ("DIRECT", "Igor Konashenkov", None, None, "Two", "injured"),
+    # The pull quote under the story repeats Yasser al-Youssef's words, signed by a dash.
+    ("DIRECT", "Yasser al-Youssef", "-", None, "It", "Syrians"),
     ("INDIRECT", "Sergei Lavrov", "said", None, "Moscow", "Aleppo"),
     ("DIRECT", "Sergei Lavrov", "said", None, "During", "upon"),
     ("INDIRECT", "Sergei Lavrov", "indicating", None, "the", "Wednesday"),
@@ -97,10 +99,19 @@ def test_seed_actors(seed: tuple[str, Extraction]) -> None:
     assert actors["pro-regime media"].kind == ActorKind.UNNAMED
 
 
-def test_seed_pull_quote_is_not_a_new_statement(seed: tuple[str, Extraction]) -> None:
+def test_seed_pull_quote_is_its_signer_s_statement_again(seed: tuple[str, Extraction]) -> None:
     text, extraction = seed
-    starts = [s.span.text(text)[:30] for s in extraction.statements]
-    assert sum("It is for the Russians" in start for start in starts) == 1
+    body, pull = [
+        s for s in extraction.statements if "It is for the Russians" in joined_text(text, s.parts)
+    ]
+    assert (body.speaker, pull.speaker) == ("yasser al-youssef", "yasser al-youssef")
+    said = (
+        "It is for the Russians to leave Aleppo, and for the sectarian militias to leave Aleppo"
+        " and Syria and stop interfering in the internal affairs of Syrians"
+    )
+    assert (joined_text(text, body.parts), joined_text(text, pull.parts)) == (f"{said},", said)
+    assert text[pull.span.end : pull.cue_span.end] == ".\n-"
+    assert pull.span.text(text) == said and pull.parts == (pull.span,)
 
 
 def test_seed_statement_mentions_moscow_and_washington(seed: tuple[str, Extraction]) -> None:

@@ -126,11 +126,20 @@ def test_nickname_and_title_quotes_are_not_statements() -> None:
     assert _rows('Donald "The Donald" Trump read "Stealing America" on Monday.') == []
 
 
-def test_repeated_pull_quote_is_dropped() -> None:
+def test_a_pull_quote_is_its_signer_s_statement_without_its_marks() -> None:
     line = "It is for the Russians to leave Aleppo and for the militias to leave Syria too"
-    text = f'"{line}," he said.\n\n"{line}."\n- Yasser Ali'
-    rows = _rows(text)
-    assert len(rows) == 1 and rows[0][4].startswith('"It is for')
+    text = f'"{line}," said Yasser Ali.\n\n\u201c{line}.\u201d\n\n\u2014 Yasser Ali'
+    assert _rows(text) == [
+        ("DIRECT", "Yasser Ali", "said", None, f'"{line},"'),
+        ("DIRECT", "Yasser Ali", "\u2014", None, line),
+    ]
+
+
+def test_a_dash_line_under_a_paragraph_that_repeats_nothing_signs_no_statement() -> None:
+    text = "The talks will resume on Friday in Geneva, officials said.\n\nA new paragraph.\n- Jo Roe"
+    assert _rows(text) == [
+        ("INDIRECT", "officials", "said", None, "The talks will resume on Friday in Geneva"),
+    ]
 
 
 def test_transcript_turn() -> None:

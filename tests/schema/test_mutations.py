@@ -515,7 +515,7 @@ async def test_ingest_article_stores_once(editor: httpx.AsyncClient, graph: Grap
     assert (article["publisher"], article["publishedAt"], article["url"]) == (
         "AFP", "2016-12-01", "https://example.com/aleppo"
     )
-    assert article["statements"]["totalCount"] == 21
+    assert article["statements"]["totalCount"] == 22
     assert (await run_query(editor, "{ articles { totalCount } }")) == {"articles": {"totalCount": 4}}
 
 
