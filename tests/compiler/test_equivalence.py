@@ -30,6 +30,7 @@ from api.store.models import Article, Quote, Statement
 from api.store.quotes import recount
 from tests.articles import CEASEFIRE
 from tests.conftest import SEED_FILE
+from tests.schema.helpers import gid
 from tests.test_seed_graphql import ACTOR_SEARCH, ARTICLE, LAVROV, TOTALS
 
 pytestmark = pytest.mark.anyio
@@ -155,7 +156,7 @@ async def _seed(engine: AsyncEngine, folder: Path) -> None:
 
 async def _quote(engine: AsyncEngine) -> None:
     """Quotes set by hand (not by the clustering): a speaker's statements make one quote,
-    each statement without a speaker its own; the tombstone's quote keeps its others. The
+    each statement without a speaker or deleted its own (the tombstone's is hidden). The
     seed article gets a publisher, so that a quote has two (one of them "Example Wire")."""
     async with AsyncSession(engine) as session, session.begin():
         await session.exec(
@@ -166,7 +167,8 @@ async def _quote(engine: AsyncEngine) -> None:
         quote_of: dict[int, int] = {}
         for row in rows:
             assert row.id is not None
-            key = -row.id if row.speaker_id is None else row.speaker_id
+            alone = row.speaker_id is None or row.deleted_at is not None
+            key = -row.id if alone else row.speaker_id
             if key not in quote_of:
                 quote = Quote(text="")
                 session.add(quote)
@@ -205,7 +207,16 @@ async def _ids(engine: AsyncEngine) -> dict[str, Any]:
         "title_cursor": data["titles"]["edges"][0]["cursor"],
         "quote": data["quotes"]["edges"][0]["node"]["id"],
         "quote_cursor": data["quotes"]["edges"][1]["cursor"],
+        "hidden_quote": gid("Quote", await _hidden_quote(engine)),
     }
+
+
+async def _hidden_quote(engine: AsyncEngine) -> int:
+    """The quote whose only statement is the tombstone (no read shows it)."""
+    async with engine.connect() as connection:
+        hidden = await connection.scalar(select(col(Quote.id)).where(col(Quote.appearances) == 0))
+    assert isinstance(hidden, int)
+    return hidden
 
 
 def _compiled_cases(ids: dict[str, Any]) -> list[tuple[str, str, dict[str, Any]]]:
@@ -241,6 +252,8 @@ def _compiled_cases(ids: dict[str, Any]) -> list[tuple[str, str, dict[str, Any]]
         ("feed last after", FEED, {"last": 10, "after": cursors[2]}),
         ("titles after", ARTICLE_PAGES, {"order": "TITLE_ASC", "after": ids["title_cursor"]}),
         ("quotes", QUOTES, {}),
+        ("hidden quote", QUOTE_LINKS, {"id": ids["hidden_quote"], "lavrov": ids["lavrov"]}),
+        ("hidden node", Q5, {"id": ids["hidden_quote"]}),
         ("quote links", QUOTE_LINKS, {"id": ids["quote"], "lavrov": ids["lavrov"]}),
         ("quotes after", QUOTE_PAGES, {"order": "APPEARANCES_DESC", "after": ids["quote_cursor"]}),
         ("quotes by speaker", QUOTE_PAGES,
