@@ -104,8 +104,9 @@ class Builder:
     def _related(self, field: p.Related, row: FromClause) -> Expr:
         table = field.table.alias()
         value = self._object(field.fields, table, field.type_name)
-        query = select(value).where(table.c.id == row.c[field.foreign_key], *visible(field.table, table))
-        return self._scalar(query.correlate(row))
+        linked = table.c.id == row.c[field.foreign_key]
+        query = select(value).where(linked, *visible(field.table, table)).correlate(row)
+        return self._scalar(query)
 
     def _lookup(self, field: p.Lookup) -> Expr:
         pk = pk_of(self._arguments(field.arguments)["id"], field.type_name)
@@ -199,13 +200,11 @@ class Builder:
         assert source.parent is not None
         order = [k.expr.desc() if k.descending else k.expr.asc() for k in source.keys]
         number = func.row_number().over(order_by=order).label("qg_n")
-        rows = (
-            source.query.with_only_columns(read.value.label("qg_v"), number,
-                                           maintain_column_froms=True)
-            .where(source.parent == self._parent_id(row), read.value.is_not(None))
-            .correlate(row)
-            .subquery()
+        query = source.query.with_only_columns(
+            read.value.label("qg_v"), number, maintain_column_froms=True
         )
+        under = query.where(source.parent == self._parent_id(row), read.value.is_not(None))
+        rows = under.correlate(row).subquery()
         first = func.min(rows.c.qg_n).label("qg_first")
         values = select(rows.c.qg_v, first).group_by(rows.c.qg_v).order_by(first).subquery()
         array = self.dialect.array(values.c.qg_v, [values.c.qg_first])

@@ -15,7 +15,9 @@ from api.store import models
 
 # Keys of `before`/`after` that hold primary keys, and the type each identifies (by
 # action where it differs: a merge's source is of the merged type).
-_ID_TYPES = {"speakerId": "Actor", "affiliationId": "Actor", "sourceId": "Actor", "quoteId": "Quote"}
+_ID_TYPES = {
+    "speakerId": "Actor", "affiliationId": "Actor", "sourceId": "Actor", "quoteId": "Quote"
+}
 _ACTION_ID_TYPES = {"MERGE_QUOTES": {"sourceId": "Quote"}}
 
 

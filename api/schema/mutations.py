@@ -75,7 +75,9 @@ class SetAffiliationSuccess:
 
 @strawberry.type(description="The quote the other one was merged into.")
 class MergeQuotesSuccess:
-    quote: Quote = strawberry.field(description="The target quote, now with the source's statements.")
+    quote: Quote = strawberry.field(
+        description="The target quote, now with the source's statements."
+    )
 
 
 @strawberry.type(description="The statement in its own quote.")
@@ -323,7 +325,8 @@ class Mutation:
     ) -> MergeQuotesResult:
         token = _token(info)
         try:
-            source, target = _pk(source_id, "Quote", "sourceId"), _pk(target_id, "Quote", "targetId")
+            source = _pk(source_id, "Quote", "sourceId")
+            target = _pk(target_id, "Quote", "targetId")
             await corrections.merge_quotes(_sessions(info), source, target, token)
         except _BadId as error:
             return error.result
@@ -352,4 +355,5 @@ class Mutation:
         assert row.quote_id is not None
         quote = await _fresh(info).quotes_by_id.load(row.quote_id)
         assert quote is not None
-        return DetachStatementSuccess(statement=Statement.from_row(row), quote=Quote.from_row(quote))
+        statement = Statement.from_row(row)
+        return DetachStatementSuccess(statement=statement, quote=Quote.from_row(quote))

@@ -109,7 +109,8 @@ QUOTES = """{ quotes(first: 50) { totalCount nodes { __typename id text firstSee
     pageInfo { hasNextPage endCursor } } } } }"""
 QUOTE_PAGES = f"""query($order: QuoteOrder!, $first: Int, $last: Int, $after: String,
   $filter: QuoteFilter) {{ quotes(orderBy: $order, first: $first, last: $last, after: $after,
-  filter: $filter) {{ totalCount edges {{ cursor node {{ id text firstSeenOn }} }} {PAGE_INFO} }} }}"""
+  filter: $filter) {{ totalCount edges {{ cursor node {{ id text firstSeenOn }} }}
+  {PAGE_INFO} }} }}"""
 APPEARANCE_PAGES = f"""query($id: ID!, $order: AppearanceOrder!, $first: Int, $last: Int,
   $after: String) {{ node(id: $id) {{ ... on Quote {{ publishers appearances(orderBy: $order,
   first: $first, last: $last, after: $after) {{ totalCount edges {{ cursor node {{ text }} }}

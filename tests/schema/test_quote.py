@@ -106,9 +106,12 @@ async def test_a_quote_whose_statements_are_all_deleted_is_gone(
     assert data == {"quote": None, "node": None}
 
 
-async def test_quote_refuses_an_id_of_another_type(client: httpx.AsyncClient, quotes: Graph) -> None:
+async def test_quote_refuses_an_id_of_another_type(
+    client: httpx.AsyncClient, quotes: Graph
+) -> None:
     statement = quotes.gid("Statement", "stay")
-    body = await post_query(client, "query ($id: ID!) { quote(id: $id) { text } }", {"id": statement})
+    query = "query ($id: ID!) { quote(id: $id) { text } }"
+    body = await post_query(client, query, {"id": statement})
     assert body["data"] == {"quote": None}
     assert [e["message"] for e in body["errors"]] == [
         f"{statement!r} identifies a Statement, not a Quote"
@@ -183,7 +186,8 @@ async def test_quotes_page_by_cursor(client: httpx.AsyncClient, quotes: Graph) -
     after = (await run_query(client, PAGES, {"first": 2, "after": first["edges"][1]["cursor"]}))
     assert [e["node"]["text"] for e in after["quotes"]["edges"]] == [AID, NEAR]
     assert after["quotes"]["pageInfo"] == {"hasNextPage": False, "hasPreviousPage": True}
-    before = await run_query(client, PAGES, {"last": 2, "before": after["quotes"]["edges"][1]["cursor"]})
+    cursor = after["quotes"]["edges"][1]["cursor"]
+    before = await run_query(client, PAGES, {"last": 2, "before": cursor})
     assert [e["node"]["text"] for e in before["quotes"]["edges"]] == [PEACE, AID]
 
 
@@ -191,7 +195,8 @@ async def test_a_cursor_of_another_quote_order_is_refused(
     client: httpx.AsyncClient, quotes: Graph
 ) -> None:
     cursor = (await run_query(client, PAGES, {"first": 1}))["quotes"]["edges"][0]["cursor"]
-    query = 'query ($after: String) { quotes(orderBy: FIRST_SEEN_ASC, after: $after) { totalCount edges { cursor } } }'
+    query = "query ($after: String) { quotes(orderBy: FIRST_SEEN_ASC, after: $after) { " \
+        "totalCount edges { cursor } } }"
     body = await post_query(client, query, {"after": cursor})
     assert [e["message"] for e in body["errors"]] == [
         f"{cursor!r} is a cursor of another list or order"
@@ -260,5 +265,6 @@ async def test_quote_connections_count_toward_the_cost_limit(
 
 
 async def test_an_unknown_quote_is_null(client: httpx.AsyncClient, quotes: Graph) -> None:
-    data = await run_query(client, "query ($id: ID!) { quote(id: $id) { id } }", {"id": gid("Quote", 99)})
+    query = "query ($id: ID!) { quote(id: $id) { id } }"
+    data = await run_query(client, query, {"id": gid("Quote", 99)})
     assert data == {"quote": None}

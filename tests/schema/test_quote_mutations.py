@@ -46,7 +46,9 @@ query ($id: ID!) { quote(id: $id) {
 } }
 """
 DELETE = "mutation ($id: ID!) { deleteStatement(id: $id) { __typename } }"
-UPDATE = "mutation ($input: UpdateStatementInput!) { updateStatement(input: $input) { __typename } }"
+UPDATE = """
+mutation ($input: UpdateStatementInput!) { updateStatement(input: $input) { __typename } }
+"""
 MERGE_ACTORS = """
 mutation ($source: ID!, $target: ID!) { mergeActors(sourceId: $source, targetId: $target) {
   __typename } }
@@ -268,7 +270,9 @@ async def test_detach_statement_refusals(editor: httpx.AsyncClient, quotes: Grap
 # --- statement corrections recount the quote ---------------------------------------------
 
 
-async def test_delete_statement_recounts_its_quote(editor: httpx.AsyncClient, quotes: Graph) -> None:
+async def test_delete_statement_recounts_its_quote(
+    editor: httpx.AsyncClient, quotes: Graph
+) -> None:
     await _mutate(editor, DELETE, {"id": quotes.gid("Statement", "echo_stay")})
     assert await _quote(editor, quotes, "q_stay") == {
         "text": STAY,
@@ -288,7 +292,9 @@ async def test_delete_statement_recounts_its_quote(editor: httpx.AsyncClient, qu
     assert await _quote(editor, quotes, "q_peace") is None
 
 
-async def test_update_statement_recounts_its_quote(editor: httpx.AsyncClient, quotes: Graph) -> None:
+async def test_update_statement_recounts_its_quote(
+    editor: httpx.AsyncClient, quotes: Graph
+) -> None:
     start = BODY_TRUCE.index('"We will stay,"')
     variables = {"input": {"id": quotes.gid("Statement", "stay"), "end": len(BODY_TRUCE),
                            "speakerId": quotes.gid("Actor", "zakharova")}}
