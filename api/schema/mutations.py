@@ -83,7 +83,7 @@ class MergeQuotesSuccess:
 @strawberry.type(description="The statement in its own quote.")
 class DetachStatementSuccess:
     statement: Statement = strawberry.field(description="The detached statement.")
-    quote: Quote = strawberry.field(description="Its quote, which no other statement shares.")
+    quote: Quote = strawberry.field(description="Its quote, which no other visible statement shares.")
 
 
 IngestArticleResult = Annotated[
