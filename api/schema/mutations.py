@@ -83,7 +83,9 @@ class MergeQuotesSuccess:
 @strawberry.type(description="The statement in its own quote.")
 class DetachStatementSuccess:
     statement: Statement = strawberry.field(description="The detached statement.")
-    quote: Quote = strawberry.field(description="Its quote, which no other visible statement shares.")
+    quote: Quote = strawberry.field(
+        description="Its quote, which no other visible statement shares."
+    )
 
 
 IngestArticleResult = Annotated[
