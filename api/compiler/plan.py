@@ -139,6 +139,15 @@ class Count:
 
 
 @dataclass(frozen=True, eq=False)
+class Distinct:
+    """The distinct values of an expression over a listing's rows under the row, in the
+    listing's order of first occurrence (a quote's publishers)."""
+
+    key: str
+    distinct: catalogue.Distinct[Any]
+
+
+@dataclass(frozen=True, eq=False)
 class Connection:
     """A page of a listing: `parts` are its fields (nodes, edges, pageInfo, totalCount)."""
 
@@ -212,7 +221,7 @@ class NodeLookup:
 
 Field: TypeAlias = (
     Column | GlobalId | Constant | Span | Related | Linked | Captions | Parts | Aliases | Count
-    | Connection | Lookup | NodeLookup
+    | Distinct | Connection | Lookup | NodeLookup
 )
 Selection: TypeAlias = "tuple[Field, ...]"
 Part: TypeAlias = Nodes | Edges | PageInfo | TotalCount | Constant
@@ -320,6 +329,8 @@ def _field(walk: _Walk, parent: GraphQLObjectType, key: str, nodes: list[FieldNo
         return Aliases(key)
     if isinstance(read, catalogue.Count):
         return Count(key, read)
+    if isinstance(read, catalogue.Distinct):
+        return Distinct(key, read)
     if isinstance(read, catalogue.Listed):
         return _connection(walk, key, nodes, definition, read)
     if isinstance(read, (catalogue.AnyNode, catalogue.ById)):

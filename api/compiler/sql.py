@@ -25,11 +25,13 @@ from sqlalchemy.sql.expression import ScalarSelect
 
 from api.compiler import plan as p
 from api.compiler.dialect import Dialect, Expr, quoted
+from api.loaders.criteria import visible
 from api.loaders.listings import (
     Source,
     Window,
     beyond,
 )
+from api.schema import catalogue
 from api.schema.node import from_global_id, pk_of
 from api.schema.pagination import window_of
 from api.store import models
@@ -93,6 +95,8 @@ class Builder:
             return self._aliases(row)
         if isinstance(field, p.Count):
             return self._count(field.count.listing.source(field.count.criteria), row)
+        if isinstance(field, p.Distinct):
+            return self._distinct(field.distinct, row)
         raise AssertionError(field)
 
     # --- single rows ------------------------------------------------------------------
@@ -100,7 +104,8 @@ class Builder:
     def _related(self, field: p.Related, row: FromClause) -> Expr:
         table = field.table.alias()
         value = self._object(field.fields, table, field.type_name)
-        query = select(value).where(table.c.id == row.c[field.foreign_key]).correlate(row)
+        linked = table.c.id == row.c[field.foreign_key]
+        query = select(value).where(linked, *visible(field.table, table)).correlate(row)
         return self._scalar(query)
 
     def _lookup(self, field: p.Lookup) -> Expr:
@@ -115,9 +120,7 @@ class Builder:
         table = of.alias()
         self._known[table] = pk
         value = self._object(fields, table, type_name)
-        query = select(value).where(table.c.id == pk)
-        if "deleted_at" in table.c:  # tombstones are hidden from every read
-            query = query.where(table.c.deleted_at.is_(None))
+        query = select(value).where(table.c.id == pk, *visible(of, table))
         return self._scalar(query.correlate(None))
 
     def _span(self, field: p.Span, row: FromClause) -> Expr:
@@ -190,6 +193,22 @@ class Builder:
             assert row is not None
             query = query.where(source.parent == self._parent_id(row))
         return query.correlate(row).scalar_subquery()
+
+    def _distinct(self, read: catalogue.Distinct[Any], row: FromClause) -> Expr:
+        """Each value once, ordered by the listing's first row that has it."""
+        source = read.listing.source(read.criteria)
+        assert source.parent is not None
+        order = [k.expr.desc() if k.descending else k.expr.asc() for k in source.keys]
+        number = func.row_number().over(order_by=order).label("qg_n")
+        query = source.query.with_only_columns(
+            read.value.label("qg_v"), number, maintain_column_froms=True
+        )
+        under = query.where(source.parent == self._parent_id(row), read.value.is_not(None))
+        rows = under.correlate(row).subquery()
+        first = func.min(rows.c.qg_n).label("qg_first")
+        values = select(rows.c.qg_v, first).group_by(rows.c.qg_v).order_by(first).subquery()
+        array = self.dialect.array(values.c.qg_v, [values.c.qg_first])
+        return self._scalar(select(array).select_from(values))
 
     def _parent_id(self, row: FromClause) -> Expr:
         """The id of `row` as a list under it filters on: the known key, else the column."""

@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from enum import Enum
 from typing import Any
 
-from sqlalchemy import ColumnElement, exists, func, or_
+from sqlalchemy import ColumnElement, FromClause, Table, exists, func, or_, select
 from sqlalchemy.orm import aliased
 from sqlmodel import col
 
@@ -20,9 +20,13 @@ from api.store.models import (
     ArticleActor,
     ArticleLocation,
     Location,
+    Quote,
     Statement,
     StatementLocation,
 )
+
+_STATEMENT: Table = Statement.__table__  # type: ignore[attr-defined]
+_QUOTE: Table = Quote.__table__  # type: ignore[attr-defined]
 
 
 class ArticleSort(Enum):
@@ -31,10 +35,22 @@ class ArticleSort(Enum):
     TITLE_ASC = "TITLE_ASC"
 
 
+class StatementSort(Enum):
+    FIRST_SEEN_ASC = "FIRST_SEEN_ASC"
+    PUBLISHED_AT_DESC = "PUBLISHED_AT_DESC"
+
+
+class QuoteSort(Enum):
+    APPEARANCES_DESC = "APPEARANCES_DESC"
+    FIRST_SEEN_ASC = "FIRST_SEEN_ASC"
+    FIRST_SEEN_DESC = "FIRST_SEEN_DESC"
+
+
 @dataclass(frozen=True)
 class StatementCriteria:
     """Which statements: every field narrows; each of `words` must begin a word of the text
-    (see `api.loaders.dialects.word_prefixes`)."""
+    (see `api.loaders.dialects.word_prefixes`). `order` is read only by a listing that
+    offers a choice (a quote's appearances); None is the listing's own order."""
 
     speaker_id: int | None = None
     location_id: int | None = None
@@ -43,6 +59,19 @@ class StatementCriteria:
     words: tuple[str, ...] = ()
     published_from: dt.date | None = None
     published_to: dt.date | None = None
+    order: StatementSort | None = None
+
+
+@dataclass(frozen=True)
+class QuoteCriteria:
+    """Which quotes, in which order: `words` as for statements, in the text of one of the
+    quote's visible appearances; `seen_from`/`seen_to` bound the date it was first seen."""
+
+    speaker_id: int | None = None
+    words: tuple[str, ...] = ()
+    seen_from: dt.date | None = None
+    seen_to: dt.date | None = None
+    order: QuoteSort = QuoteSort.APPEARANCES_DESC
 
 
 @dataclass(frozen=True)
@@ -92,8 +121,19 @@ def _contains_key(column: Any, text: str) -> ColumnElement[bool]:
 
 
 
+def visible(table: Table, rows: FromClause | None = None) -> list[ColumnElement[bool]]:
+    """What every read keeps of `table`'s rows (as `rows`, an alias of it, when given):
+    no tombstoned statement, no quote without a visible statement (api.store.quotes)."""
+    columns = (table if rows is None else rows).c
+    if table.name == Statement.__tablename__:
+        return [columns.deleted_at.is_(None)]
+    if table.name == Quote.__tablename__:
+        return [columns.appearances > 0]
+    return []
+
+
 def statement_filters(criteria: StatementCriteria) -> list[ColumnElement[bool]]:
-    where: list[ColumnElement[bool]] = [col(Statement.deleted_at).is_(None)]  # no tombstones
+    where = visible(_STATEMENT)
     if criteria.speaker_id is not None:
         where.append(col(Statement.speaker_id) == criteria.speaker_id)
     if criteria.article_id is not None:
@@ -111,6 +151,23 @@ def statement_filters(criteria: StatementCriteria) -> list[ColumnElement[bool]]:
     if criteria.words:
         where.append(word_prefixes(search_terms(criteria.words)))
     where.extend(_published_between(criteria.published_from, criteria.published_to))
+    return where
+
+
+def quote_filters(criteria: QuoteCriteria) -> list[ColumnElement[bool]]:
+    where = visible(_QUOTE)
+    if criteria.speaker_id is not None:
+        where.append(col(Quote.speaker_id) == criteria.speaker_id)
+    if criteria.words:
+        # The quotes of the matching statements: one text-index lookup, not one per quote.
+        matching = select(col(Statement.quote_id)).where(
+            *visible(_STATEMENT), word_prefixes(search_terms(criteria.words))
+        )
+        where.append(col(Quote.id).in_(matching))
+    if criteria.seen_from is not None:
+        where.append(col(Quote.first_seen) >= criteria.seen_from)
+    if criteria.seen_to is not None:
+        where.append(col(Quote.first_seen) <= criteria.seen_to)
     return where
 
 

@@ -12,15 +12,17 @@ from dataclasses import dataclass, field
 from functools import cached_property
 from typing import Any, TypeVar
 
-from sqlalchemy import ColumnElement, select
+from sqlalchemy import ColumnElement, Table, select
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 from sqlalchemy.orm import Mapped
 from sqlmodel import SQLModel, col
 from strawberry.dataloader import DataLoader
 
+from api.loaders.criteria import visible
 from api.loaders.listings import (
     AnySelect,
     C,
+    Expr,
     Listing,
     M,
     Page,
@@ -28,6 +30,7 @@ from api.loaders.listings import (
     Window,
     count_statement,
     page_statement,
+    values_statement,
 )
 from api.store.models import (
     Actor,
@@ -35,6 +38,7 @@ from api.store.models import (
     Article,
     Correction,
     Location,
+    Quote,
     Statement,
     StatementLocation,
     StatementMention,
@@ -44,6 +48,11 @@ N = TypeVar("N", Actor, Location)
 # Keys per batch: bound parameters stay far below the drivers' limit (32767) even for
 # huge queries; ordinary queries never reach it, so they keep one statement per batch.
 MAX_BATCH = 10_000
+
+
+def _table(model: type[SQLModel]) -> Table:
+    table: Table = model.__table__  # type: ignore[attr-defined]
+    return table
 
 
 def _to_page(found: list[tuple[M, Position]], window: Window) -> Page[M]:
@@ -89,7 +98,11 @@ class Loaders:
 
     @cached_property
     def statements_by_id(self) -> DataLoader[int, Statement | None]:
-        return self._by_id(Statement, col(Statement.deleted_at).is_(None))
+        return self._by_id(Statement, *visible(_table(Statement)))
+
+    @cached_property
+    def quotes_by_id(self) -> DataLoader[int, Quote | None]:
+        return self._by_id(Quote, *visible(_table(Quote)))
 
     @cached_property
     def locations_by_id(self) -> DataLoader[int, Location | None]:
@@ -133,6 +146,10 @@ class Loaders:
     def corrections_by_actor(self) -> DataLoader[int, list[Correction]]:
         return _loader(self._corrections("Actor"))
 
+    @cached_property
+    def corrections_by_quote(self) -> DataLoader[int, list[Correction]]:
+        return _loader(self._corrections("Quote"))
+
     def page(self, listing: Listing[M, C], criteria: C, window: Window) -> DataLoader[int, Page[M]]:
         """Pages of `listing` by parent id (`ROOT` for a top-level listing)."""
         key = ("page", listing.name, criteria, window)
@@ -157,6 +174,26 @@ class Loaders:
 
             self._listings[key] = _loader(load)
         loader: DataLoader[int, int] = self._listings[key]
+        return loader
+
+    def values(
+        self, listing: Listing[M, C], criteria: C, value: Expr
+    ) -> DataLoader[int, list[object]]:
+        """The distinct values of `value` on the rows of `listing`, by parent id, each
+        list in the order of first occurrence in the listing (a quote's publishers)."""
+        key = ("values", listing.name, criteria, str(value))
+        if key not in self._listings:
+
+            async def load(parent_ids: list[int]) -> list[list[object]]:
+                found: dict[int, dict[object, None]] = defaultdict(dict)
+                for parent, found_value in await self._fetch(
+                    values_statement(listing, criteria, value, parent_ids)
+                ):
+                    found[parent].setdefault(found_value)
+                return [list(found.get(parent, {})) for parent in parent_ids]
+
+            self._listings[key] = _loader(load)
+        loader: DataLoader[int, list[object]] = self._listings[key]
         return loader
 
     async def _fetch(self, statement: AnySelect) -> Sequence[Any]:

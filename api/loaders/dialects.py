@@ -31,10 +31,22 @@ from api.store.models import Article, Statement
 
 Expr = SQLColumnExpression[Any]
 NO_DATE = dt.date.min  # undated articles sort as the oldest
+NO_DATE_LAST = dt.date.max  # ...or, in a first-seen order, after every dated one
 
 
 def published() -> Expr:
-    return func.coalesce(col(Article.published_at), _Undated())
+    return undated_first(col(Article.published_at))
+
+
+def undated_last(column: Expr) -> Expr:
+    """A date column whose NULL sorts after every date (`NO_DATE_LAST`): the first-seen
+    orders of api.store.quotes, where an undated appearance comes last."""
+    return func.coalesce(column, _UndatedLast())
+
+
+def undated_first(column: Expr) -> Expr:
+    """A date column whose NULL sorts before every date (`NO_DATE`), as `published()`."""
+    return func.coalesce(column, _Undated())
 
 
 class _Undated(FunctionElement[dt.date]):
@@ -55,6 +67,25 @@ def _undated_text(element: _Undated, compiler: SQLCompiler, **kw: Any) -> str:
 def _undated_infinity(element: _Undated, compiler: SQLCompiler, **kw: Any) -> str:
     # asyncpg sends date.min (which NO_DATE is) as -infinity, so cursors hold that value.
     return "'-infinity'::date"
+
+
+class _UndatedLast(FunctionElement[dt.date]):
+    """`NO_DATE_LAST` written into the SQL, as `_Undated` writes `NO_DATE`."""
+
+    type = Date()
+    name = "qg_undated_last"  # never rendered: each dialect writes its own constant
+    inherit_cache = True
+
+
+@compiles(_UndatedLast, "sqlite")
+def _undated_last_text(element: _UndatedLast, compiler: SQLCompiler, **kw: Any) -> str:
+    return f"'{NO_DATE_LAST.isoformat()}'"
+
+
+@compiles(_UndatedLast, "postgresql")
+def _undated_last_infinity(element: _UndatedLast, compiler: SQLCompiler, **kw: Any) -> str:
+    # asyncpg sends date.max (NO_DATE_LAST) as infinity, and reads infinity back as it.
+    return "'infinity'::date"
 
 
 _TERM = re.compile(r"[^\W_]+")  # a run of letters and digits: a word to both indexes

@@ -18,26 +18,31 @@ from api.loaders.criteria import (
     ArticleCriteria,
     ArticleSort,
     LocationCriteria,
+    QuoteCriteria,
+    QuoteSort,
     StatementCriteria,
+    StatementSort,
     actor_filters,
     article_filters,
     location_filters,
+    quote_filters,
     statement_filters,
 )
-from api.loaders.dialects import published
+from api.loaders.dialects import published, undated_first, undated_last
 from api.store.models import (
     Actor,
     Article,
     ArticleActor,
     ArticleLocation,
     Location,
+    Quote,
     Statement,
     StatementLocation,
 )
 
 SortValue = int | str | dt.date
 Position = tuple[SortValue, ...]
-M = TypeVar("M", Article, Actor, Statement, Location)
+M = TypeVar("M", Article, Actor, Statement, Location, Quote)
 Expr = SQLColumnExpression[Any]
 AnySelect: TypeAlias = "Select[*tuple[Any, ...]]"
 C = TypeVar("C", bound=Hashable)
@@ -126,6 +131,17 @@ def _feed_keys() -> tuple[SortKey, ...]:
 
 
 
+def _first_seen_keys() -> tuple[SortKey, ...]:
+    """Earliest article first (undated last), then by article, then in reading order: the
+    order in which api.store.quotes finds a quote's first appearance."""
+    return (
+        _asc(undated_last(col(Article.published_at)), dt.date),
+        _asc(col(Statement.article_id), int),
+        _asc(col(Statement.start), int),
+        _asc(col(Statement.id), int),
+    )
+
+
 def _statements(criteria: StatementCriteria) -> AnySelect:
     joined = select(Statement).join(Article, col(Article.id) == col(Statement.article_id))
     return joined.where(*statement_filters(criteria))
@@ -154,6 +170,36 @@ def _statements_by_location(criteria: StatementCriteria) -> Source:
     )
     return _statement_feed(query, col(StatementLocation.location_id))
 
+
+
+def _statements_by_quote(criteria: StatementCriteria) -> Source:
+    newest = criteria.order is StatementSort.PUBLISHED_AT_DESC
+    keys = _feed_keys() if newest else _first_seen_keys()
+    return Source(_statements(criteria), col(Statement.quote_id), keys)
+
+
+# quotes
+
+
+def _quote_keys(order: QuoteSort) -> tuple[SortKey, ...]:
+    """Ties by id, older quote first; undated quotes last in both first-seen orders."""
+    if order is QuoteSort.FIRST_SEEN_ASC:
+        return (_asc(undated_last(col(Quote.first_seen)), dt.date), _asc(col(Quote.id), int))
+    if order is QuoteSort.FIRST_SEEN_DESC:
+        return (_desc(undated_first(col(Quote.first_seen)), dt.date), _asc(col(Quote.id), int))
+    return (_desc(col(Quote.appearances), int), _asc(col(Quote.id), int))
+
+
+def _quotes(criteria: QuoteCriteria) -> AnySelect:
+    return select(Quote).where(*quote_filters(criteria))
+
+
+def _all_quotes(criteria: QuoteCriteria) -> Source:
+    return Source(_quotes(criteria), None, _quote_keys(criteria.order))
+
+
+def _quotes_by_speaker(criteria: QuoteCriteria) -> Source:
+    return Source(_quotes(criteria), col(Quote.speaker_id), _quote_keys(criteria.order))
 
 
 # articles
@@ -237,6 +283,9 @@ STATEMENTS = Listing("statements", Statement, _all_statements)
 STATEMENTS_BY_ARTICLE = Listing("statements_by_article", Statement, _statements_by_article)
 STATEMENTS_BY_SPEAKER = Listing("statements_by_speaker", Statement, _statements_by_speaker)
 STATEMENTS_BY_LOCATION = Listing("statements_by_location", Statement, _statements_by_location)
+STATEMENTS_BY_QUOTE = Listing("statements_by_quote", Statement, _statements_by_quote)
+QUOTES = Listing("quotes", Quote, _all_quotes)
+QUOTES_BY_SPEAKER = Listing("quotes_by_speaker", Quote, _quotes_by_speaker)
 ARTICLES = Listing("articles", Article, _all_articles)
 ARTICLES_BY_ACTOR = Listing("articles_by_actor", Article, _articles_by_actor)
 ARTICLES_BY_LOCATION = Listing("articles_by_location", Article, _articles_by_location)
@@ -300,6 +349,21 @@ def _narrowed(source: Source, window: Window, parent_ids: Sequence[int]) -> AnyS
     if window.before is not None:
         query = query.where(beyond(source.keys, window.before, ahead=False))
     return query
+
+
+def values_statement(
+    listing: Listing[M, C], criteria: C, value: Expr, parent_ids: Sequence[int]
+) -> AnySelect:
+    """One statement reading `value` (a column of the listing's select) on the rows of every
+    parent, NULLs left out: rows of (parent id, value), each parent's in listing order."""
+    source = listing.source(criteria)
+    order = [k.expr.desc() if k.descending else k.expr.asc() for k in source.keys]
+    parent = literal(ROOT) if source.parent is None else source.parent
+    query = source.query.with_only_columns(parent, value, maintain_column_froms=True)
+    query = query.where(value.is_not(None))
+    if source.parent is None:
+        return query.order_by(*order)
+    return query.where(source.parent.in_(parent_ids)).order_by(parent, *order)
 
 
 def count_statement(listing: Listing[M, C], criteria: C, parent_ids: Sequence[int]) -> AnySelect:

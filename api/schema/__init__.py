@@ -35,6 +35,7 @@ from api.schema.limits import Limits, RequestLimits
 from api.schema.location import Location
 from api.schema.mutations import Mutation
 from api.schema.query import Query
+from api.schema.quote import Quote
 from api.schema.statement import Statement
 from api.schema.subscription import Subscription
 from api.store.events import SubscriptionEnded
@@ -127,7 +128,7 @@ def create_schema(
         query=Query,
         mutation=Mutation,
         subscription=Subscription,
-        types=[Article, Actor, Statement, Location],
+        types=[Article, Actor, Statement, Location, Quote],
         extensions=[
             _ErrorCodes,
             lambda: AddValidationRules([MaxIntrospectionDepthRule]),

@@ -8,14 +8,20 @@ import strawberry
 
 from api.context import Context
 from api.loaders.criteria import StatementCriteria
-from api.loaders.listings import ARTICLES_BY_ACTOR, MEMBERS_BY_ACTOR, STATEMENTS_BY_SPEAKER
+from api.loaders.listings import (
+    ARTICLES_BY_ACTOR,
+    MEMBERS_BY_ACTOR,
+    QUOTES_BY_SPEAKER,
+    STATEMENTS_BY_SPEAKER,
+)
 from api.schema.catalogue import Aliases, ObjectBy, column, connection, count, reads, values_of
 from api.schema.correction import Correction
-from api.schema.enums import ActorKind, ArticleOrder
+from api.schema.enums import ActorKind, ArticleOrder, QuoteOrder
 from api.schema.fields import resolver
 from api.schema.filters import (
     ActorFilter,
     ArticleFilter,
+    QuoteFilter,
     StatementFilter,
 )
 from api.schema.node import Node, to_global_id
@@ -25,6 +31,7 @@ Info = strawberry.Info[Context, None]
 _ACTOR: strawberry.LazyType[str, str] = strawberry.LazyType("Actor", "api.schema.actor")
 _STATEMENT: strawberry.LazyType[str, str] = strawberry.LazyType("Statement", "api.schema.statement")
 _ARTICLE: strawberry.LazyType[str, str] = strawberry.LazyType("Article", "api.schema.article")
+_QUOTE: strawberry.LazyType[str, str] = strawberry.LazyType("Quote", "api.schema.quote")
 
 
 @strawberry.type(description="Someone who speaks or is spoken of: a person, an organisation...")
@@ -81,4 +88,9 @@ class Actor(Node):
         ARTICLES_BY_ACTOR, _ARTICLE, ArticleFilter,
         "Articles that mention the actor; newest first by default.",
         ArticleOrder.PUBLISHED_AT_DESC,
+    )
+    quotes = connection(
+        QUOTES_BY_SPEAKER, _QUOTE, QuoteFilter,
+        "The quotes the actor is the speaker of; most reported first by default.",
+        QuoteOrder.APPEARANCES_DESC,
     )

@@ -1,7 +1,7 @@
 """The catalogue: what each GraphQL field reads, declared once, on the field itself.
 
 A field made by a helper here (`column`, `span`, `spans_column`, `connection`,
-`count`) or decorated with `resolver(..., reads=...)` carries a `Read` in its
+`count`, `distinct`) or decorated with `resolver(..., reads=...)` carries a `Read` in its
 Strawberry metadata. The rows' GraphQL views (`values_of`), the connection
 resolvers (made by `connection`) and the query compiler (`api.compiler.plan`,
 through `read_of`) all read it there, so adding a field is a change in one place.
@@ -24,7 +24,7 @@ from sqlmodel import SQLModel
 from strawberry.types import get_object_definition
 
 from api.context import Context
-from api.loaders.listings import ROOT, C, Listing
+from api.loaders.listings import ROOT, C, Expr, Listing
 from api.schema import pagination
 from api.schema.pagination import After, Before, Connection, First, Last
 
@@ -97,6 +97,17 @@ class Count(Generic[C]):
     criteria: C
 
 
+@dataclass(frozen=True, eq=False)
+class Distinct(Generic[C]):
+    """The distinct values of `value` (an expression of the listing's select, NULL left
+    out) on the rows `listing` (narrowed by `criteria`) has under this row, in the
+    listing's order of first occurrence: a quote's publishers."""
+
+    listing: Listing[Any, C]
+    criteria: C
+    value: Expr
+
+
 @dataclass(frozen=True)
 class Listed(Generic[C]):
     """A connection: a page of `listing`, narrowed by a `filter` input whose `criteria()`
@@ -137,11 +148,11 @@ class GlobalId:
 
 Read = (
     Column | SpanOf | SpanList | ObjectBy | Linked | Captions | Aliases | Count[Any]
-    | Listed[Any] | ById | AnyNode | GlobalId
+    | Distinct[Any] | Listed[Any] | ById | AnyNode | GlobalId
 )
 _READS = (
-    Column, SpanOf, SpanList, ObjectBy, Linked, Captions, Aliases, Count, Listed, ById, AnyNode,
-    GlobalId,
+    Column, SpanOf, SpanList, ObjectBy, Linked, Captions, Aliases, Count, Distinct, Listed, ById,
+    AnyNode, GlobalId,
 )
 
 
@@ -203,6 +214,18 @@ def count(listing: Listing[Any, C], criteria: C, description: str) -> Any:
     return strawberry.field(
         resolver=resolve, description=description, metadata=reads(Count(listing, criteria))
     )
+
+
+def distinct(listing: Listing[Any, C], criteria: C, value: Expr, description: str) -> Any:
+    """A [String!]! field: the distinct values of `value` on the rows of `listing` under
+    this row, in the listing's order of first occurrence (see `Distinct`)."""
+
+    async def resolve(self: Any, info: Info) -> list[str]:
+        found = await info.context.loaders.values(listing, criteria, value).load(self.pk)
+        return [str(item) for item in found]
+
+    read = Distinct(listing, criteria, value)
+    return strawberry.field(resolver=resolve, description=description, metadata=reads(read))
 
 
 def _signature(filter: type[Any], order: Enum | None, returns: object) -> inspect.Signature:

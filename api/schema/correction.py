@@ -1,4 +1,5 @@
-"""Correction: one recorded human change, as `Statement.history` and `Actor.history` list it."""
+"""Correction: one recorded human change, as `Statement.history`, `Actor.history` and
+`Quote.history` list it."""
 
 from __future__ import annotations
 
@@ -12,8 +13,12 @@ from strawberry.scalars import JSON
 from api.schema.node import to_global_id
 from api.store import models
 
-# Keys of `before`/`after` that hold primary keys, and the type each identifies.
-_ID_TYPES = {"speakerId": "Actor", "affiliationId": "Actor", "sourceId": "Actor"}
+# Keys of `before`/`after` that hold primary keys, and the type each identifies (by
+# action where it differs: a merge's source is of the merged type).
+_ID_TYPES = {
+    "speakerId": "Actor", "affiliationId": "Actor", "sourceId": "Actor", "quoteId": "Quote"
+}
+_ACTION_ID_TYPES = {"MERGE_QUOTES": {"sourceId": "Quote"}}
 
 
 @strawberry.enum(description="What a correction did.")
@@ -22,6 +27,8 @@ class CorrectionAction(Enum):
     DELETE_STATEMENT = "DELETE_STATEMENT"
     MERGE_ACTORS = "MERGE_ACTORS"
     SET_AFFILIATION = "SET_AFFILIATION"
+    MERGE_QUOTES = "MERGE_QUOTES"
+    DETACH_STATEMENT = "DETACH_STATEMENT"
 
 
 @strawberry.type(description="A change a person made through a mutation, with who and when.")
@@ -45,16 +52,17 @@ class Correction:
             action=CorrectionAction(row.action),
             token_name=row.token_name,
             at=row.created_at.astimezone(dt.UTC),
-            before=cast(JSON, _public(row.before)),
-            after=cast(JSON, _public(row.after)),
+            before=cast(JSON, _public(row.before, row.action)),
+            after=cast(JSON, _public(row.after, row.action)),
         )
 
 
-def _public(values: dict[str, object]) -> dict[str, object]:
+def _public(values: dict[str, object], action: str) -> dict[str, object]:
     """Primary keys become the global ids clients use."""
+    types = {**_ID_TYPES, **_ACTION_ID_TYPES.get(action, {})}
     return {
-        key: to_global_id(_ID_TYPES[key], value)
-        if key in _ID_TYPES and isinstance(value, int)
+        key: to_global_id(types[key], value)
+        if key in types and isinstance(value, int)
         else value
         for key, value in values.items()
     }

@@ -6,10 +6,12 @@ from enum import Enum
 
 import strawberry
 
-from api.loaders.criteria import ArticleSort
+from api.loaders.criteria import ArticleSort, QuoteSort, StatementSort
 from api.vocabulary import ActorKind, LocationKind, StatementKind
 
-__all__ = ["ActorKind", "ArticleOrder", "LocationKind", "StatementKind"]
+__all__ = [
+    "ActorKind", "AppearanceOrder", "ArticleOrder", "LocationKind", "QuoteOrder", "StatementKind"
+]
 
 strawberry.enum(
     ActorKind,
@@ -39,3 +41,38 @@ class ArticleOrder(Enum):
     def sort(self) -> ArticleSort:
         """The loaders' name for this order."""
         return ArticleSort(self.value)
+
+
+@strawberry.enum(description="Orders of a quote list; ties are broken by id (older quotes first).")
+class QuoteOrder(Enum):
+    APPEARANCES_DESC = strawberry.enum_value(
+        "APPEARANCES_DESC", description="Most reported first (the default): by `appearanceCount`."
+    )
+    FIRST_SEEN_ASC = strawberry.enum_value(
+        "FIRST_SEEN_ASC", description="Earliest first seen first; undated quotes last."
+    )
+    FIRST_SEEN_DESC = strawberry.enum_value(
+        "FIRST_SEEN_DESC", description="Latest first seen first; undated quotes last."
+    )
+
+    def sort(self) -> QuoteSort:
+        """The loaders' name for this order."""
+        return QuoteSort(self.value)
+
+
+@strawberry.enum(description="Orders of a quote's appearances.")
+class AppearanceOrder(Enum):
+    FIRST_SEEN_ASC = strawberry.enum_value(
+        "FIRST_SEEN_ASC",
+        description="As first seen (the default): oldest article first, undated articles "
+        "last, then by article, then in reading order. The first is `Quote.firstSeen`.",
+    )
+    PUBLISHED_AT_DESC = strawberry.enum_value(
+        "PUBLISHED_AT_DESC",
+        description="As the other statement lists: newest articles first (undated last), "
+        "then in reading order.",
+    )
+
+    def sort(self) -> StatementSort:
+        """The loaders' name for this order."""
+        return StatementSort(self.value)

@@ -6,8 +6,21 @@ import datetime as dt
 
 import strawberry
 
-from api.loaders.criteria import ActorCriteria, ArticleCriteria, LocationCriteria, StatementCriteria
-from api.schema.enums import ActorKind, ArticleOrder, LocationKind, StatementKind
+from api.loaders.criteria import (
+    ActorCriteria,
+    ArticleCriteria,
+    LocationCriteria,
+    QuoteCriteria,
+    StatementCriteria,
+)
+from api.schema.enums import (
+    ActorKind,
+    AppearanceOrder,
+    ArticleOrder,
+    LocationKind,
+    QuoteOrder,
+    StatementKind,
+)
 from api.schema.errors import InvalidArgument
 from api.schema.node import pk_of
 
@@ -34,6 +47,16 @@ def _pk(global_id: strawberry.ID | None, type_name: str) -> int | None:
     return None if global_id is None else pk_of(global_id, type_name)
 
 
+_SEARCH = (
+    "Every word begins a word of the statement text, case-insensitively: 'terror' "
+    "finds 'Terrorists'. Words split at anything but letters and digits, in the "
+    "search and the text alike ('al-Hamawi' needs 'al' and 'Hamawi'); a one-character "
+    "word must be a whole word (the s of \"Lavrov's\"); accents count ('cafe' does "
+    "not find 'café'). A search with no letter or digit matches nothing; an empty one "
+    "is no filter."
+)
+
+
 @strawberry.input(description="Narrows a statement list; every given field must match.")
 class StatementFilter:
     speaker_id: strawberry.ID | None = strawberry.field(
@@ -46,17 +69,7 @@ class StatementFilter:
         default=None, description="In this Article."
     )
     kind: StatementKind | None = strawberry.field(default=None, description="Of this kind.")
-    search: str | None = strawberry.field(
-        default=None,
-        description=(
-            "Every word begins a word of the statement text, case-insensitively: 'terror' "
-            "finds 'Terrorists'. Words split at anything but letters and digits, in the "
-            "search and the text alike ('al-Hamawi' needs 'al' and 'Hamawi'); a one-character "
-            "word must be a whole word (the s of \"Lavrov's\"); accents count ('cafe' does "
-            "not find 'café'). A search with no letter or digit matches nothing; an empty one "
-            "is no filter."
-        ),
-    )
+    search: str | None = strawberry.field(default=None, description=_SEARCH)
     published_from: dt.date | None = strawberry.field(
         default=None, description="In an article published on or after this date."
     )
@@ -64,8 +77,9 @@ class StatementFilter:
         default=None, description="In an article published on or before this date."
     )
 
-    def criteria(self) -> StatementCriteria:
-        """The loaders' criteria; InvalidArgument for an id of the wrong type."""
+    def criteria(self, order: AppearanceOrder | None = None) -> StatementCriteria:
+        """The loaders' criteria (`order`: of a list that offers one, a quote's
+        appearances); InvalidArgument for an id of the wrong type."""
         return StatementCriteria(
             speaker_id=_pk(self.speaker_id, "Actor"),
             location_id=_pk(self.location_id, "Location"),
@@ -74,6 +88,34 @@ class StatementFilter:
             words=_words(self.search),
             published_from=self.published_from,
             published_to=self.published_to,
+            order=None if order is None else order.sort(),
+        )
+
+
+@strawberry.input(description="Narrows a quote list; every given field must match.")
+class QuoteFilter:
+    speaker_id: strawberry.ID | None = strawberry.field(
+        default=None, description="Said by this Actor (the quote's `speaker`)."
+    )
+    search: str | None = strawberry.field(
+        default=None,
+        description="One of the quote's appearances matches, as in StatementFilter. " + _SEARCH,
+    )
+    seen_from: dt.date | None = strawberry.field(
+        default=None, description="First seen on or after this date (undated quotes never)."
+    )
+    seen_to: dt.date | None = strawberry.field(
+        default=None, description="First seen on or before this date (undated quotes never)."
+    )
+
+    def criteria(self, order: QuoteOrder | None = None) -> QuoteCriteria:
+        """The loaders' criteria; InvalidArgument for an id of the wrong type."""
+        return QuoteCriteria(
+            speaker_id=_pk(self.speaker_id, "Actor"),
+            words=_words(self.search),
+            seen_from=self.seen_from,
+            seen_to=self.seen_to,
+            order=(order or QuoteOrder.APPEARANCES_DESC).sort(),
         )
 
 

@@ -24,6 +24,7 @@ from api.schema.enums import StatementKind
 from api.schema.errors import InvalidArgument, unauthenticated
 from api.schema.fields import resolver
 from api.schema.node import pk_of, to_global_id
+from api.schema.quote import Quote
 from api.schema.statement import Statement
 from api.store import corrections
 from api.store.corrections import InvalidCorrection, MissingRow, StatementEdit
@@ -72,6 +73,21 @@ class SetAffiliationSuccess:
     actor: Actor = strawberry.field(description="The corrected actor.")
 
 
+@strawberry.type(description="The quote the other one was merged into.")
+class MergeQuotesSuccess:
+    quote: Quote = strawberry.field(
+        description="The target quote, now with the source's statements."
+    )
+
+
+@strawberry.type(description="The statement in its own quote.")
+class DetachStatementSuccess:
+    statement: Statement = strawberry.field(description="The detached statement.")
+    quote: Quote = strawberry.field(
+        description="Its quote, which no other visible statement shares."
+    )
+
+
 IngestArticleResult = Annotated[
     IngestArticleSuccess | ValidationError,
     strawberry.union("IngestArticleResult", description="What ingestArticle did."),
@@ -91,6 +107,14 @@ MergeActorsResult = Annotated[
 SetAffiliationResult = Annotated[
     SetAffiliationSuccess | NotFoundError | ValidationError,
     strawberry.union("SetAffiliationResult", description="What setAffiliation did."),
+]
+MergeQuotesResult = Annotated[
+    MergeQuotesSuccess | NotFoundError | ValidationError,
+    strawberry.union("MergeQuotesResult", description="What mergeQuotes did."),
+]
+DetachStatementResult = Annotated[
+    DetachStatementSuccess | NotFoundError | ValidationError,
+    strawberry.union("DetachStatementResult", description="What detachStatement did."),
 ]
 
 
@@ -294,3 +318,44 @@ class Mutation:
             return ValidationError(field=error.field, message=error.message)
         _fresh(info)
         return SetAffiliationSuccess(actor=Actor.from_row(row))
+
+    @resolver(description="Merge the source quote into the target: every statement of the "
+              "source moves to the target and stays there (clustering never moves it again); "
+              "the source is deleted. Recorded in the target's Quote.history.")
+    async def merge_quotes(
+        self, info: Info, source_id: strawberry.ID, target_id: strawberry.ID
+    ) -> MergeQuotesResult:
+        token = _token(info)
+        try:
+            source = _pk(source_id, "Quote", "sourceId")
+            target = _pk(target_id, "Quote", "targetId")
+            await corrections.merge_quotes(_sessions(info), source, target, token)
+        except _BadId as error:
+            return error.result
+        except MissingRow as error:
+            return _not_found(error)
+        except InvalidCorrection as error:
+            return ValidationError(field=error.field, message=error.message)
+        row = await _fresh(info).quotes_by_id.load(target)
+        assert row is not None
+        return MergeQuotesSuccess(quote=Quote.from_row(row))
+
+    @resolver(description="Make a statement its own quote, apart from the statements it was "
+              "clustered with; clustering never moves it again. A statement already alone in "
+              "its quote keeps it (nothing is recorded). Recorded in Statement.history.")
+    async def detach_statement(
+        self, info: Info, statement_id: strawberry.ID
+    ) -> DetachStatementResult:
+        token = _token(info)
+        try:
+            pk = _pk(statement_id, "Statement", "statementId")
+            row = await corrections.detach_statement(_sessions(info), pk, token)
+        except _BadId as error:
+            return error.result
+        except MissingRow as error:
+            return _not_found(error)
+        assert row.quote_id is not None
+        quote = await _fresh(info).quotes_by_id.load(row.quote_id)
+        assert quote is not None
+        statement = Statement.from_row(row)
+        return DetachStatementSuccess(statement=statement, quote=Quote.from_row(quote))

@@ -10,7 +10,7 @@ import strawberry
 from api.schema.catalogue import GlobalId, reads
 from api.schema.errors import InvalidArgument
 
-NODE_TYPES = ("Article", "Actor", "Statement", "Location")
+NODE_TYPES = ("Article", "Actor", "Statement", "Location", "Quote")
 # Keys are 32-bit INTEGER columns on PostgreSQL: a larger one was never handed out.
 MAX_PK = 2**31 - 1
 

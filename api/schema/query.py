@@ -12,22 +12,24 @@ from strawberry.dataloader import DataLoader
 
 from api.context import Context
 from api.loaders.dataloaders import Loaders
-from api.loaders.listings import ACTORS, ARTICLES, LOCATIONS, STATEMENTS
+from api.loaders.listings import ACTORS, ARTICLES, LOCATIONS, QUOTES, STATEMENTS
 from api.schema.actor import Actor
 from api.schema.article import Article
 from api.schema.catalogue import AnyNode, ById, connection, reads
-from api.schema.enums import ArticleOrder
+from api.schema.enums import ArticleOrder, QuoteOrder
 from api.schema.errors import InvalidArgument
 from api.schema.fields import resolver
 from api.schema.filters import (
     ActorFilter,
     ArticleFilter,
     LocationFilter,
+    QuoteFilter,
     StatementFilter,
 )
 from api.schema.location import Location
 from api.schema.node import Node, from_global_id, pk_of
 from api.schema.pagination import MAX_PAGE
+from api.schema.quote import Quote
 from api.schema.search import DEFAULT_RESULTS, SearchResult, search
 from api.schema.statement import Statement
 
@@ -40,6 +42,7 @@ _ROWS: dict[str, tuple[Any, Callable[[Loaders], DataLoader[int, Any]]]] = {
     "Actor": (Actor, lambda loaders: loaders.actors_by_id),
     "Statement": (Statement, lambda loaders: loaders.statements_by_id),
     "Location": (Location, lambda loaders: loaders.locations_by_id),
+    "Quote": (Quote, lambda loaders: loaders.quotes_by_id),
 }
 
 
@@ -110,6 +113,15 @@ class Query:
     locations = connection(
         LOCATIONS, Location, LocationFilter,
         "Locations by name (case-insensitive), ties by id.",
+    )
+
+    quote = _lookup("Quote", "A quote by id; null if none of its statements is left.")
+
+    quotes = connection(
+        QUOTES, Quote, QuoteFilter,
+        "Quotes, most reported first by default; quotes whose statements were all deleted "
+        "are left out.",
+        QuoteOrder.APPEARANCES_DESC,
     )
 
     @resolver(

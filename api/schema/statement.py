@@ -27,6 +27,7 @@ if TYPE_CHECKING:
     from api.schema.actor import Actor
     from api.schema.article import Article
     from api.schema.location import Location
+    from api.schema.quote import Quote
 
 Info = strawberry.Info[Context, None]
 
@@ -69,6 +70,7 @@ class Statement(Node):
     article_pk: strawberry.Private[int]
     speaker_pk: strawberry.Private[int | None]
     medium_pk: strawberry.Private[int | None]
+    quote_pk: strawberry.Private[int | None]
 
     @classmethod
     def from_row(cls, row: models.Statement) -> Statement:
@@ -80,6 +82,7 @@ class Statement(Node):
             article_pk=row.article_id,
             speaker_pk=row.speaker_id,
             medium_pk=row.medium_id,
+            quote_pk=row.quote_id,
             **values_of(cls, row),
         )
 
@@ -112,6 +115,21 @@ class Statement(Node):
         row = await info.context.loaders.articles_by_id.load(self.article_pk)
         assert row is not None, f"statement {self.pk} has no article {self.article_pk}"
         return Article.from_row(row)
+
+    @resolver(
+        description="The quote it reports: the same words of the same speaker in every "
+        "statement and article that has them; null when it has none.",
+        reads=reads(ObjectBy("quote_id")),
+    )
+    async def quote(
+        self, info: Info
+    ) -> Annotated[Quote, strawberry.lazy("api.schema.quote")] | None:
+        from api.schema.quote import Quote
+
+        if self.quote_pk is None:
+            return None
+        row = await info.context.loaders.quotes_by_id.load(self.quote_pk)
+        return None if row is None else Quote.from_row(row)
 
     @resolver(
         description="Places the statement mentions, by name.",

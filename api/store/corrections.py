@@ -1,10 +1,13 @@
-"""Human corrections: editing and deleting statements, merging actors, setting affiliations.
+"""Human corrections: editing and deleting statements, merging actors, setting affiliations,
+merging quotes and detaching a statement from its quote.
 
 Each correction is one transaction that changes the rows and records a `Correction`
 (what, before and after, the token's name, when). Corrections mark what they touch
 so that later extraction leaves it alone: an edited statement gets `edited_at`, a
 deleted one stays as a tombstone (`deleted_at`), a chosen affiliation marks its actor,
-and a merged actor's names become `merged` aliases of the actor it was merged into.
+a merged actor's names become `merged` aliases of the actor it was merged into, and a
+statement whose quote a person chose gets `quote_edited_at` (a merged-into quote,
+`edited_at`). Every change of a quote's statements ends with `quotes.recount`.
 
 Values in `before`/`after` are plain JSON; keys ending in `Id` hold primary keys
 (the schema turns them into global ids).
@@ -27,10 +30,12 @@ from api.store.models import (
     Article,
     ArticleActor,
     Correction,
+    Quote,
     Statement,
     StatementMention,
 )
 from api.store.name_keys import name_key
+from api.store.quotes import recount
 from api.vocabulary import StatementKind
 
 Sessions = async_sessionmaker[AsyncSession]
@@ -94,6 +99,20 @@ async def _live_statement(session: AsyncSession, pk: int) -> Statement:
     return row
 
 
+async def _live_quote(session: AsyncSession, pk: int) -> Quote:
+    """A quote that reads show: one with a visible statement."""
+    row = await session.get(Quote, pk)
+    if row is None or row.appearances == 0:
+        raise MissingRow("Quote", pk)
+    return row
+
+
+async def _recount_of(session: AsyncSession, row: Statement) -> None:
+    """Recount the quote of a statement that changed (its text, speaker or tombstone)."""
+    if row.quote_id is not None:
+        await recount(session, [row.quote_id])
+
+
 async def _actor(session: AsyncSession, pk: int) -> Actor:
     row = await session.get(Actor, pk)
     if row is None:
@@ -120,6 +139,7 @@ async def update_statement(
             _apply(row, change[1], article.body)
             row.edited_at = _now()
             _record(session, "Statement", pk, "UPDATE_STATEMENT", change, token)
+            await _recount_of(session, row)
     return row
 
 
@@ -175,6 +195,7 @@ async def delete_statement(sessions: Sessions, pk: int, token: str | None) -> No
         row.deleted_at = _now()
         before: dict[str, object] = {**_statement_values(row), "text": row.text}
         _record(session, "Statement", pk, "DELETE_STATEMENT", (before, {}), token)
+        await _recount_of(session, row)
 
 
 # --- actors -------------------------------------------------------------------------------
@@ -225,7 +246,9 @@ async def merge_actors(sessions: Sessions, source: int, target: int, token: str 
     async with sessions() as session, session.begin():
         await lock_writers(session)
         gone, kept = await _actor(session, source), await _actor(session, target)
+        quotes = await _quotes_spoken_by(session, source)
         moved = await _move_statements(session, source, target)
+        await recount(session, quotes)  # their speakers: none may still name the source
         await _move_aliases(session, gone, target)
         await _move_members(session, gone, kept)
         await _move_mentions(session, source, target)
@@ -239,6 +262,15 @@ async def merge_actors(sessions: Sessions, source: int, target: int, token: str 
         _record(session, "Actor", target, "MERGE_ACTORS", (before, {"statements": moved}), token)
         await session.delete(gone)
     return kept
+
+
+async def _quotes_spoken_by(session: AsyncSession, actor: int) -> list[int]:
+    found = await session.exec(
+        select(Statement.quote_id)
+        .where(col(Statement.speaker_id) == actor, col(Statement.quote_id).is_not(None))
+        .distinct()
+    )
+    return [pk for pk in found.all() if pk is not None]
 
 
 async def _move_statements(session: AsyncSession, source: int, target: int) -> int:
@@ -311,3 +343,71 @@ async def _move_article_links(session: AsyncSession, source: int, target: int) -
             )
         await session.delete(link)
     await session.flush()
+
+
+# --- quotes -------------------------------------------------------------------------------
+
+
+async def merge_quotes(sessions: Sessions, source: int, target: int, token: str | None) -> Quote:
+    """Move every statement of `source` (tombstones too) into `target`, pinned there
+    (`quote_edited_at`; the target's `edited_at`), and delete `source`."""
+    if source == target:
+        raise InvalidCorrection("targetId", "a quote cannot be merged into itself")
+    async with sessions() as session, session.begin():
+        await lock_writers(session)
+        gone, kept = await _live_quote(session, source), await _live_quote(session, target)
+        now = _now()
+        before: dict[str, object] = {"sourceId": source, "sourceText": gone.text}
+        after: dict[str, object] = {"statements": gone.appearances}
+        await session.exec(
+            update(Statement)
+            .where(col(Statement.quote_id) == source)
+            .values(quote_id=target, quote_edited_at=now)
+        )
+        await session.exec(
+            update(Correction)
+            .where(col(Correction.entity_type) == "Quote", col(Correction.entity_id) == source)
+            .values(entity_id=target)
+        )
+        kept.edited_at = now
+        _record(session, "Quote", target, "MERGE_QUOTES", (before, after), token)
+        await recount(session, [source, target])  # the source, left empty, is deleted
+    return kept
+
+
+async def detach_statement(sessions: Sessions, pk: int, token: str | None) -> Statement:
+    """Make a live statement its own quote, pinned there (`quote_edited_at`). A statement
+    already alone in its quote (no other visible statement) keeps it, pinned, and no
+    correction is recorded, as nothing else changed."""
+    async with sessions() as session, session.begin():
+        await lock_writers(session)
+        row = await _live_statement(session, pk)
+        old = row.quote_id
+        row.quote_edited_at = _now()
+        if old is not None and await _alone(session, row):
+            return row
+        quote = Quote(text=row.text)
+        session.add(quote)
+        await session.flush()
+        assert quote.id is not None
+        row.quote_id = quote.id
+        change: tuple[dict[str, object], dict[str, object]] = (
+            {"quoteId": old}, {"quoteId": quote.id}
+        )
+        _record(session, "Statement", pk, "DETACH_STATEMENT", change, token)
+        await recount(session, [quote.id] if old is None else [old, quote.id])
+    return row
+
+
+async def _alone(session: AsyncSession, row: Statement) -> bool:
+    """Whether no other visible statement shares the statement's quote."""
+    others = await session.scalar(
+        select(func.count())
+        .select_from(Statement)
+        .where(
+            col(Statement.quote_id) == row.quote_id,
+            col(Statement.id) != row.id,
+            col(Statement.deleted_at).is_(None),
+        )
+    )
+    return not others

@@ -18,15 +18,19 @@ import pytest
 from sqlalchemy import select, update
 from sqlalchemy.ext.asyncio import AsyncEngine
 from sqlmodel import col
+from sqlmodel import select as select_rows
+from sqlmodel.ext.asyncio.session import AsyncSession
 
 from api.adapters.strawberry import graphql_schema
 from api.compiler import Compiler
 from api.context import build_context
 from api.load.seed import seed_paths
 from api.schema import schema
-from api.store.models import Statement
+from api.store.models import Article, Quote, Statement
+from api.store.quotes import recount
 from tests.articles import CEASEFIRE
 from tests.conftest import SEED_FILE
+from tests.schema.helpers import gid
 from tests.test_seed_graphql import ACTOR_SEARCH, ARTICLE, LAVROV, TOTALS
 
 pytestmark = pytest.mark.anyio
@@ -99,6 +103,22 @@ PARTS = """{ articles { nodes { statements(first: 50) { nodes {
   text parts { to: end from: start ... on Span { start } } } } } } }"""
 COORDINATES = "{ locations { nodes { latitude longitude } } }"
 SEARCH = '{ search(query: "aleppo") { __typename } }'
+QUOTES = """{ quotes(first: 50) { totalCount nodes { __typename id text firstSeenOn
+  appearanceCount articleCount publishers speaker { id name } firstSeen { id text }
+  appearances(first: 3) { totalCount nodes { id text quote { id } article { publisher } }
+    pageInfo { hasNextPage endCursor } } } } }"""
+QUOTE_PAGES = f"""query($order: QuoteOrder!, $first: Int, $last: Int, $after: String,
+  $filter: QuoteFilter) {{ quotes(orderBy: $order, first: $first, last: $last, after: $after,
+  filter: $filter) {{ totalCount edges {{ cursor node {{ id text firstSeenOn }} }}
+  {PAGE_INFO} }} }}"""
+APPEARANCE_PAGES = f"""query($id: ID!, $order: AppearanceOrder!, $first: Int, $last: Int,
+  $after: String) {{ node(id: $id) {{ ... on Quote {{ publishers appearances(orderBy: $order,
+  first: $first, last: $last, after: $after) {{ totalCount edges {{ cursor node {{ text }} }}
+  {PAGE_INFO} }} }} }} }}"""
+QUOTE_LINKS = """query($id: ID!, $lavrov: ID!) { quote(id: $id) { text speaker { name } }
+  actor(id: $lavrov) { quotes(first: 5) { totalCount nodes { text publishers } }
+    statements(first: 20) { nodes { text quote { text appearanceCount firstSeen { id } } } } }
+  statements(first: 50) { nodes { quote { id } } } }"""
 MUTATION = 'mutation { deleteStatement(id: "x") { __typename } }'
 INTROSPECTION = "{ __schema { queryType { name } } }"
 
@@ -132,6 +152,32 @@ async def _seed(engine: AsyncEngine, folder: Path) -> None:
         await connection.execute(
             update(Statement).where(col(Statement.id) == ids[3]).values(speaker_id=None)
         )
+    await _quote(engine)
+
+
+async def _quote(engine: AsyncEngine) -> None:
+    """Quotes set by hand (not by the clustering): a speaker's statements make one quote,
+    each statement without a speaker or deleted its own (the tombstone's is hidden). The
+    seed article gets a publisher, so that a quote has two (one of them "Example Wire")."""
+    async with AsyncSession(engine) as session, session.begin():
+        await session.exec(
+            update(Article).where(col(Article.id) == 1).values(publisher="AFP")
+        )
+        rows = (await session.exec(select_rows(Statement).order_by(col(Statement.id)))).all()
+        touched = {row.quote_id for row in rows if row.quote_id is not None}
+        quote_of: dict[int, int] = {}
+        for row in rows:
+            assert row.id is not None
+            alone = row.speaker_id is None or row.deleted_at is not None
+            key = -row.id if alone else row.speaker_id
+            if key not in quote_of:
+                quote = Quote(text="")
+                session.add(quote)
+                await session.flush()
+                assert quote.id is not None
+                quote_of[key] = quote.id
+            row.quote_id = quote_of[key]
+        await recount(session, touched | set(quote_of.values()))
 
 
 async def _strawberry(engine: AsyncEngine, query: str, variables: dict[str, Any]) -> Any:
@@ -148,7 +194,8 @@ async def _ids(engine: AsyncEngine) -> dict[str, Any]:
         """{ actors(filter: {search: "lavrov"}) { nodes { id } }
              locations(filter: {search: "aleppo"}) { nodes { id name } }
              articles { nodes { id } } statements(first: 6) { edges { cursor node { id } } }
-             titles: articles(orderBy: TITLE_ASC) { edges { cursor } } }""",
+             titles: articles(orderBy: TITLE_ASC) { edges { cursor } }
+             quotes(first: 3) { edges { cursor node { id } } } }""",
         {},
     )
     edges = data["statements"]["edges"]
@@ -159,7 +206,18 @@ async def _ids(engine: AsyncEngine) -> dict[str, Any]:
         "statement": edges[0]["node"]["id"],
         "cursors": [edge["cursor"] for edge in edges],
         "title_cursor": data["titles"]["edges"][0]["cursor"],
+        "quote": data["quotes"]["edges"][0]["node"]["id"],
+        "quote_cursor": data["quotes"]["edges"][1]["cursor"],
+        "hidden_quote": gid("Quote", await _hidden_quote(engine)),
     }
+
+
+async def _hidden_quote(engine: AsyncEngine) -> int:
+    """The quote whose only statement is the tombstone (no read shows it)."""
+    async with engine.connect() as connection:
+        hidden = await connection.scalar(select(col(Quote.id)).where(col(Quote.appearances) == 0))
+    assert isinstance(hidden, int)
+    return hidden
 
 
 def _compiled_cases(ids: dict[str, Any]) -> list[tuple[str, str, dict[str, Any]]]:
@@ -194,7 +252,24 @@ def _compiled_cases(ids: dict[str, Any]) -> list[tuple[str, str, dict[str, Any]]
         ("feed between", FEED, {"first": 10, "after": cursors[0], "before": cursors[4]}),
         ("feed last after", FEED, {"last": 10, "after": cursors[2]}),
         ("titles after", ARTICLE_PAGES, {"order": "TITLE_ASC", "after": ids["title_cursor"]}),
+        ("quotes", QUOTES, {}),
+        ("hidden quote", QUOTE_LINKS, {"id": ids["hidden_quote"], "lavrov": ids["lavrov"]}),
+        ("hidden node", Q5, {"id": ids["hidden_quote"]}),
+        ("quote links", QUOTE_LINKS, {"id": ids["quote"], "lavrov": ids["lavrov"]}),
+        ("quotes after", QUOTE_PAGES, {"order": "APPEARANCES_DESC", "after": ids["quote_cursor"]}),
+        ("quotes by speaker", QUOTE_PAGES,
+         {"order": "FIRST_SEEN_ASC", "filter": {"speakerId": ids["lavrov"]}}),
+        ("quotes searched", QUOTE_PAGES, {"order": "FIRST_SEEN_DESC", "filter": {"search": "we"}}),
+        ("quotes seen", QUOTE_PAGES,
+         {"order": "FIRST_SEEN_ASC", "filter": {"seenFrom": "2016-12-06", "seenTo": "2016-12-07"}}),
     ]
+    for order in ("APPEARANCES_DESC", "FIRST_SEEN_ASC", "FIRST_SEEN_DESC"):
+        for page in ({"first": 2}, {"last": 2}, {"first": 0}, {"last": 100}):
+            cases.append((f"quotes {order} {page}", QUOTE_PAGES, {"order": order, **page}))
+    for order in ("FIRST_SEEN_ASC", "PUBLISHED_AT_DESC"):
+        for page in ({"first": 1}, {"last": 2}, {"first": 100}):
+            cases.append((f"appearances {order} {page}", APPEARANCE_PAGES,
+                          {"id": ids["quote"], "order": order, **page}))
     for size in (0, 1, 2, 3, 7, 100):
         cases.append((f"feed first {size}", FEED, {"first": size}))
         cases.append((f"feed last {size}", FEED, {"last": size}))
@@ -233,6 +308,9 @@ def _fallback_cases(ids: dict[str, Any]) -> list[tuple[str, str, dict[str, Any]]
         ("not an id", Q5, {"id": "nope"}),
         ("missing variable", Q5, {}),
         ("coordinates", COORDINATES, {}),
+        ("quote history", "{ quotes { nodes { history { action } } } }", {}),
+        ("cursor of another quote order", QUOTE_PAGES,
+         {"order": "FIRST_SEEN_ASC", "after": ids["quote_cursor"]}),
         ("search", SEARCH, {}),
         ("mutation", MUTATION, {}),
         ("introspection", INTROSPECTION, {}),

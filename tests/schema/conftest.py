@@ -14,6 +14,7 @@ from typing import Any
 import httpx
 import pytest
 from sqlalchemy.ext.asyncio import AsyncSession
+from sqlmodel.ext.asyncio.session import AsyncSession as SQLModelSession
 
 from api.settings import Settings
 from api.store.db import create_engine
@@ -24,10 +25,12 @@ from api.store.models import (
     ArticleActor,
     ArticleLocation,
     Location,
+    Quote,
     Statement,
     StatementLocation,
     StatementMention,
 )
+from api.store.quotes import recount
 from tests.schema.helpers import Graph
 from tests.servers import app_client
 
@@ -353,3 +356,57 @@ async def editor(database_url: str) -> AsyncIterator[httpx.AsyncClient]:
     settings = Settings(database_url=database_url, debug=True, api_tokens=TOKENS)
     async with app_client(settings, headers={"Authorization": "Bearer alice-secret-token"}) as http:
         yield http
+
+
+BODY_ECHO = 'Talks resumed. "We will stay," the minister said.'
+BODY_DIGEST = "We will stay, and we will win, a minister said. Talks go on."
+
+
+async def _quote(session: SQLModelSession, graph: Graph, name: str, members: list[str]) -> None:
+    quote = await _add(session, graph, name, Quote(text=""))
+    for member in members:
+        statement = await session.get(Statement, graph.ids[member])
+        assert statement is not None
+        statement.quote_id = quote.id
+    await recount(session, [quote.id])
+
+
+async def insert_quotes(database_url: str, graph: Graph) -> None:
+    """Beside the graph: an echo of "We will stay" (dated the day before the truce,
+    Reuters) and a digest repeating it (undated, no publisher), and five quotes:
+
+    aid (aid), near (near, undated), stay (stay, echo_stay, digest_stay), peace (peace,
+    continue), gone (shelled, then tombstoned). `talks` (digest) has no quote."""
+    engine = create_engine(database_url)
+    try:
+        async with SQLModelSession(engine) as session, session.begin():
+            for name, body, published, publisher, key in [
+                ("echo", BODY_ECHO, dt.date(2016, 10, 11), "Reuters", "d"),
+                ("digest", BODY_DIGEST, None, None, "e"),
+            ]:
+                article = Article(title=name.title(), body=body, published_at=published,
+                                  publisher=publisher, content_hash=key * 64)
+                await _add(session, graph, name, article)
+            await _statement(session, graph, "echo_stay", "echo", BODY_ECHO, '"We will stay,"',
+                             "DIRECT", "lavrov", "the minister")
+            await _statement(session, graph, "digest_stay", "digest", BODY_DIGEST,
+                             "We will stay, and we will win", "INDIRECT", None)
+            await _statement(session, graph, "talks", "digest", BODY_DIGEST, "Talks go on",
+                             "INDIRECT", None)
+            for name, members in [("aid", ["aid"]), ("near", ["near"]),
+                                  ("stay", ["stay", "echo_stay", "digest_stay"]),
+                                  ("peace", ["peace", "continue"]), ("gone", ["shelled"])]:
+                await _quote(session, graph, f"q_{name}", members)
+            shelled = await session.get(Statement, graph.ids["shelled"])
+            assert shelled is not None
+            shelled.deleted_at = dt.datetime(2020, 1, 1, tzinfo=dt.UTC)
+            await recount(session, [graph.ids["q_gone"]])
+    finally:
+        await engine.dispose()
+
+
+@pytest.fixture
+async def quotes(graph: Graph, database_url: str) -> Graph:
+    """The graph with its quotes (`insert_quotes`); quotes are named q_aid, q_stay..."""
+    await insert_quotes(database_url, graph)
+    return graph
