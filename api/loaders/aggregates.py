@@ -20,7 +20,6 @@ from typing import Any
 from sqlalchemy import (
     ColumnElement,
     Date,
-    FromClause,
     Integer,
     String,
     UnaryExpression,
@@ -151,60 +150,53 @@ def totals_statement(source: Source, parent_ids: Sequence[int]) -> AnySelect:
 
 
 def groups(
-    source: Source,
-    grouping: Grouping,
-    parents: ColumnElement[bool] | None,
-    outer: FromClause | None = None,
-) -> FromClause:
-    """The first `grouping.size` groups of each parent, ranked (`qg_n`), as a subquery of
-    group rows (module docstring); `parents` narrows the rows to some parents before they
-    are grouped, and `outer` is the row a nested list is correlated to."""
+    source: Source, grouping: Grouping, parents: ColumnElement[bool] | None
+) -> AnySelect:
+    """The groups of a listing's rows, each ranked among its parent's (`qg_n`): one SELECT
+    of group rows (module docstring), all of them; `parents` narrows the rows to some
+    parents before they are grouped. Keep the first `grouping.size` of each parent with
+    `first_groups`, or, for one parent, `ORDER BY qg_n LIMIT size`."""
     query, keys = source.query, list[Expr]()
     for by in grouping.by:
         query, expr = KEYS[by].read(query)
         keys.append(expr)
     parent = literal(ROOT) if source.parent is None else source.parent
-    labelled: list[ColumnElement[Any]] = [key.label(f"qg_g{i}") for i, key in enumerate(keys)]
     by_parent = [] if source.parent is None else [source.parent]
+    order = _order(keys, grouping)
+    rank = func.row_number().over(partition_by=parent, order_by=order).label("qg_n")
     grouped = query.with_only_columns(
-        parent.label("qg_parent"), *labelled, *measures(), maintain_column_froms=True
+        parent.label("qg_parent"),
+        *(key.label(f"qg_g{i}") for i, key in enumerate(keys)),
+        *_named(keys, grouping),
+        *measures(),
+        rank,
+        maintain_column_froms=True,
     ).group_by(*by_parent, *keys)
-    if parents is not None:
-        grouped = grouped.where(parents)
-    inner = grouped.correlate(outer).subquery() if outer is not None else grouped.subquery()
-    order = _order(inner, grouping)
-    rank = func.row_number().over(partition_by=inner.c.qg_parent, order_by=order)
-    ranked = select(
-        inner.c.qg_parent,
-        *(inner.c[f"qg_g{i}"] for i in range(len(keys))),
-        *_named(inner, grouping),
-        *(inner.c[name] for name in ("count", "speakers", "articles", "publishers")),
-        rank.label("qg_n"),
-    ).subquery()
-    return ranked
+    return grouped if parents is None else grouped.where(parents)
 
 
-def first_groups(ranked: FromClause, size: int) -> AnySelect:
-    """The group rows of `groups` that are among the first `size` of their parent."""
-    return select(ranked).where(ranked.c.qg_n <= size)
+def first_groups(grouped: AnySelect, size: int) -> AnySelect:
+    """The group rows of `groups` among the first `size` of their parent, in order."""
+    ranked = grouped.subquery()
+    return select(ranked).where(ranked.c.qg_n <= size).order_by(ranked.c.qg_parent, ranked.c.qg_n)
 
 
-def _named(inner: FromClause, grouping: Grouping) -> list[ColumnElement[Any]]:
+def _named(keys: Sequence[Expr], grouping: Grouping) -> list[ColumnElement[Any]]:
     """The column of each kind of key: the first key of that kind, else a typed NULL."""
     named: list[ColumnElement[Any]] = []
     for name in GROUP_COLUMNS:
         at = [i for i, by in enumerate(grouping.by) if KEYS[by].column == name]
         if at:
-            named.append(inner.c[f"qg_g{at[0]}"].label(name))
+            named.append(keys[at[0]].label(name))
         else:
             kind = next(key.kind for key in KEYS.values() if key.column == name)
             named.append(cast(null(), _NULLS[kind]).label(name))
     return named
 
 
-def _order(inner: FromClause, grouping: Grouping) -> list[UnaryExpression[Any]]:
-    count = inner.c["count"]
-    by_keys = _key_order(inner, grouping, descending=grouping.order is GroupOrder.KEYS_DESC)
+def _order(keys: Sequence[Expr], grouping: Grouping) -> list[UnaryExpression[Any]]:
+    count = func.count()
+    by_keys = _key_order(keys, grouping, descending=grouping.order is GroupOrder.KEYS_DESC)
     if grouping.order is GroupOrder.COUNT_DESC:
         return [count.desc(), *by_keys]
     if grouping.order is GroupOrder.COUNT_ASC:
@@ -213,13 +205,12 @@ def _order(inner: FromClause, grouping: Grouping) -> list[UnaryExpression[Any]]:
 
 
 def _key_order(
-    inner: FromClause, grouping: Grouping, *, descending: bool
+    keys: Sequence[Expr], grouping: Grouping, *, descending: bool
 ) -> list[UnaryExpression[Any]]:
     """The keys in `groupBy` order: ids by number, dates by date, text by code point (the
     same on both databases), the null group last (first when descending)."""
     order: list[UnaryExpression[Any]] = []
-    for i, by in enumerate(grouping.by):
-        key: Expr = inner.c[f"qg_g{i}"]
+    for by, key in zip(grouping.by, keys, strict=True):
         if KEYS[by].kind is str:
             key = binary_text(key)
         order.append(key.desc().nulls_first() if descending else key.asc().nulls_last())

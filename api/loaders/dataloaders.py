@@ -186,10 +186,7 @@ class Loaders:
             async def load(parent_ids: list[int]) -> list[list[Mapping[str, Any]]]:
                 source = listing.source(criteria)
                 parents = None if source.parent is None else source.parent.in_(parent_ids)
-                ranked = groups(source, grouping, parents)
-                query = first_groups(ranked, grouping.size).order_by(
-                    ranked.c.qg_parent, ranked.c.qg_n
-                )
+                query = first_groups(groups(source, grouping, parents), grouping.size)
                 found: dict[int, list[Mapping[str, Any]]] = defaultdict(list)
                 for row in await self._fetch_mappings(query):
                     found[row["qg_parent"]].append(row)
