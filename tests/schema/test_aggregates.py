@@ -15,6 +15,8 @@ from typing import Any
 import httpx
 import pytest
 
+from api.loaders.aggregates import KEYS, GroupOrder
+from api.schema.aggregates import StatementGroupBy, StatementGroupOrder
 from tests.schema.helpers import Graph, post_query, run_query
 
 pytestmark = pytest.mark.anyio
@@ -212,3 +214,8 @@ async def test_unusable_arguments(
     assert [(e["message"], e["extensions"]["code"]) for e in body["errors"]] == [
         (message, "BAD_USER_INPUT")
     ]
+
+
+def test_every_group_by_value_has_its_key() -> None:
+    assert [value.value for value in StatementGroupBy] == [by.value for by in KEYS]
+    assert [value.value for value in StatementGroupOrder] == [order.value for order in GroupOrder]
