@@ -156,10 +156,11 @@ def groups(
     of group rows (module docstring), all of them; `parents` narrows the rows to some
     parents before they are grouped. Keep the first `grouping.size` of each parent with
     `first_groups`, or, for one parent, `ORDER BY qg_n LIMIT size`."""
-    query, keys = source.query, list[Expr]()
+    query, read = source.query, dict[GroupBy, Expr]()
     for by in grouping.by:
-        query, expr = KEYS[by].read(query)
-        keys.append(expr)
+        if by not in read:  # a key given twice is one join, not two
+            query, read[by] = KEYS[by].read(query)
+    keys = [read[by] for by in grouping.by]
     parent = literal(ROOT) if source.parent is None else source.parent
     by_parent = [] if source.parent is None else [source.parent]
     order = _order(keys, grouping)

@@ -109,6 +109,9 @@ async def test_combined_keys_and_orders(client: httpx.AsyncClient, graph: Graph)
     assert await _groups(client, by, order="KEYS_DESC") == [
         (["Reuters", "INDIRECT"], 2), (["AFP", "INDIRECT"], 2), (["AFP", "DIRECT"], 2),
     ]
+    syria = graph.gid("Location", "syria")
+    twice = await _groups(client, ["LOCATION", "LOCATION"], first=2)  # one join, not two
+    assert twice == [([None, None], 3), ([syria, syria], 1)]
     day = ["PUBLISHED_AT_TRUNCATED_TO_DAY"]
     assert await _groups(client, day, order="KEYS_ASC") == [
         (["2016-10-12"], 3), (["2016-10-14"], 2), ([None], 1),
