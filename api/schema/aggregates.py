@@ -35,7 +35,7 @@ from api.schema.errors import InvalidArgument
 from api.schema.fields import resolver
 from api.schema.node import to_global_id
 from api.schema.pagination import Connection
-from api.schema.statement import Statement
+from api.schema.statement import Statement, actor_by_pk
 
 if TYPE_CHECKING:
     from api.schema.actor import Actor
@@ -131,7 +131,7 @@ class StatementGroup:
     )
     publisher: str | None = column("publisher", "The group's publisher, when grouped by it.")
     kind: StatementKind | None = column(
-        "kind", "The group's kind, when grouped by it.", lambda v: None if v is None else StatementKind(v)
+        "kind", "The group's kind, when grouped by it.", lambda v: v and StatementKind(v)
     )
     published_at: dt.date | None = column(
         "published_at",
@@ -159,7 +159,7 @@ class StatementGroup:
 
     @resolver(description="The group's speaker, when grouped by it.", reads=reads(ObjectBy("speaker")))
     async def speaker(self, info: Info) -> Annotated[Actor, strawberry.lazy("api.schema.actor")] | None:
-        return await _actor(info, self.speaker_pk)
+        return await actor_by_pk(info, self.speaker_pk)
 
     @resolver(
         description="The group's affiliation, when grouped by it.",
@@ -168,11 +168,11 @@ class StatementGroup:
     async def affiliation(
         self, info: Info
     ) -> Annotated[Actor, strawberry.lazy("api.schema.actor")] | None:
-        return await _actor(info, self.affiliation_pk)
+        return await actor_by_pk(info, self.affiliation_pk)
 
     @resolver(description="The group's medium, when grouped by it.", reads=reads(ObjectBy("medium")))
     async def medium(self, info: Info) -> Annotated[Actor, strawberry.lazy("api.schema.actor")] | None:
-        return await _actor(info, self.medium_pk)
+        return await actor_by_pk(info, self.medium_pk)
 
     @resolver(
         description="The group's place, when grouped by it.", reads=reads(ObjectBy("location"))
@@ -248,13 +248,3 @@ def key_text(by: GroupBy, value: object) -> str | None:
     if isinstance(value, dt.date):
         return value.isoformat()
     return str(value)
-
-
-async def _actor(info: Info, pk: int | None) -> Actor | None:
-    from api.schema.actor import Actor
-
-    if pk is None:
-        return None
-    row = await info.context.loaders.actors_by_id.load(pk)
-    return None if row is None else Actor.from_row(row)
-
