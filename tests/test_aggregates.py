@@ -82,12 +82,12 @@ async def test_the_most_quoted_speakers_about_a_place_by_month(seeded: str) -> N
     data = await _both(seeded, SPEAKERS_BY_MONTH)
     [place] = data["locations"]["nodes"]
     groups = place["statements"]["groupedAggregates"]
-    assert (place["name"], place["statements"]["totalCount"]) == ("Aleppo", 10)
+    assert (place["name"], place["statements"]["totalCount"]) == ("Aleppo", 11)
     assert [(g["speaker"]["name"], g["publishedAt"], g["count"]) for g in groups] == [
         ("Sergei Lavrov", "2016-12-01", 3),
         ("Sergei Lavrov", "2017-01-01", 2),
+        ("Yasser al-Youssef", "2016-12-01", 2),  # his quotation and the pull quote of it
         ("Russia", "2016-12-01", 1),
-        ("Yasser al-Youssef", "2016-12-01", 1),
         ("Yasser al-Youssef", "2017-01-01", 1),
         ("Abu Abdel Rahman al-Hamawi", "2016-12-01", 1),
         ("opposition sources", "2016-12-01", 1),
@@ -97,13 +97,13 @@ async def test_the_most_quoted_speakers_about_a_place_by_month(seeded: str) -> N
 
 async def test_the_share_of_direct_quotes_by_outlet(seeded: str) -> None:
     data = await _both(seeded, DIRECT_BY_OUTLET)
-    assert data["statements"]["aggregates"] == {"count": 31, "distinctCount": {"publishers": 2}}
+    assert data["statements"]["aggregates"] == {"count": 32, "distinctCount": {"publishers": 2}}
     assert data["statements"]["groupedAggregates"] == [
         _group("AFP", "DIRECT", 1, 1, 1),
         _group("AFP", "INDIRECT", 1, 1, 1),
         _group("Reuters", "DIRECT", 1, 1, 1),
         _group("Reuters", "INDIRECT", 1, 1, 1),
-        _group(None, "DIRECT", 10, 5, 2),  # the seed and the ceasefire article name no outlet
+        _group(None, "DIRECT", 11, 5, 2),  # the seed and the ceasefire article name no outlet
         _group(None, "INDIRECT", 12, 7, 2),
         _group(None, "MIXED", 5, 4, 1),
     ]
