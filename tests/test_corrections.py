@@ -60,7 +60,12 @@ DELETED_TEXT = "they would fight to defend Syrians"
 async def editor(engine: AsyncEngine, database_url: str) -> AsyncIterator[httpx.AsyncClient]:
     """The seed article loaded, and a client with a token on an app over it."""
     await seed_paths(engine, [SEED_FILE])
-    settings = Settings(database_url=database_url, api_tokens=(("editor", TOKEN),))
+    # No response cache: these tests write behind the app's back (reextract, seed) and
+    # read at once; on PostgreSQL the cache learns of such writes by a notification that
+    # may come a moment later (tests/web/test_cache.py tests that path).
+    settings = Settings(
+        database_url=database_url, api_tokens=(("editor", TOKEN),), response_cache="off"
+    )
     async with app_client(settings, {"Authorization": f"Bearer {TOKEN}"}) as http:
         yield http
 

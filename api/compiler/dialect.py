@@ -40,6 +40,14 @@ class Dialect:
         """JSON built in a subquery, to nest in another object or array."""
         return json
 
+    def values(self, values: Sequence[Expr]) -> Expr:
+        """A JSON array of these values, in this order."""
+        return func.json_build_array(*values)
+
+    def iso_date(self, value: Expr) -> Expr:
+        """A date as YYYY-MM-DD text, as Strawberry prints a Date."""
+        return _iso_day(value)
+
     def text(self, json: Expr) -> Expr:
         """The JSON as text, as the driver hands it over undecoded."""
         return cast(json, Text)
@@ -139,6 +147,12 @@ class SQLiteDialect(Dialect):
 
     def embed(self, json: Expr) -> Expr:
         return func.json(json)
+
+    def values(self, values: Sequence[Expr]) -> Expr:
+        return func.json_array(*values)
+
+    def iso_date(self, value: Expr) -> Expr:
+        return value  # stored as YYYY-MM-DD text
 
     def text(self, json: Expr) -> Expr:
         return json

@@ -200,6 +200,41 @@ class TotalCount:
 
 
 @dataclass(frozen=True, eq=False)
+class Aggregates:
+    """A connection's measures over its whole list (`aggregates`)."""
+
+    key: str
+    type_name: str
+    fields: Selection
+
+
+@dataclass(frozen=True, eq=False)
+class Groups:
+    """A connection's groups (`groupedAggregates`): its arguments say which."""
+
+    key: str
+    arguments: Arguments
+    type_name: str
+    fields: Selection
+
+
+@dataclass(frozen=True, eq=False)
+class Inline:
+    """An object of fields read from its parent's row (`distinctCount`)."""
+
+    key: str
+    type_name: str
+    fields: Selection
+
+
+@dataclass(frozen=True, eq=False)
+class Keys:
+    """A group's keys as text, in `groupBy` order."""
+
+    key: str
+
+
+@dataclass(frozen=True, eq=False)
 class Lookup:
     """`article(id:)` and its kin: one row by global id, or null."""
 
@@ -221,10 +256,10 @@ class NodeLookup:
 
 Field: TypeAlias = (
     Column | GlobalId | Constant | Span | Related | Linked | Captions | Parts | Aliases | Count
-    | Distinct | Connection | Lookup | NodeLookup
+    | Distinct | Connection | Lookup | NodeLookup | Inline | Keys
 )
 Selection: TypeAlias = "tuple[Field, ...]"
-Part: TypeAlias = Nodes | Edges | PageInfo | TotalCount | Constant
+Part: TypeAlias = Nodes | Edges | PageInfo | TotalCount | Constant | Aggregates | Groups
 EdgeField: TypeAlias = EdgeNode | EdgeCursor | Constant
 
 
@@ -327,6 +362,8 @@ def _field(walk: _Walk, parent: GraphQLObjectType, key: str, nodes: list[FieldNo
         return Column(key, read.name)
     if isinstance(read, catalogue.Aliases):
         return Aliases(key)
+    if isinstance(read, catalogue.GroupKeys):
+        return Keys(key)
     if isinstance(read, catalogue.Count):
         return Count(key, read)
     if isinstance(read, catalogue.Distinct):
@@ -350,6 +387,8 @@ def _nested(
     if isinstance(read, catalogue.SpanList):
         return Parts(key, (read.column, read.start, read.end), below)
     named = get_named_type(definition.type)
+    if isinstance(read, catalogue.Inline):
+        return Inline(key, named.name, below)
     if isinstance(read, catalogue.ObjectBy):
         return Related(key, named.name, catalogue.table_of(named), read.foreign_key, below)
     if isinstance(read, catalogue.Linked):
@@ -422,6 +461,22 @@ def _part(
         edge = get_named_type(connection.fields["edges"].type)
         assert isinstance(edge, GraphQLObjectType)
         return _edges(walk, edge, row_type, key, sets)
+    return _measured(walk, connection, key, nodes)
+
+
+def _measured(
+    walk: _Walk, connection: GraphQLObjectType, key: str, nodes: list[FieldNode]
+) -> Aggregates | Groups:
+    """A connection's `aggregates` or `groupedAggregates`, as the catalogue declares them."""
+    name = nodes[0].name.value
+    definition = connection.fields[name]
+    read = catalogue.read_of(definition)
+    named = get_named_type(definition.type)
+    if isinstance(read, catalogue.Aggregates):
+        return Aggregates(key, named.name, _below(walk, definition.type, nodes))
+    if isinstance(read, catalogue.Grouped):
+        below = _below(walk, definition.type, nodes)
+        return Groups(key, Arguments(definition, nodes[0]), named.name, below)
     raise Unsupported(f"{connection.name}.{name}")
 
 

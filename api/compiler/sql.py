@@ -14,6 +14,7 @@ row they belong to.
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from dataclasses import field as attribute
@@ -25,6 +26,7 @@ from sqlalchemy.sql.expression import ScalarSelect
 
 from api.compiler import plan as p
 from api.compiler.dialect import Dialect, Expr, quoted
+from api.loaders.aggregates import KEYS, Grouping, groups, totals
 from api.loaders.criteria import visible
 from api.loaders.listings import (
     Source,
@@ -32,6 +34,7 @@ from api.loaders.listings import (
     beyond,
 )
 from api.schema import catalogue
+from api.schema.aggregates import grouping_of
 from api.schema.node import from_global_id, pk_of
 from api.schema.pagination import window_of
 from api.store import models
@@ -52,6 +55,8 @@ class Builder:
     # parent it is (a prolific speaker's statements walk the feed index; a rare one's
     # are fetched and sorted) instead of guessing an average.
     _known: dict[FromClause, int] = attribute(default_factory=dict, compare=False)
+    # Group rows (`groupedAggregates`) and the grouping their keys follow.
+    _groupings: dict[FromClause, Grouping] = attribute(default_factory=dict, compare=False)
 
     def statement(self, plan: p.Plan) -> Select[Any]:
         """SELECT of one row, one column: the JSON text of `data`."""
@@ -97,6 +102,10 @@ class Builder:
             return self._count(field.count.listing.source(field.count.criteria), row)
         if isinstance(field, p.Distinct):
             return self._distinct(field.distinct, row)
+        if isinstance(field, p.Inline):
+            return self._object(field.fields, row, field.type_name)
+        if isinstance(field, p.Keys):
+            return self._keys(self._groupings[row], row)
         raise AssertionError(field)
 
     # --- single rows ------------------------------------------------------------------
@@ -231,7 +240,8 @@ class Builder:
         )
         source = listing.source(criteria)
         page = None
-        if any(not isinstance(part, (p.TotalCount, p.Constant)) for part in field.parts):
+        whole = (p.TotalCount, p.Constant, p.Aggregates, p.Groups)  # no page needed
+        if any(not isinstance(part, whole) for part in field.parts):
             columns = [field.table.c[name] for name in _row_columns(field)]
             parent = None if row is None else self._parent_id(row)
             page = _page(source, columns, window, row, parent)
@@ -256,6 +266,10 @@ class Builder:
             return quoted(part.value)
         if isinstance(part, p.TotalCount):
             return self._count(source, row)
+        if isinstance(part, p.Aggregates):
+            return self._totals(part, source, row)
+        if isinstance(part, p.Groups):
+            return self._groups(part, source, row)
         assert page is not None
         in_page = page.c.qg_n <= window.size
         order = [page.c.qg_n if window.forward else page.c.qg_n.desc()]
@@ -271,6 +285,46 @@ class Builder:
         return self.dialect.object(
             [(f.key, self._page_info(f, source, window, page)) for f in part.fields]
         )
+
+    # --- aggregates (api.loaders.aggregates) --------------------------------------------
+
+    def _totals(self, part: p.Aggregates, source: Source, row: FromClause | None) -> Expr:
+        query = totals(source)
+        if source.parent is not None:
+            assert row is not None
+            query = query.where(source.parent == self._parent_id(row))
+        measured = query.correlate(row).subquery()
+        value = self._object(part.fields, measured, part.type_name)
+        return self._scalar(select(value).select_from(measured).correlate(row))
+
+    def _groups(self, part: p.Groups, source: Source, row: FromClause | None) -> Expr:
+        arguments = self._arguments(part.arguments)
+        grouping = grouping_of(arguments["groupBy"], arguments.get("orderBy"), arguments.get("first"))
+        parents = None
+        if source.parent is not None:
+            assert row is not None
+            parents = source.parent == self._parent_id(row)
+        grouped = groups(source, grouping, parents)
+        # SQLite aggregates rows in the order the subquery gives them.
+        ranked = grouped.order_by(grouped.selected_columns.qg_n).limit(grouping.size)
+        rows = ranked.correlate(row).subquery()
+        self._groupings[rows] = grouping
+        value = self._object(part.fields, rows, part.type_name)
+        array = self.dialect.array(value, [rows.c.qg_n])
+        return self._scalar(select(array).select_from(rows).correlate(row))
+
+    def _keys(self, grouping: Grouping, row: FromClause) -> Expr:
+        """A group's `keys`, as api.schema.aggregates.key_text writes each."""
+        values: list[Expr] = []
+        for i, by in enumerate(grouping.by):
+            key, value = KEYS[by], row.c[f"qg_g{i}"]
+            if key.type_name is not None:
+                values.append(self.dialect.global_id(key.type_name, value))
+            elif key.kind is dt.date:
+                values.append(self.dialect.iso_date(value))
+            else:
+                values.append(value)
+        return self.dialect.values(values)
 
     def _edge_field(
         self, field: p.EdgeField, connection: p.Connection, source: Source, page: FromClause

@@ -7,7 +7,7 @@ SQLAlchemy forbids concurrent use of one session, and batches run concurrently.
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Awaitable, Callable, Hashable, Sequence
+from collections.abc import Awaitable, Callable, Hashable, Mapping, Sequence
 from dataclasses import dataclass, field
 from functools import cached_property
 from typing import Any, TypeVar
@@ -18,6 +18,7 @@ from sqlalchemy.orm import Mapped
 from sqlmodel import SQLModel, col
 from strawberry.dataloader import DataLoader
 
+from api.loaders.aggregates import Grouping, first_groups, groups, totals_statement
 from api.loaders.criteria import visible
 from api.loaders.listings import (
     AnySelect,
@@ -196,10 +197,51 @@ class Loaders:
         loader: DataLoader[int, list[object]] = self._listings[key]
         return loader
 
+    def totals(self, listing: Listing[M, C], criteria: C) -> DataLoader[int, Mapping[str, Any]]:
+        """The measures of `listing`'s rows by parent id (api.loaders.aggregates)."""
+        key = ("totals", listing.name, criteria)
+        if key not in self._listings:
+
+            async def load(parent_ids: list[int]) -> list[Mapping[str, Any]]:
+                source = listing.source(criteria)
+                rows = await self._fetch_mappings(totals_statement(source, parent_ids))
+                found = {row["qg_parent"]: row for row in rows}
+                empty = {"count": 0, "speakers": 0, "articles": 0, "publishers": 0}
+                return [found.get(parent, empty) for parent in parent_ids]
+
+            self._listings[key] = _loader(load)
+        loader: DataLoader[int, Mapping[str, Any]] = self._listings[key]
+        return loader
+
+    def groups(
+        self, listing: Listing[M, C], criteria: C, grouping: Grouping
+    ) -> DataLoader[int, list[Mapping[str, Any]]]:
+        """The group rows of `listing` by parent id, in order (api.loaders.aggregates)."""
+        key = ("groups", listing.name, criteria, grouping)
+        if key not in self._listings:
+
+            async def load(parent_ids: list[int]) -> list[list[Mapping[str, Any]]]:
+                source = listing.source(criteria)
+                parents = None if source.parent is None else source.parent.in_(parent_ids)
+                query = first_groups(groups(source, grouping, parents), grouping.size)
+                found: dict[int, list[Mapping[str, Any]]] = defaultdict(list)
+                for row in await self._fetch_mappings(query):
+                    found[row["qg_parent"]].append(row)
+                return [found.get(parent, []) for parent in parent_ids]
+
+            self._listings[key] = _loader(load)
+        loader: DataLoader[int, list[Mapping[str, Any]]] = self._listings[key]
+        return loader
+
     async def _fetch(self, statement: AnySelect) -> Sequence[Any]:
         async with self._sessions() as session:
             result = await session.execute(statement)
             return result.all()
+
+    async def _fetch_mappings(self, statement: AnySelect) -> Sequence[Mapping[str, Any]]:
+        async with self._sessions() as session:
+            result = await session.execute(statement)
+            return [dict(row) for row in result.mappings()]
 
     async def _pages(
         self, listing: Listing[M, C], criteria: C, window: Window, parent_ids: list[int]

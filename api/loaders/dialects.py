@@ -1,5 +1,6 @@
-"""SQL constructs each database writes its own way: the sort value of undated articles
-and the full-text match on statements (the indexes of migration 0003_search)."""
+"""SQL constructs each database writes its own way: the sort value of undated articles,
+the full-text match on statements (the indexes of migration 0003_search), and, for
+aggregates, dates truncated to a week or month and text compared by code point."""
 
 from __future__ import annotations
 
@@ -15,11 +16,13 @@ from sqlalchemy import (
     Date,
     FunctionElement,
     SQLColumnExpression,
+    String,
     TableClause,
     column,
     false,
     func,
     literal,
+    literal_column,
     table,
 )
 from sqlalchemy.exc import CompileError
@@ -148,3 +151,72 @@ def _no_text_index(element: _WordPrefixes, compiler: SQLCompiler, **kw: Any) -> 
     name = compiler.dialect.name
     raise CompileError(f"statement search needs SQLite or PostgreSQL, not {name}")
 
+
+
+# --- aggregates -------------------------------------------------------------------------
+
+
+def truncated(unit: str, day: Expr) -> Expr:
+    """The first day of the `unit` ('day', 'week' (ISO: from Monday), 'month', 'year')
+    that holds the date `day`; NULL stays NULL."""
+    assert unit in _SQLITE_STARTS, unit
+    return _Truncated(literal_column(f"'{unit}'"), day)
+
+
+class _Truncated(FunctionElement[dt.date]):
+    """`truncated`; its clauses: the unit (a literal) and the date."""
+
+    type = Date()
+    name = "qg_truncated"  # never rendered: each dialect writes its own
+    inherit_cache = True
+
+
+# SQLite's date modifiers to the start of each unit: 'weekday 0' moves on to the next
+# Sunday (or stays on one), six days back is that week's Monday.
+_SQLITE_STARTS = {
+    "day": (),
+    "week": ("'weekday 0'", "'-6 days'"),
+    "month": ("'start of month'",),
+    "year": ("'start of year'",),
+}
+
+
+def _unit_and_day(element: _Truncated, compiler: SQLCompiler, **kw: Any) -> tuple[str, str]:
+    unit, day = element.clauses
+    assert isinstance(unit, ColumnClause), unit
+    return unit.name.strip("'"), compiler.process(day, **kw)
+
+
+@compiles(_Truncated, "sqlite")
+def _sqlite_truncated(element: _Truncated, compiler: SQLCompiler, **kw: Any) -> str:
+    unit, day = _unit_and_day(element, compiler, **kw)
+    return f"date({', '.join((day, *_SQLITE_STARTS[unit]))})"
+
+
+@compiles(_Truncated, "postgresql")
+def _postgresql_truncated(element: _Truncated, compiler: SQLCompiler, **kw: Any) -> str:
+    # date_trunc of a timestamp without time zone: no session time zone can shift it.
+    unit, day = _unit_and_day(element, compiler, **kw)
+    return f"CAST(date_trunc('{unit}', CAST({day} AS TIMESTAMP)) AS DATE)"
+
+
+def binary_text(text: Expr) -> Expr:
+    """`text` compared by code point on both databases (SQLite's default; PostgreSQL's
+    "C" collation), whatever the database's own collation."""
+    return _BinaryText(text)
+
+
+class _BinaryText(FunctionElement[str]):
+    type = String()
+    name = "qg_binary_text"  # never rendered
+    inherit_cache = True
+
+
+@compiles(_BinaryText, "sqlite")
+def _sqlite_binary(element: _BinaryText, compiler: SQLCompiler, **kw: Any) -> str:
+    return compiler.process(list(element.clauses)[0], **kw)
+
+
+@compiles(_BinaryText, "postgresql")
+def _postgresql_binary(element: _BinaryText, compiler: SQLCompiler, **kw: Any) -> str:
+    return f'({compiler.process(list(element.clauses)[0], **kw)}) COLLATE "C"'

@@ -27,6 +27,7 @@ from api.context import Context
 from api.loaders.listings import ROOT, C, Expr, Listing
 from api.schema import pagination
 from api.schema.pagination import After, Before, Connection, First, Last
+from api.store import models
 
 KEY = "quotegraph"  # the metadata key under which a field's `Read` is kept
 T = TypeVar("T")
@@ -146,14 +147,44 @@ class GlobalId:
     """The row's global id (base64 of "Type:pk")."""
 
 
+@dataclass(frozen=True)
+class Aggregates:
+    """A connection's measures over its whole list (the connection's `Listed` says which
+    rows): an object whose fields read the measures row of `api.loaders.aggregates`."""
+
+
+@dataclass(frozen=True)
+class Grouped:
+    """A connection's groups (`groupedAggregates(groupBy:, orderBy:, first:)`): a list of
+    objects whose fields read the group rows of `api.loaders.aggregates`."""
+
+
+@dataclass(frozen=True)
+class Inline:
+    """An object whose fields read the same row as its parent's (`distinctCount`)."""
+
+
+@dataclass(frozen=True)
+class GroupKeys:
+    """A group's keys as text, one per `groupBy` entry (`api.schema.aggregates.key_text`)."""
+
+
 Read = (
     Column | SpanOf | SpanList | ObjectBy | Linked | Captions | Aliases | Count[Any]
-    | Distinct[Any] | Listed[Any] | ById | AnyNode | GlobalId
+    | Distinct[Any] | Listed[Any] | ById | AnyNode | GlobalId | Aggregates | Grouped | Inline
+    | GroupKeys
 )
 _READS = (
     Column, SpanOf, SpanList, ObjectBy, Linked, Captions, Aliases, Count, Distinct, Listed, ById,
-    AnyNode, GlobalId,
+    AnyNode, GlobalId, Aggregates, Grouped, Inline, GroupKeys,
 )
+# Lists of these rows are connections with more fields than a page: their aggregates.
+# Any listing of statements (a quote's appearances, say) gets StatementConnection by
+# itself; a list of other rows gains aggregates with an entry here and a subclass of
+# `Connection` whose fields read `self._scope` (as api/schema/aggregates.py does).
+_CONNECTIONS: dict[type[SQLModel], strawberry.LazyType[str, str]] = {
+    models.Statement: strawberry.LazyType("StatementConnection", "api.schema.aggregates"),
+}
 
 
 def reads(read: Read) -> dict[str, Read]:
@@ -189,6 +220,7 @@ def connection(
     (an input with a `criteria()` method), `orderBy` (when `order`, its default, is
     given), `first`, `after`, `last`, `before`."""
     listed = Listed(listing, filter, order)
+    wider = _CONNECTIONS.get(listing.entity)  # e.g. StatementConnection, with aggregates
     top = listing.source(listed.criteria_of(None, order)).parent is None
 
     async def resolve(self: Any, info: Info, **arguments: Any) -> Connection[Any]:
@@ -198,9 +230,14 @@ def connection(
         return await pagination.connection(
             info, listing, listed.criteria_of(*found), ROOT if top else self.pk,
             rows.from_row, *page, arguments.get("before"),
+            make=Connection if wider is None else wider.resolve_type(),
         )
 
-    returns: object = Connection.__class_getitem__(node)  # type: ignore[attr-defined]
+    returns: object = (
+        Connection.__class_getitem__(node)  # type: ignore[attr-defined]
+        if wider is None
+        else wider
+    )
     resolve.__signature__ = _signature(filter, order, returns)  # type: ignore[attr-defined]
     return strawberry.field(resolver=resolve, description=description, metadata=reads(listed))
 

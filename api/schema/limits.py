@@ -2,7 +2,8 @@
 
 Cost is GitHub's node limit: the worst-case number of objects a query can return.
 A connection returns its page size (`first` or `last`, else the default page) for
-each of its parents; `search` returns `first`; `nodes(ids:)` as many as it is
+each of its parents, and a connection's groups (`groupedAggregates`) count like a page
+of `first` rows (default 100, at most 1000); `search` returns `first`; `nodes(ids:)` as many as it is
 given; other lists of objects (`locations`, `mentions`, `children`, `captions`)
 count LIST_BOUND each; a single object counts 1. Sizes multiply down each path and
 add up across it; fragments on different types of a union or interface count the
@@ -43,6 +44,8 @@ from strawberry.types import ExecutionContext
 
 from api.adapters.strawberry import graphql_schema
 from api.context import Context
+from api.loaders.aggregates import DEFAULT_GROUPS, MAX_GROUPS
+from api.schema import catalogue
 from api.schema.document import collect_fields, fragments_of
 from api.schema.errors import QUERY_TOO_COMPLEX
 from api.schema.pagination import DEFAULT_PAGE, MAX_PAGE
@@ -251,9 +254,18 @@ def _field(walk: _Walk, parent: GraphQLObjectType, nodes: list[FieldNode]) -> in
         last = arguments.get("last")
         page = _clamp(arguments.get("first") if last is None else last, DEFAULT_PAGE)
         inner = _connection(walk, named, below)
-        return 0 if inner is None else page * (1 + inner)
-    rows = _list_size(arguments) if is_list_type(get_nullable_type(definition.type)) else 1
+        return (0 if inner is None else page * (1 + inner)) + _whole_list(walk, named, below)
+    rows = _list_size(definition, arguments) if is_list_type(get_nullable_type(definition.type)) else 1
     return rows * (1 + _selections(walk, named, below))
+
+
+def _whole_list(walk: _Walk, connection: GraphQLObjectType, below: list[SelectionSetNode]) -> int:
+    """Cost of a connection's fields over its whole list (aggregates, groups), once."""
+    return sum(
+        _field(walk, connection, nodes)
+        for nodes in _collect(walk, connection, below).values()
+        if nodes[0].name.value not in ("edges", "nodes", "pageInfo")
+    )
 
 
 def _connection(
@@ -284,17 +296,19 @@ def _is_connection(named: GraphQLObjectType) -> bool:
     return {"edges", "pageInfo"}.issubset(named.fields)
 
 
-def _list_size(arguments: dict[str, object]) -> int:
+def _list_size(definition: GraphQLField, arguments: dict[str, object]) -> int:
     ids = arguments.get("ids")
     if isinstance(ids, list):
         return len(ids)
+    if isinstance(catalogue.read_of(definition), catalogue.Grouped):
+        return _clamp(arguments.get("first"), DEFAULT_GROUPS, MAX_GROUPS)
     return _clamp(arguments.get("first"), LIST_BOUND)
 
 
-def _clamp(size: object, default: int) -> int:
+def _clamp(size: object, default: int, most: int = MAX_PAGE) -> int:
     if not isinstance(size, int) or isinstance(size, bool):
         return default
-    return min(max(size, 0), MAX_PAGE)
+    return min(max(size, 0), most)
 
 
 def _arguments(walk: _Walk, definition: GraphQLField, node: FieldNode) -> dict[str, object]:

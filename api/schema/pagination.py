@@ -13,7 +13,7 @@ import datetime as dt
 import json
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
-from typing import Annotated, Generic, TypeVar
+from typing import Annotated, Any, Generic, TypeVar
 
 import strawberry
 
@@ -72,6 +72,16 @@ class _Slice(Generic[T]):
     page_info: PageInfo
 
 
+@dataclass(frozen=True)
+class Scope(Generic[C]):
+    """The whole list a connection pages: its listing, criteria and parent (`ROOT` for a
+    top-level list); what its aggregates (`api.schema.aggregates`) are computed over."""
+
+    listing: Listing[Any, C]
+    criteria: C
+    parent: int
+
+
 @strawberry.type(description="One page of a list, with cursors to fetch the neighbouring pages.")
 class Connection(Generic[T]):
     """Loads its page only if edges, nodes or pageInfo are asked for, its count only if
@@ -79,6 +89,7 @@ class Connection(Generic[T]):
 
     _load_page: strawberry.Private[Callable[[], Awaitable[_Slice[T]]]]
     _load_count: strawberry.Private[Callable[[], Awaitable[int]]]
+    _scope: strawberry.Private[Scope[Any]]
 
     @resolver(description="The rows of this page with cursors.")
     async def edges(self) -> list[Edge[T]]:
@@ -173,8 +184,10 @@ async def connection(
     after: str | None,
     last: int | None,
     before: str | None,
+    make: type[Connection[Any]] = Connection,
 ) -> Connection[T]:
-    """The page of `listing` under `parent` that the Relay arguments ask for, batched."""
+    """The page of `listing` under `parent` that the Relay arguments ask for, batched;
+    `make`: the connection class (a subclass with more fields, e.g. aggregates)."""
     window = window_of(listing, criteria, first, after, last, before)
     loaders = info.context.loaders
     loaded: list[_Slice[T]] = []
@@ -189,7 +202,9 @@ async def connection(
     async def load_count() -> int:
         return await loaders.count(listing, criteria).load(parent)
 
-    return Connection(_load_page=load_page, _load_count=load_count)
+    scope = Scope(listing, criteria, parent)
+    made: Connection[T] = make(_load_page=load_page, _load_count=load_count, _scope=scope)
+    return made
 
 
 def _slice(page: Page[M], window: Window, convert: Callable[[M], T]) -> _Slice[T]:

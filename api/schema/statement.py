@@ -95,7 +95,7 @@ class Statement(Node):
     async def speaker(
         self, info: Info
     ) -> Annotated[Actor, strawberry.lazy("api.schema.actor")] | None:
-        return await _actor(info, self.speaker_pk)
+        return await actor_by_pk(info, self.speaker_pk)
 
     @resolver(
         description="Whom it was said to or through, e.g. AFP in 'he told AFP'.",
@@ -104,7 +104,7 @@ class Statement(Node):
     async def medium(
         self, info: Info
     ) -> Annotated[Actor, strawberry.lazy("api.schema.actor")] | None:
-        return await _actor(info, self.medium_pk)
+        return await actor_by_pk(info, self.medium_pk)
 
     @resolver(description="The article it appears in.", reads=reads(ObjectBy("article_id")))
     async def article(
@@ -156,7 +156,8 @@ class Statement(Node):
         return [Actor.from_row(row) for row in rows]
 
 
-async def _actor(info: Info, pk: int | None) -> Actor | None:
+async def actor_by_pk(info: Info, pk: int | None) -> Actor | None:
+    """The actor of primary key `pk` (None: none), through the request's loader."""
     from api.schema.actor import Actor
 
     if pk is None:

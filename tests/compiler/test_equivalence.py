@@ -96,6 +96,32 @@ FILTERS = """query($kind: StatementKind, $speaker: ID) {
   statements(first: 50, filter: {kind: $kind, speakerId: $speaker}) { totalCount nodes { text } }
   actors(filter: {search: "LAVROV"}) { nodes { name } }
   locations(filter: {countryCode: "sy"}) { totalCount nodes { name } } }"""
+GROUP_FIELDS = """keys count distinctCount { speakers articles publishers __typename } __typename
+  speaker { id name } affiliation { name } medium { name } location { id name } publisher kind
+  publishedAt"""
+GROUPED = f"""query($by: [StatementGroupBy!]!, $order: StatementGroupOrder, $first: Int,
+                  $filter: StatementFilter) {{
+  statements(filter: $filter, first: 2) {{ totalCount nodes {{ id }}
+    aggregates {{ __typename count distinctCount {{ speakers articles publishers }} }}
+    groupedAggregates(groupBy: $by, orderBy: $order, first: $first) {{ {GROUP_FIELDS} }} }} }}"""
+GROUPED_NESTED = f"""query($actor: ID!, $place: ID!, $article: ID!, $by: [StatementGroupBy!]!,
+                         $filter: StatementFilter) {{
+  actor(id: $actor) {{ name statements(filter: $filter) {{ aggregates {{ count }}
+    groupedAggregates(groupBy: $by) {{ {GROUP_FIELDS} }} }} }}
+  location(id: $place) {{ statements(filter: $filter) {{
+    aggregates {{ count distinctCount {{ articles }} }}
+    groupedAggregates(groupBy: $by, orderBy: KEYS_DESC, first: 3) {{ keys count }} }} }}
+  article(id: $article) {{ statements {{ groupedAggregates(groupBy: $by) {{ keys count }} }} }}
+  articles {{ nodes {{ title statements(filter: $filter) {{
+    aggregates {{ count distinctCount {{ speakers publishers }} }}
+    groupedAggregates(groupBy: $by, first: 2) {{ keys count speaker {{ name }} }} }}
+    actors {{ nodes {{ name statements {{ aggregates {{ count }}
+      byKind: groupedAggregates(groupBy: [KIND]) {{ keys count }} }} }} }} }} }} }}"""
+GROUP_BY = [
+    "SPEAKER", "AFFILIATION", "MEDIUM", "PUBLISHER", "KIND", "LOCATION",
+    "PUBLISHED_AT_TRUNCATED_TO_DAY", "PUBLISHED_AT_TRUNCATED_TO_WEEK",
+    "PUBLISHED_AT_TRUNCATED_TO_MONTH", "PUBLISHED_AT_TRUNCATED_TO_YEAR",
+]
 CAPTIONS = "{ articles { nodes { captions { __typename credit text } } } }"
 # Every statement's parts: stored lists (the seed's quotations split by "he said"), and
 # the NULL that stands for the one part [start, end).
@@ -279,6 +305,37 @@ def _compiled_cases(ids: dict[str, Any]) -> list[tuple[str, str, dict[str, Any]]
             cases.append((f"{order} first {size}", ARTICLE_PAGES, {"order": order, "first": size}))
             cases.append((f"{order} last {size}", ARTICLE_PAGES, {"order": order, "last": size}))
     cases.extend(_random_pages(cursors))
+    cases.extend(_aggregate_cases(ids))
+    return cases
+
+
+def _aggregate_cases(ids: dict[str, Any]) -> list[tuple[str, str, dict[str, Any]]]:
+    """Every groupBy value alone and beside another, each order, `first`, filters (search
+    included), and lists nested under an actor, a place, an article and many articles."""
+    cases: list[tuple[str, str, dict[str, Any]]] = []
+    for i, by in enumerate(GROUP_BY):
+        cases.append((f"grouped {by}", GROUPED, {"by": [by]}))
+        other = GROUP_BY[(i + 3) % len(GROUP_BY)]
+        cases.append((f"grouped {by} {other}", GROUPED, {"by": [by, other], "first": 4}))
+        for order in ("COUNT_ASC", "KEYS_ASC", "KEYS_DESC"):
+            cases.append((f"grouped {by} {order}", GROUPED, {"by": [by], "order": order}))
+        cases.append((f"nested {by}", GROUPED_NESTED, {
+            "actor": ids["lavrov"], "place": ids["aleppo"], "article": ids["article"], "by": [by],
+        }))
+    filters: list[dict[str, Any]] = [
+        {"search": "aleppo"}, {"search": "zzzz"}, {"kind": "DIRECT"},
+        {"speakerId": ids["lavrov"]}, {"locationId": ids["aleppo"], "publishedFrom": "2016-12-01"},
+    ]
+    for n, filter in enumerate(filters):
+        by = ["SPEAKER", "PUBLISHED_AT_TRUNCATED_TO_MONTH"]
+        cases.append((f"grouped filter {n}", GROUPED, {"by": by, "filter": filter}))
+        cases.append((f"nested filter {n}", GROUPED_NESTED, {
+            "actor": ids["lavrov"], "place": ids["aleppo"], "article": ids["article"],
+            "by": ["LOCATION", "KIND"], "filter": filter,
+        }))
+    cases.append(("grouped first 0", GROUPED, {"by": ["KIND"], "first": 0}))
+    cases.append(("grouped first 1000", GROUPED, {"by": ["SPEAKER", "KIND"], "first": 1000}))
+    cases.append(("grouped all", GROUPED, {"by": GROUP_BY, "order": "KEYS_ASC"}))
     return cases
 
 
@@ -315,6 +372,8 @@ def _fallback_cases(ids: dict[str, Any]) -> list[tuple[str, str, dict[str, Any]]
         ("mutation", MUTATION, {}),
         ("introspection", INTROSPECTION, {}),
         ("syntax error", "{ statements { ", {}),
+        ("groups too many", GROUPED, {"by": ["KIND"], "first": 1001}),
+        ("groups of nothing", GROUPED, {"by": []}),
         ("unknown field", "{ statements { nope } }", {}),
     ]
 

@@ -135,3 +135,28 @@ async def test_first_defaults_to_20_and_reaches_100(
     ]
     everything = await run_query(client, DEFAULT_PAGE.replace("articles", "articles(first: 100)"))
     assert len(everything["articles"]["nodes"]) == 50
+
+
+AGGREGATED = """{ articles(first: 50) { nodes { statements {
+  aggregates { count distinctCount { speakers } }
+  groupedAggregates(groupBy: [AFFILIATION, LOCATION]) { count affiliation { name } location { name } }
+} } } }"""
+# articles page; measures; groups; affiliations; places
+AGGREGATED_STATEMENTS = 5
+
+
+async def test_aggregates_are_batched_per_parent(
+    client: httpx.AsyncClient, database_url: str
+) -> None:
+    await _insert_articles(database_url, range(1))
+    one, _ = await _statements_for(client, AGGREGATED)
+    await _insert_articles(database_url, range(1, 50))
+    fifty, data = await _statements_for(client, AGGREGATED)
+    articles = data["articles"]["nodes"]  # type: ignore[index]
+    assert articles[0]["statements"] == {
+        "aggregates": {"count": 3, "distinctCount": {"speakers": 3}},
+        "groupedAggregates": [
+            {"count": 3, "affiliation": {"name": "Government 49"}, "location": {"name": "City 49"}}
+        ],
+    }
+    assert one == fifty == AGGREGATED_STATEMENTS

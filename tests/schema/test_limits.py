@@ -53,6 +53,18 @@ def _cost(query: str, variables: dict[str, object] | None = None) -> int:
         ("{ article(id: \"x\") { title actors(first: 4) { nodes { name } } } }", 1 + 4),
         ("{ __schema { types { name fields { name } } } }", 0),
         (EXPENSIVE, 100 * (1 + 100 * (1 + 20))),
+        # Aggregates are one object per list; groups count like a page of `first` rows.
+        ("{ statements { totalCount aggregates { count distinctCount { speakers } } } }", 1 + 1),
+        ("{ statements { groupedAggregates(groupBy: [SPEAKER]) { keys speaker { name } } } }",
+         100 * (1 + 1)),
+        ("{ statements(first: 5) { nodes { id } groupedAggregates(groupBy: [KIND], first: 1000)"
+         " { count } } }", 5 + 1000),
+        ("{ statements { groupedAggregates(groupBy: [KIND], first: 5000) { count } } }", 1000),
+        (
+            "{ articles(first: 10) { nodes { statements { groupedAggregates(groupBy: [KIND],"
+            " first: 50) { count distinctCount { speakers } } } } } }",
+            10 * (1 + 50 * (1 + 1)),
+        ),
     ],
 )
 def test_cost_is_the_worst_case_number_of_objects(query: str, cost: int) -> None:
@@ -109,6 +121,17 @@ async def test_queries_over_the_cost_limit_are_refused_with_the_figure(
         }],
         "extensions": {"cost": 210100},
     }
+
+
+@pytest.mark.anyio
+async def test_groups_count_towards_the_cost_limit(client: httpx.AsyncClient) -> None:
+    query = "{ statements { groupedAggregates(groupBy: [SPEAKER], first: 600) { speaker { name } } } }"
+    response = await client.post("/graphql", json={"query": query})
+    assert response.json()["errors"] == [{
+        "message": "The query could return up to 1,200 objects; at most 1,000 are allowed. "
+        "Ask for smaller pages (`first`/`last`) or nest fewer lists.",
+        "extensions": {"code": "QUERY_TOO_COMPLEX", "cost": 1200, "maxCost": 1000},
+    }]
 
 
 @pytest.mark.anyio
