@@ -9,6 +9,7 @@ and peace (Lavrov, 2016-10-12, 2 in 2). `gone` lost its only statement: never co
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Any
 
 import httpx
@@ -35,6 +36,12 @@ BY_SPEAKER = """query ($actor: ID!) { actor(id: $actor) { quotes(first: 0) {
   groupedAggregates(groupBy: [FIRST_SEEN_TRUNCATED_TO_DAY]) { keys count } } }
   actors { nodes { name quotes {
     aggregates { count distinctCount { speakers } sum { articleCount } } } } } }"""
+
+# docs/api.md, "Aggregates": the speakers with the most distinct quotes.
+QUOTED_SPEAKERS = """{ quotes {
+    aggregates { count distinctCount { speakers } sum { appearances } }
+    groupedAggregates(groupBy: [SPEAKER], first: 3) {
+      count sum { appearances articleCount } speaker { name } } } }"""
 
 
 async def _groups(url: str, by: list[str], **variables: Any) -> list[Any]:
@@ -151,6 +158,25 @@ async def test_unusable_arguments(client: httpx.AsyncClient, quotes: Graph) -> N
     assert [(e["message"], e["extensions"]["code"]) for e in body["errors"]] == [
         ("`first` must be between 0 and 1000, got 1001", "BAD_USER_INPUT")
     ]
+
+
+async def test_the_speakers_with_the_most_distinct_quotes(database_url: str, quotes: Graph) -> None:
+    data = await _both(database_url, QUOTED_SPEAKERS)
+    assert data["quotes"] == {
+        "aggregates": {"count": 4, "distinctCount": {"speakers": 2}, "sum": {"appearances": 7}},
+        "groupedAggregates": [
+            {"count": 2, "sum": {"appearances": 5, "articleCount": 5},
+             "speaker": {"name": "Sergei Lavrov"}},
+            {"count": 1, "sum": {"appearances": 1, "articleCount": 1},
+             "speaker": {"name": "Maria Zakharova"}},
+            {"count": 1, "sum": {"appearances": 1, "articleCount": 1}, "speaker": None},
+        ],
+    }
+
+
+def test_the_docs_show_the_example() -> None:
+    docs = Path(__file__).parent.parent.parent / "docs" / "api.md"
+    assert QUOTED_SPEAKERS in docs.read_text(encoding="utf-8")
 
 
 def test_every_group_by_value_has_its_key() -> None:
