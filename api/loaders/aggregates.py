@@ -7,7 +7,8 @@ the query compiler nests them in its one statement (`api.compiler.sql`).
 A group row has the group's keys (`qg_g0`, `qg_g1`... in `groupBy` order), a column
 per kind of key (`speaker`, `location`, `published_at`... NULL unless grouped by it:
 the group's objects in GraphQL read these), the measures (`count`, `speakers`,
-`articles`, `publishers` of statements) and its rank `qg_n` among its parent's groups.
+`articles`, `publishers` of statements; `count`, `speakers`, `appearances`,
+`article_count` of quotes) and its rank `qg_n` among its parent's groups.
 """
 
 from __future__ import annotations
