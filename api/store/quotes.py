@@ -40,12 +40,17 @@ async def recount(session: AsyncSession, quote_ids: Iterable[int]) -> None:
         select(Statement, col(Article.published_at))
         .join(Article, col(Article.id) == col(Statement.article_id))
         .where(col(Statement.quote_id).in_(wanted))
+        # Clustering moves statements with core UPDATEs: rows this session loaded before
+        # must be read afresh.
+        .execution_options(populate_existing=True)
     )
     members: dict[int, list[tuple[Statement, dt.date | None]]] = {pk: [] for pk in wanted}
     for statement, published_at in found.all():
         assert statement.quote_id is not None
         members[statement.quote_id].append((statement, published_at))
-    quotes = await session.exec(select(Quote).where(col(Quote.id).in_(wanted)))
+    quotes = await session.exec(
+        select(Quote).where(col(Quote.id).in_(wanted)).execution_options(populate_existing=True)
+    )
     for quote in quotes.all():
         assert quote.id is not None
         rows = members[quote.id]
