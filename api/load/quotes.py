@@ -381,10 +381,13 @@ class _Clusterer:
         self._forms: dict[int, Said] = {pk: item for pk, (item, _) in index.stored.items()}
         self._added: dict[int, list[int]] = defaultdict(list)  # hash -> new holders
         self._fresh: list[Said] = []
+        self._spoken: dict[int, list[int]] = defaultdict(list)  # speaker -> new full ones
         self._rows: list[Values] = []
 
     def add(self, item: Said) -> None:
         candidates = set(self._index.by_speaker.get(item.id, ()))
+        if item.form.partial and item.speaker_id is not None:  # this batch's, not stored yet
+            candidates.update(self._spoken.get(item.speaker_id, ()))
         for h in _probes(item.form):
             held = self._held(h)
             if len(held) < STOP_POSTINGS:
@@ -396,6 +399,8 @@ class _Clusterer:
         self._key[item.id] = quote
         self._forms[item.id] = item
         self._fresh.append(item)
+        if not item.form.partial and item.speaker_id is not None:
+            self._spoken[item.speaker_id].append(item.id)
         self._hold(item, quote)
 
     def _held(self, h: int) -> list[int]:
