@@ -21,9 +21,9 @@ known speaker; or, when either speaker is unknown, the same article: a pull quot
 A quote is a connected component of that relation, kept incrementally: a statement that
 matches members of several quotes joins them into one. Candidates come from the
 database, never from a scan: the winnowed fingerprints of each statement's word shingles
-(`quote_fingerprint`, one indexed `IN` lookup per batch), fragment keys (a fragment's
-first two words) that full statements probe with each of their word pairs, and, for a
-fragment, its speaker's direct statements holding its longest word. A hash already held
+(`quote_fingerprint`, one indexed lookup per batch), a partial quote filed under its
+speaker's key (which that speaker's quotations look up), and, for a partial quote, its
+speaker's direct statements holding its longest word. A hash already held
 by `STOP_POSTINGS` quotes is a stock phrase: it is neither looked up nor stored again.
 
 People's choices hold: a statement a person placed (`quote_edited_at`) is never a
@@ -32,22 +32,24 @@ statement, is never split and never merged into another.
 """
 from __future__ import annotations
 
+import datetime as dt
 import hashlib
 import re
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
-from functools import cached_property
-from itertools import pairwise
+from functools import cached_property, lru_cache, partial
 from typing import Any
 
 from sqlalchemy import Executable, delete, func, insert, update
 from sqlalchemy import select as sa_select
+from sqlalchemy import text as sql
 from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
+from api.store.db import among
 from api.store.models import Quote, QuoteFingerprint, Statement
-from api.store.quotes import recount
+from api.store.quotes import Member, create, recount
 from api.vocabulary import StatementKind
 
 __all__ = [
@@ -64,7 +66,11 @@ FRAGMENT_MIN_WORDS = 2
 FRAGMENT_MIN_CHARS = 10
 CONTAINMENT = 0.8
 STOP_POSTINGS = 16
-_CHUNK = 5000  # bound parameters per IN (below every driver's limit)
+_CHUNK = 5000
+_UNNEST_FINGERPRINTS = sql(
+    "INSERT INTO quote_fingerprint (hash, statement_id) "
+    "SELECT * FROM unnest(CAST(:hashes AS BIGINT[]), CAST(:ids AS INTEGER[]))"
+)  # bound parameters per IN (below every driver's limit)
 _MASK = (1 << 63) - 1
 
 _ELLIPSIS = re.compile(r"\u2026|\.{3,}")
@@ -115,30 +121,27 @@ class Form:
                 found.update(min(hashes[i : i + width]) for i in range(len(hashes) - width + 1))
         return frozenset(found)
 
-    @cached_property
-    def fragment_keys(self) -> frozenset[int]:
-        """A partial form's keys (each fragment's first two words), which full forms probe."""
-        return frozenset(_hash("f", segment[:2]) for segment in self.segments) if self.partial \
-            else frozenset()
-
-    @cached_property
-    def fragment_probes(self) -> frozenset[int]:
-        """A full form's probes: every pair of adjacent words, as a fragment key."""
-        if self.partial:
-            return frozenset()
-        return frozenset(_hash("f", pair) for s in self.segments for pair in pairwise(s))
 
 
-def _hash(tag: str, run: Sequence[str]) -> int:
+def _hash(tag: str, value: str) -> int:
     """A stable 63-bit hash (fits a signed BIGINT; Python's own hash() is salted)."""
-    digest = hashlib.blake2b(f"{tag}\x1f{' '.join(run)}".encode(), digest_size=8).digest()
+    digest = hashlib.blake2b(f"{tag}\x1f{value}".encode(), digest_size=8).digest()
     return int.from_bytes(digest, "big") & _MASK
 
 
+_word_hash = lru_cache(maxsize=1 << 16)(partial(_hash, "w"))
+# Odd 64-bit multipliers (splitmix64's): a shingle's hash mixes its words' in order.
+_MIX = (0x9E3779B97F4A7C15, 0xBF58476D1CE4E5B9, 0x94D049BB133111EB)
+
+
 def _shingle_hashes(segment: Sequence[str]) -> list[int]:
-    return [_hash("s", segment[i : i + SHINGLE]) for i in range(len(segment) - SHINGLE + 1)]
+    hashes = [_word_hash(word) for word in segment]
+    a, b, c = _MIX
+    return [(a * x + b * y + c * z) >> 1 & _MASK
+            for x, y, z in zip(hashes, hashes[1:], hashes[2:], strict=False)]
 
 
+@lru_cache(maxsize=1 << 14)  # a batch's candidates are often the same few statements
 def form_of(text: str, kind: str) -> Form | None:
     """What a statement quotes; None when it quotes nothing (reported speech, no marks)."""
     if kind == StatementKind.DIRECT:
@@ -168,6 +171,25 @@ class Said:
     article_id: int
     speaker_id: int | None
     form: Form
+
+    @cached_property
+    def speaker_key(self) -> int | None:
+        """Where a partial quote is filed for its speaker's quotations to find it."""
+        return None if self.speaker_id is None else _hash("speaker", str(self.speaker_id))
+
+    @cached_property
+    def probes(self) -> set[int]:
+        """The hashes to look up: its fingerprints and, for a quotation, its speaker's
+        partial quotes."""
+        key = self.speaker_key
+        extra = {key} if key is not None and not self.form.partial else set()
+        return set(self.form.fingerprints) | extra
+
+    @cached_property
+    def keys(self) -> set[int]:
+        """The hashes other statements find it by, beyond its fingerprints."""
+        key = self.speaker_key
+        return {key} if key is not None and self.form.partial else set()
 
 
 def matches(a: Said, b: Said) -> bool:
@@ -213,40 +235,51 @@ class Assignment:
     touched: set[int] = field(default_factory=set)
 
 
-def said(row: Values | Statement) -> tuple[Said | None, int]:
-    """A statement row (values or table row) as matching sees it, and its id."""
-    values: Values = row if isinstance(row, dict) else row.model_dump()
+_READ = ("id", "article_id", "start", "text", "kind", "speaker_id", "deleted_at")
+Fresh = tuple[Said | None, Member]  # a new statement: as matching and as a quote see it
+
+
+def said(row: Values | Statement, published_at: dt.date | None) -> Fresh:
+    """A statement row (values or table row) of an article published then, as matching
+    sees it (None: it quotes nothing) and as a quote's member."""
+    values: Values = row if isinstance(row, dict) else {name: getattr(row, name) for name in _READ}
     pk, article_id = values["id"], values["article_id"]
     assert isinstance(pk, int) and isinstance(article_id, int)
+    member = Member(pk, article_id, values["start"], values["text"], values["speaker_id"],
+                    values["deleted_at"], published_at)
     form = form_of(str(values["text"]), str(values["kind"]))
     if form is None:
-        return None, pk
-    return Said(pk, article_id, values["speaker_id"], form), pk
+        return None, member
+    return Said(pk, article_id, values["speaker_id"], form), member
 
 
-async def cluster(session: AsyncSession, rows: Sequence[Values]) -> Assignment:
-    """Give statement rows about to be inserted their `quote_id` (the rows are changed);
-    quotes are created or merged in this transaction. `settle` once they are stored."""
-    assignment = await assign(session, [said(row) for row in rows])
+async def cluster(
+    session: AsyncSession, rows: Sequence[Values], dates: dict[int, dt.date | None]
+) -> Assignment:
+    """Give statement rows about to be inserted their `quote_id` (the rows are changed),
+    `dates` being their articles' dates; quotes are created or merged in this transaction.
+    `settle` once the rows are stored."""
+    assignment = await assign(session, [said(row, dates[row["article_id"]]) for row in rows])
     for row in rows:
         row["quote_id"] = assignment.quote_of.get(row["id"])
     return assignment
 
 
-async def assign(session: AsyncSession, fresh: Sequence[tuple[Said | None, int]]) -> Assignment:
+async def assign(session: AsyncSession, fresh: Sequence[Fresh]) -> Assignment:
     """Decide the quotes of new statements, in order, as one at a time would."""
     forms = [item for item, _ in fresh if item is not None]
     clusterer = _Clusterer(await _Index.read(session, forms))
+    clusterer.members = {member.id: member for _, member in fresh}
     for item in forms:
         clusterer.add(item)
-    assignment = Assignment(quote_of={pk: None for _, pk in fresh})
+    assignment = Assignment(quote_of={member.id: None for _, member in fresh})
     await clusterer.write(session, assignment)
     return assignment
 
 
 async def settle(session: AsyncSession, assignment: Assignment) -> None:
     """Once the statements are stored: store their fingerprints, recount their quotes."""
-    await _insert_chunks(session, QuoteFingerprint, assignment.fingerprints)
+    await _insert_fingerprints(session, assignment.fingerprints)
     await recount(session, assignment.touched)
 
 
@@ -254,32 +287,55 @@ async def settle(session: AsyncSession, assignment: Assignment) -> None:
 class _Index:
     """What the database holds about a batch's candidates, read in a few queries."""
 
-    postings: dict[int, list[int]]  # hash -> statement ids holding it
+    postings: dict[int, list[int]]  # hash -> statement ids holding it (none for a stop hash)
+    counts: dict[int, int]  # hash -> how many hold it
     stored: dict[int, tuple[Said, int]]  # candidate statement id -> (its form, its quote)
     pinned: set[int]  # quotes a person shaped
     by_speaker: dict[int, list[int]]  # new partial statement id -> candidate ids
 
     @classmethod
     async def read(cls, session: AsyncSession, forms: Sequence[Said]) -> _Index:
-        probes = {h for s in forms for h in _probes(s.form)}
-        postings: dict[int, list[int]] = defaultdict(list)
-        for chunk in _chunks(sorted(probes)):
-            query = select(QuoteFingerprint.hash, QuoteFingerprint.statement_id).where(
-                col(QuoteFingerprint.hash).in_(chunk)
-            )
-            for h, pk in (await session.exec(query)).all():
-                postings[h].append(pk)
+        fingerprints = {h for s in forms for h in s.form.fingerprints}
+        speakers = {h for s in forms for h in s.probes} - fingerprints
+        postings, counts = await _postings(session, fingerprints)
+        for h, ids in (await _postings(session, speakers, stop=None))[0].items():
+            postings[h].extend(ids)
         by_speaker = {s.id: await _speaker_candidates(session, s) for s in forms
                       if s.form.partial and s.speaker_id is not None and s.form.segments}
         wanted = {pk for ids in postings.values() for pk in ids}
         wanted.update(pk for ids in by_speaker.values() for pk in ids)
         stored = await _stored(session, wanted)
         pinned = await _pinned(session, {quote for _, quote in stored.values()})
-        return cls(postings, stored, pinned, by_speaker)
+        return cls(postings, counts, stored, pinned, by_speaker)
 
 
-def _probes(form: Form) -> frozenset[int]:
-    return form.fingerprints | form.fragment_keys | form.fragment_probes
+async def _postings(
+    session: AsyncSession, hashes: set[int], stop: int | None = STOP_POSTINGS
+) -> tuple[dict[int, list[int]], dict[int, int]]:
+    """Who holds each hash, and how many; a hash held `stop` times or more (a stock
+    phrase) comes back as its count alone, so its holders are never fetched."""
+    postings: dict[int, list[int]] = defaultdict(list)
+    counts: dict[int, int] = {}
+    fingerprint = QuoteFingerprint.__table__.c  # type: ignore[attr-defined]
+    for chunk in _chunks(sorted(hashes)):
+        held = sa_select(
+            fingerprint.hash, fingerprint.statement_id,
+            func.count().over(partition_by=fingerprint.hash).label("n"),
+            func.row_number().over(partition_by=fingerprint.hash,
+                                   order_by=fingerprint.statement_id).label("r"),
+        ).where(among(fingerprint.hash, chunk, _dialect(session))).subquery()
+        query = sa_select(held.c.hash, held.c.statement_id, held.c.n)
+        if stop is not None:
+            query = query.where((held.c.n < stop) | (held.c.r == 1))
+        for h, pk, n in await (await session.connection()).execute(query):
+            counts[h] = n
+            if stop is None or n < stop:
+                postings[h].append(pk)
+    return postings, counts
+
+
+def _dialect(session: AsyncSession) -> str:
+    return session.get_bind().dialect.name
 
 
 def _chunks(items: Sequence[Any]) -> Iterable[Sequence[Any]]:
@@ -313,7 +369,7 @@ async def _stored(session: AsyncSession, ids: set[int]) -> dict[int, tuple[Said,
     found: dict[int, tuple[Said, int]] = {}
     for chunk in _chunks(sorted(ids)):
         query = sa_select(*_SAID, col(Statement.quote_id)).where(
-            col(Statement.id).in_(chunk), *_clusterable()
+            among(col(Statement.id), chunk, _dialect(session)), *_clusterable()
         )
         connection = await session.connection()
         for pk, article_id, speaker_id, kind, text, quote_id in await connection.execute(query):
@@ -328,9 +384,9 @@ async def _pinned(session: AsyncSession, quote_ids: set[int]) -> set[int]:
     placed."""
     pinned: set[int] = set()
     for chunk in _chunks(sorted(quote_ids)):
-        edited = select(Quote.id).where(col(Quote.id).in_(chunk), col(Quote.edited_at).is_not(None))
+        edited = select(Quote.id).where(among(col(Quote.id), chunk, _dialect(session)), col(Quote.edited_at).is_not(None))
         placed = select(Statement.quote_id).where(
-            col(Statement.quote_id).in_(chunk), col(Statement.quote_edited_at).is_not(None)
+            among(col(Statement.quote_id), chunk, _dialect(session)), col(Statement.quote_edited_at).is_not(None)
         )
         pinned.update(pk for pk in (await session.exec(edited)).all() if pk is not None)
         pinned.update(pk for pk in (await session.exec(placed)).all() if pk is not None)
@@ -381,6 +437,7 @@ class _Clusterer:
         self._forms: dict[int, Said] = {pk: item for pk, (item, _) in index.stored.items()}
         self._added: dict[int, list[int]] = defaultdict(list)  # hash -> new holders
         self._fresh: list[Said] = []
+        self.members: dict[int, Member] = {}  # the new statements, as quotes see them
         self._spoken: dict[int, list[int]] = defaultdict(list)  # speaker -> new full ones
         self._rows: list[Values] = []
 
@@ -388,10 +445,9 @@ class _Clusterer:
         candidates = set(self._index.by_speaker.get(item.id, ()))
         if item.form.partial and item.speaker_id is not None:  # this batch's, not stored yet
             candidates.update(self._spoken.get(item.speaker_id, ()))
-        for h in _probes(item.form):
-            held = self._held(h)
-            if len(held) < STOP_POSTINGS:
-                candidates.update(held)
+        for h in item.probes:
+            if self._count(h) < STOP_POSTINGS or h == item.speaker_key:
+                candidates.update(self._held(h))
         found = [pk for pk in sorted(candidates) if pk in self._forms
                  and matches(item, self._forms[pk])]
         keys = [self._key[pk] for pk in found]
@@ -406,19 +462,24 @@ class _Clusterer:
     def _held(self, h: int) -> list[int]:
         return self._index.postings.get(h, []) + self._added.get(h, [])
 
+    def _count(self, h: int) -> int:
+        return self._index.counts.get(h, 0) + len(self._added.get(h, ()))
+
     def _hold(self, item: Said, quote: int) -> None:
         """Store the new statement's hashes, each once per quote: a quote reported a
         thousand times holds each hash once, so it never becomes a stock phrase."""
         for h in sorted(item.form.fingerprints):
             held = self._held(h)
-            own = any(self._quotes.find(self._key[pk]) == quote for pk in held if pk in self._key)
-            if len(held) < STOP_POSTINGS and not own:
-                self._added[h].append(item.id)
-                self._rows.append({"hash": h, "statement_id": item.id})
-        for h in sorted(item.form.fragment_keys):
-            if len(self._held(h)) < STOP_POSTINGS:
-                self._added[h].append(item.id)
-                self._rows.append({"hash": h, "statement_id": item.id})
+            if self._count(h) >= STOP_POSTINGS or (held and quote in self._roots(held)):
+                continue
+            self._added[h].append(item.id)
+            self._rows.append({"hash": h, "statement_id": item.id})
+        for h in item.keys:  # a speaker's partial quotes are all filed: no stock phrase here
+            self._added[h].append(item.id)
+            self._rows.append({"hash": h, "statement_id": item.id})
+
+    def _roots(self, held: Iterable[int]) -> set[int]:
+        return {self._quotes.find(self._key[pk]) for pk in held if pk in self._key}
 
     async def write(self, session: AsyncSession, assignment: Assignment) -> None:
         """Create the new quotes, merge joined stored ones, fill `assignment`."""
@@ -438,25 +499,19 @@ class _Clusterer:
         for item in self._fresh:
             root = roots[item.id]
             assignment.quote_of[item.id] = created.get(root, root)
-        assignment.touched.update(q for q in assignment.quote_of.values() if q is not None)
+            if root > 0:  # a stored quote gained a statement (a new one was made whole)
+                assignment.touched.add(root)
         assignment.fingerprints = self._rows
 
     async def _create(self, session: AsyncSession, roots: dict[int, int]) -> dict[int, int]:
-        """One quote row per new root (filled in by `recount`): new key -> id."""
-        first: dict[int, Said] = {}
+        """One quote row per new root, its columns derived from its members: new key -> id."""
+        groups: dict[int, list[Member]] = defaultdict(list)
         for item in self._fresh:
             if roots[item.id] < 0:
-                first.setdefault(roots[item.id], item)
-        if not first:
-            return {}
-        keys = list(first)
-        values = [{"speaker_id": first[k].speaker_id, "text": "", "appearances": 0,
-                   "article_count": 0} for k in keys]
-        connection = await session.connection()
-        result = await connection.execute(
-            insert(Quote).returning(col(Quote.id), sort_by_parameter_order=True), values
-        )
-        return dict(zip(keys, _ids(result.scalars()), strict=True))
+                groups[roots[item.id]].append(self.members[item.id])
+        keys = list(groups)
+        ids = await create(session, [groups[k] for k in keys])
+        return dict(zip(keys, ids, strict=True))
 
 
 def _ids(values: Iterable[int | None]) -> list[int]:
@@ -471,10 +526,19 @@ async def _execute(session: AsyncSession, statement: Executable) -> None:
     await (await session.connection()).execute(statement)
 
 
-async def _insert_chunks(session: AsyncSession, model: type[Any], rows: list[Values]) -> None:
+async def _insert_fingerprints(session: AsyncSession, rows: list[Values]) -> None:
+    """Insert (hash, statement_id) rows: on PostgreSQL as two arrays, one parameter set
+    however many rows (an executemany costs a parameter set per row in the driver)."""
+    if not rows:
+        return
     connection = await session.connection()
+    if _dialect(session) == "postgresql":
+        await connection.execute(_UNNEST_FINGERPRINTS, {
+            "hashes": [row["hash"] for row in rows], "ids": [row["statement_id"] for row in rows]
+        })
+        return
     for chunk in _chunks(rows):
-        await connection.execute(insert(model.__table__), list(chunk))
+        await connection.execute(insert(QuoteFingerprint.__table__), list(chunk))  # type: ignore[attr-defined]
 
 
 # --- statements that change or go ---------------------------------------------------------
@@ -548,7 +612,7 @@ def _components(members: Sequence[Said]) -> list[list[Said]]:
 
     by_hash: dict[int, list[Said]] = defaultdict(list)
     for s in members:
-        for h in _probes(s.form):
+        for h in s.probes | s.keys:
             by_hash[h].append(s)
     pairs = {(a, b) for group in by_hash.values() for a in group for b in group if a.id < b.id}
     parts = [s for s in members if s.form.partial]
@@ -578,7 +642,7 @@ async def _rehold(session: AsyncSession, components: Sequence[Sequence[Said]]) -
     for component in components:
         have = {h for s in component for h in held[s.id]}
         for s in component:
-            for h in sorted((s.form.fingerprints | s.form.fragment_keys) - have):
+            for h in sorted((s.form.fingerprints | s.keys) - have):
                 rows.append({"hash": h, "statement_id": s.id})
                 have.add(h)
-    await _insert_chunks(session, QuoteFingerprint, rows)
+    await _insert_fingerprints(session, rows)

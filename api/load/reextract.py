@@ -105,7 +105,7 @@ async def _restate(
             fresh.append(old)
             report.changed += 1
     gone = [row for row in replaceable.values() if row.id not in kept]
-    await _requote(session, fresh, gone)
+    await _requote(session, article, fresh, gone)
     report.removed += len(gone)
     await _link_article(session, article.id, extraction, actor_ids, location_ids)
 
@@ -116,7 +116,9 @@ def _kept(row: Statement) -> bool:
     return bool(row.edited_at or row.deleted_at or row.quote_edited_at)
 
 
-async def _requote(session: AsyncSession, fresh: list[Statement], gone: list[Statement]) -> None:
+async def _requote(
+    session: AsyncSession, article: Article, fresh: list[Statement], gone: list[Statement]
+) -> None:
     """Remove `gone` and cluster `fresh` again: the quotes they leave are split where only
     they held them together, then the statements join the quotes they match now."""
     await session.flush()
@@ -125,7 +127,9 @@ async def _requote(session: AsyncSession, fresh: list[Statement], gone: list[Sta
         session.expire(row, ["quote_id"])  # `forget` cleared it in the database
     await _remove(session, gone)
     touched = await quotes.recluster(session, left)
-    assignment = await quotes.assign(session, [quotes.said(row) for row in fresh])
+    assignment = await quotes.assign(
+        session, [quotes.said(row, article.published_at) for row in fresh]
+    )
     for row in fresh:
         assert row.id is not None
         row.quote_id = assignment.quote_of[row.id]
