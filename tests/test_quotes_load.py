@@ -313,3 +313,36 @@ async def test_recount_skips_tombstones_and_deletes_an_empty_quote(engine: Async
         )
         assert await session.get(Quote, empty.id) is None
 
+
+
+async def test_new_quotes_are_made_whole_as_recount_would(engine: AsyncEngine) -> None:
+    """`create` (a batch's new quotes) and `recount` derive the same columns."""
+    await _write(engine, ARTICLES)
+    columns = (Quote.id, Quote.text, Quote.speaker_id, Quote.first_statement_id,
+               Quote.first_seen, Quote.appearances, Quote.article_count)
+    async with session_factory(engine)() as session:
+        created = (await session.exec(select(*columns).order_by(col(Quote.id)))).all()
+    async with session_factory(engine)() as session, session.begin():
+        await recount(session, [row[0] for row in created])
+    async with session_factory(engine)() as session:
+        assert (await session.exec(select(*columns).order_by(col(Quote.id)))).all() == created
+    assert [row[5] for row in created] == [3, 3, 1, 1, 1]
+
+
+async def test_a_statement_matching_two_quotes_joins_them(engine: AsyncEngine) -> None:
+    """Two cuts of one sentence that do not match each other are two quotes, until the
+    full sentence arrives: then one quote, under the lower id."""
+    def article(name: str, words: str) -> ArticleInput:
+        return ArticleInput(body=f'Staffan de Mistura spoke in Geneva.\n\n"{words}," de Mistura '
+                            "told reporters on Thursday.\n", source=name)
+    first = "The situation in eastern Aleppo is catastrophic and the world has looked away"
+    second = "the world has looked away while the civilians of Aleppo were left to starve"
+    full = f"{first} while the civilians of Aleppo were left to starve"
+    await _write(engine, [article("a.txt", first), article("b.txt", second)])
+    assert len(await _partition(engine)) == 2
+    await _write(engine, [article("c.txt", full)])
+    assert await _partition(engine) == {frozenset({
+        ("a.txt", f"{first},"), ("b.txt", f"{second},"), ("c.txt", f"{full},")
+    })}
+    async with session_factory(engine)() as session:
+        assert (await session.exec(select(Quote.id, Quote.appearances))).all() == [(1, 3)]
