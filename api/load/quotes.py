@@ -54,8 +54,8 @@ from api.vocabulary import StatementKind
 
 __all__ = [
     "CONTAINMENT", "FRAGMENT_MIN_CHARS", "FRAGMENT_MIN_WORDS", "MIN_CHARS", "MIN_WORDS",
-    "STOP_POSTINGS", "Assignment", "Form", "Said", "assign", "cluster", "forget", "form_of",
-    "matches", "recluster", "settle", "words",
+    "STOP_POSTINGS", "Assignment", "Form", "Fresh", "Said", "assign", "cluster", "forget",
+    "form_of", "matches", "recluster", "said", "settle", "words",
 ]
 
 SHINGLE = 3  # words per shingle

@@ -5,7 +5,10 @@ now: same span, same values: unchanged; same span, other values: changed; a span
 no longer found: removed; a new span: added. A new statement is never created
 where it would overlap an edited statement or a deleted one (a tombstone), so a
 correction survives every re-extraction. Actors resolve as on ingest, so a merged
-actor's old names find the actor it was merged into.
+actor's old names find the actor it was merged into. Quotes follow (api/load/quotes.py):
+a quote that loses statements splits where only they held it together, added and
+changed statements are matched again, and a statement whose quote a person chose is
+left alone like an edited one.
 """
 from __future__ import annotations
 
