@@ -17,8 +17,7 @@ import pytest
 
 from api.loaders.aggregates import QUOTE_KEYS
 from api.schema.aggregates import QuoteGroupBy
-from tests.schema.helpers import Graph, post_query
-from tests.test_aggregates import _both
+from tests.schema.helpers import Graph, both_paths, post_query
 
 pytestmark = pytest.mark.anyio
 
@@ -47,12 +46,12 @@ QUOTED_SPEAKERS = """{ quotes {
 
 
 async def _groups(url: str, by: list[str], **variables: Any) -> list[Any]:
-    data = await _both(url, GROUPS, {"by": by, **variables})
+    data = await both_paths(url, GROUPS, {"by": by, **variables})
     return [(group["keys"], group["count"]) for group in data["quotes"]["groupedAggregates"]]
 
 
 async def test_totals_over_the_visible_quotes(database_url: str, quotes: Graph) -> None:
-    data = await _both(database_url, TOTALS)
+    data = await both_paths(database_url, TOTALS)
     assert data["quotes"] == {
         "totalCount": 4,
         "aggregates": {
@@ -74,7 +73,7 @@ async def test_totals_over_the_visible_quotes(database_url: str, quotes: Graph) 
 async def test_totals_follow_the_filter(
     database_url: str, quotes: Graph, filter: dict[str, str], expected: tuple[int, ...]
 ) -> None:
-    data = await _both(database_url, TOTALS, {"filter": filter})
+    data = await both_paths(database_url, TOTALS, {"filter": filter})
     found = data["quotes"]["aggregates"]
     sums = found["sum"]
     measured = (found["count"], found["distinctCount"]["speakers"], sums["appearances"],
@@ -121,14 +120,14 @@ async def test_combined_keys_orders_first_and_filter(database_url: str, quotes: 
 
 
 async def test_the_groups_objects(database_url: str, quotes: Graph) -> None:
-    data = await _both(database_url, OBJECTS, {"by": ["SPEAKER"]})
+    data = await both_paths(database_url, OBJECTS, {"by": ["SPEAKER"]})
     assert data["quotes"]["totalCount"] == 4
     assert data["quotes"]["groupedAggregates"] == [
         _group([quotes.gid("Actor", "lavrov")], 2, 1, 5, {"name": "Sergei Lavrov"}, None),
         _group([quotes.gid("Actor", "zakharova")], 1, 1, 1, {"name": "Maria Zakharova"}, None),
         _group([None], 1, 0, 1, None, None),
     ]
-    data = await _both(database_url, OBJECTS, {"by": ["FIRST_SEEN_TRUNCATED_TO_MONTH"]})
+    data = await both_paths(database_url, OBJECTS, {"by": ["FIRST_SEEN_TRUNCATED_TO_MONTH"]})
     assert data["quotes"]["groupedAggregates"] == [
         _group(["2016-10-01"], 3, 2, 6, None, "2016-10-01"),
         _group([None], 1, 0, 1, None, None),
@@ -136,7 +135,7 @@ async def test_the_groups_objects(database_url: str, quotes: Graph) -> None:
 
 
 async def test_an_actors_quotes_are_measured_per_actor(database_url: str, quotes: Graph) -> None:
-    data = await _both(database_url, BY_SPEAKER, {"actor": quotes.gid("Actor", "lavrov")})
+    data = await both_paths(database_url, BY_SPEAKER, {"actor": quotes.gid("Actor", "lavrov")})
     assert data["actor"]["quotes"] == {
         "aggregates": {"count": 2, "sum": {"appearances": 5}},
         "groupedAggregates": [
@@ -163,7 +162,7 @@ async def test_unusable_arguments(client: httpx.AsyncClient, quotes: Graph) -> N
 
 
 async def test_the_speakers_with_the_most_distinct_quotes(database_url: str, quotes: Graph) -> None:
-    data = await _both(database_url, QUOTED_SPEAKERS)
+    data = await both_paths(database_url, QUOTED_SPEAKERS)
     assert data["quotes"] == {
         "aggregates": {"count": 4, "distinctCount": {"speakers": 2}, "sum": {"appearances": 7}},
         "groupedAggregates": [
