@@ -316,6 +316,176 @@ def write_files(folder: Path, count: int, seed: int = DEFAULT_SEED) -> int:
     return count
 
 
+# --- re-reports: the same quotations across articles, with their ground truth -----------
+
+# Quotations are built from their own phrases (not the templates above, whose stock
+# phrases every speaker shares), so two quotations share a run of words only when a
+# distractor is made to.
+Q_OPENERS = ["What we saw in {city} on {weekday}", "The {thing} taken in {city}",
+             "Every family that fled {city}", "The {thing} that reached {city}",
+             "The silence of {org} over {city}", "The {thing} signed in {city} in {month}",
+             "The bombing of the {place} in {city}", "Our talks with {org} in {city}"]
+Q_MIDDLES = ["will be remembered as {adj} {noun}", "has left {number} {people} without {noun}",
+             "proves that {noun} cannot be {bought}", "shows how little {noun} is left",
+             "is a {adj} insult to {people}", "was the {adj} moment of my {number} years",
+             "tells you everything about {noun}", "should shame every {people} in {capital}"]
+Q_ENDINGS = ["and nobody in {capital} will admit it", "unless {org} acts before {month}",
+             "whatever the {people} tell you", "and we owe {people} an honest account",
+             "and {month} will prove it", ""]
+Q_THINGS = ["decision", "convoy", "agreement", "offer", "promise", "report", "plan", "deal"]
+Q_PLACES = ["hospital", "school", "market", "bakery", "bridge", "stadium"]
+Q_BOUGHT = ["bought with promises", "imposed by force", "delivered by convoy", "ordered from abroad"]
+Q_PEOPLE = ["children", "doctors", "teachers", "farmers", "nurses", "pensioners", "generals"]
+Q_ADJECTIVES = ["shameful", "historic", "bitter", "deliberate", "staggering", "quiet", "costly",
+                "tragic", "cynical", "decisive"]
+Q_NOUNS = ["diplomacy", "leadership", "trust", "medicine", "courage", "justice", "politics",
+           "journalism", "humanity", "public service"]
+Q_NUMBERS = ["two hundred", "three thousand", "eleven", "forty", "nine hundred", "sixty"]
+MONTHS = ["January", "March", "May", "July", "September", "November"]
+STOCK = ["We will not comment on that at this stage", "We are studying the proposal very carefully",
+         "Our position on this question has not changed"]
+OUTLETS = ["AFP", "Reuters", "The Guardian", "Le Monde", "Al Jazeera", "the BBC"]
+VARIANTS = ("full", "cut_start", "cut_end", "ellipsis", "repunctuated", "partial", "pronoun")
+
+
+@dataclass(frozen=True)
+class Planted:
+    """One statement a re-report article plants: where (its article and the words as
+    written there) and what it reports (`label`: the same label, the same quote)."""
+
+    source: str
+    at: int  # where the words start in the body
+    written: str
+    label: str
+
+
+def rereports(quotations: int = 60, seed: int = DEFAULT_SEED) -> tuple[list[ArticleInput], list[Planted]]:
+    """Articles re-reporting `quotations` quotations (each in 2 to 5 articles, cut at
+    either end, with an ellipsis, re-punctuated with curly marks, as a partial quote in
+    reported speech, by pronoun), with distractors (speakers sharing a stock phrase; a
+    speaker's second quotation sharing four words with the first), and what each planted
+    statement reports. Deterministic: the same arguments give the same texts."""
+    rng = random.Random(f"quotes:{seed}")
+    speakers = cast(seed)
+    items: list[tuple[Speaker, str, str]] = []  # (speaker, variant, label) per planted quote
+    texts: dict[str, str] = {}
+    for n in range(quotations):
+        speaker = speakers[rng.randrange(len(speakers) // 2)]
+        texts[f"q{n}"] = _quotation(rng)
+        items.extend((speaker, variant, f"q{n}") for variant in _variants(rng))
+        if n % 4 == 0:  # the same speaker's other quotation, sharing four words
+            shared = " ".join(texts[f"q{n}"].split()[2:6])
+            texts[f"q{n}b"] = f"{_quotation(rng).removesuffix('.')} and {shared.lower()}."
+            items.append((speaker, "full", f"q{n}b"))
+    for n in range(quotations // 3):
+        speaker = speakers[rng.randrange(len(speakers) // 2)]
+        phrase = STOCK[n % len(STOCK)]  # a quote of its speaker's: the label names both
+        texts[f"stock:{speaker.name}:{phrase}"] = phrase + "."
+        items.append((speaker, "full", f"stock:{speaker.name}:{phrase}"))
+    rng.shuffle(items)
+    articles: list[ArticleInput] = []
+    planted: list[Planted] = []
+    for index in range(0, len(items), 2):
+        source = f"rereport-{seed}-{index // 2:05d}.txt"
+        body, written = _rereport(rng, index // 2, items[index : index + 2], texts)
+        articles.append(ArticleInput(body=body, source=source, publisher=rng.choice(OUTLETS)))
+        planted.extend(Planted(source, at, text, label) for at, text, label in written)
+    return articles, planted
+
+
+def _fill(rng: random.Random, template: str) -> str:
+    city, country = rng.choice(PLACES)
+    return template.format(
+        city=city, capital=rng.choice(PLACES)[0], weekday=rng.choice(WEEKDAYS),
+        month=rng.choice(MONTHS), adj=rng.choice(Q_ADJECTIVES), noun=rng.choice(Q_NOUNS),
+        number=rng.choice(Q_NUMBERS), country=country, thing=rng.choice(Q_THINGS),
+        place=rng.choice(Q_PLACES), bought=rng.choice(Q_BOUGHT), people=rng.choice(Q_PEOPLE),
+        org=rng.choice(ORGANISATIONS),
+    )
+
+
+def _quotation(rng: random.Random) -> str:
+    opener, middle = _fill(rng, rng.choice(Q_OPENERS)), _fill(rng, rng.choice(Q_MIDDLES))
+    ending = _fill(rng, rng.choice(Q_ENDINGS))
+    return f"{opener} {middle}{', ' + ending if ending else ''}."
+
+
+def _variants(rng: random.Random) -> list[str]:
+    """How a quotation's 2 to 5 appearances render it: the first in full."""
+    return ["full", *rng.sample(VARIANTS[1:], rng.randint(1, 4))]
+
+
+def _rendered(rng: random.Random, quotation: str, variant: str) -> str:
+    """The words a variant quotes (without marks or final stop)."""
+    words = quotation.removesuffix(".").split()
+    if variant == "cut_start":
+        cut = words[rng.randint(2, 3):]
+        return " ".join([cut[0].capitalize(), *cut[1:]])
+    if variant == "cut_end":
+        return " ".join(words[: -rng.randint(2, 3)])
+    if variant == "ellipsis":
+        at = rng.randint(5, len(words) - 5)
+        return " ".join([*words[:at], "\u2026", *words[at + rng.randint(1, 2):]])
+    if variant == "repunctuated":
+        return " ".join(w.rstrip(",") for w in words).upper() if rng.random() < 0.2 \
+            else " ".join(w.rstrip(",") for w in words).replace(" and ", ", and ")
+    if variant == "partial":
+        at = rng.randint(3, len(words) - 5)
+        return " ".join(w.rstrip(",") for w in words[at : at + rng.randint(3, 5)])
+    return " ".join(words)
+
+
+def _rereport(
+    rng: random.Random, index: int, items: Sequence[tuple[Speaker, str, str]],
+    texts: dict[str, str],
+) -> tuple[str, list[tuple[int, str, str]]]:
+    """One short article planting `items`; its body and (offset, words, label) triples."""
+    city, country = rng.choice(PLACES)
+    date = (FIRST_DAY + dt.timedelta(days=rng.randrange(DAYS))).strftime("%d %B, %Y")
+    paragraphs = [f"Reaction to the {rng.choice(TOPICS)} in {city}",
+                  f"Diplomats in {country} weighed their response on {rng.choice(WEEKDAYS)}.\n"
+                  f"2 min read\n{date}"]
+    written: list[tuple[int, str, str]] = []
+    for speaker, variant, label in items:
+        words = _rendered(rng, texts[label], variant)
+        paragraph = _placed(rng, speaker, variant, words)
+        at = len("\n\n".join([*paragraphs, ""])) + paragraph.index(words)
+        paragraphs.append(paragraph)
+        written.append((at, words, label))
+    paragraphs.append(f"Talks are due to resume in {rng.choice(PLACES)[0]} next week.")
+    return "\n\n".join(paragraphs) + "\n", written
+
+
+def _placed(rng: random.Random, speaker: Speaker, variant: str, words: str) -> str:
+    """The paragraph quoting `words`: by name, by pronoun after an introduction, or as
+    reported speech with a partial quote; straight or curly marks."""
+    opening, closing = ("\u201c", "\u201d") if variant == "repunctuated" or rng.random() < 0.4 \
+        else ('"', '"')
+    if variant == "partial":
+        return (f"{speaker.introduction()} said the {rng.choice(TOPICS)} was "
+                f"{opening}{words}{closing}.")
+    if variant == "pronoun":
+        return (f"{speaker.name} arrived in {rng.choice(PLACES)[0]} on "
+                f"{rng.choice(WEEKDAYS)}. {opening}{words},{closing} {speaker.pronoun} said.")
+    return f"{opening}{words},{closing} {speaker.introduction()} told {rng.choice(OUTLETS)}."
+
+
+def pairwise_scores(truth: dict[str, str], found: dict[str, int | None]) -> tuple[float, float]:
+    """Pairwise precision and recall of a clustering: `truth` and `found` map each item to
+    its true label and to its quote (None: no quote, a cluster of its own). A pair counts
+    when both items are in the same cluster; 1.0 where there is no pair to count."""
+    items = sorted(truth)
+    true_pairs = found_pairs = both = 0
+    for i, a in enumerate(items):
+        for b in items[i + 1 :]:
+            same_truth = truth[a] == truth[b]
+            same_found = found[a] is not None and found[a] == found[b]
+            true_pairs += same_truth
+            found_pairs += same_found
+            both += same_truth and same_found
+    return (both / found_pairs if found_pairs else 1.0, both / true_pairs if true_pairs else 1.0)
+
+
 # --- loading -----------------------------------------------------------------------------
 
 

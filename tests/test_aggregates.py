@@ -13,11 +13,9 @@ import pytest
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from api.load.seed import seed_paths
-from api.settings import Settings
-from tests.articles import CEASEFIRE
+from tests.articles import CEASEFIRE, REPORTS
 from tests.conftest import SEED_FILE
-from tests.schema.helpers import post_query
-from tests.servers import app_client
+from tests.schema.helpers import both_paths
 
 pytestmark = pytest.mark.anyio
 
@@ -33,26 +31,6 @@ DIRECT_BY_OUTLET = """{ statements {
       publisher kind count distinctCount { speakers articles } } } }"""
 
 
-REPORTS = [
-    {
-        "title": "Aid convoy reaches Aleppo",
-        "body": "Trucks crossed into eastern Aleppo on Wednesday.\n\n"
-        '"We delivered flour for ten thousand people," a UN spokesman told AFP.\n\n'
-        "Lavrov said the corridors in Aleppo would stay open.\n",
-        "publishedAt": "2017-01-11",
-        "publisher": "AFP",
-    },
-    {
-        "title": "Talks resume in Geneva",
-        "body": "Talks resumed in Geneva on Friday.\n\n"
-        '"We will not leave Aleppo," Yasser al-Youssef said.\n\n'
-        "Lavrov told reporters that Aleppo was calm.\n",
-        "publishedAt": "2017-01-20",
-        "publisher": "Reuters",
-    },
-]
-
-
 @pytest.fixture
 async def seeded(engine: AsyncEngine, database_url: str, tmp_path: Path) -> str:
     (tmp_path / "ceasefire.txt").write_text(CEASEFIRE, encoding="utf-8")
@@ -62,24 +40,8 @@ async def seeded(engine: AsyncEngine, database_url: str, tmp_path: Path) -> str:
     return database_url
 
 
-async def _both(database_url: str, query: str, variables: dict[str, Any] | None = None) -> Any:
-    """The answer, asserted to be one SQL statement compiled and equal to Strawberry's."""
-    answers = []
-    for compiled in (True, False):
-        settings = Settings(database_url=database_url, debug=True, compiled_sql=compiled,
-                            response_cache="off")
-        async with app_client(settings) as http:
-            answers.append(await post_query(http, query, variables))
-    compiled_answer, plain = answers
-    assert "errors" not in compiled_answer, compiled_answer
-    assert compiled_answer["extensions"]["sqlStatements"] == 1
-    assert plain["extensions"]["sqlStatements"] > 1
-    assert compiled_answer["data"] == plain["data"]
-    return compiled_answer["data"]
-
-
 async def test_the_most_quoted_speakers_about_a_place_by_month(seeded: str) -> None:
-    data = await _both(seeded, SPEAKERS_BY_MONTH)
+    data = await both_paths(seeded, SPEAKERS_BY_MONTH)
     [place] = data["locations"]["nodes"]
     groups = place["statements"]["groupedAggregates"]
     assert (place["name"], place["statements"]["totalCount"]) == ("Aleppo", 11)
@@ -96,7 +58,7 @@ async def test_the_most_quoted_speakers_about_a_place_by_month(seeded: str) -> N
 
 
 async def test_the_share_of_direct_quotes_by_outlet(seeded: str) -> None:
-    data = await _both(seeded, DIRECT_BY_OUTLET)
+    data = await both_paths(seeded, DIRECT_BY_OUTLET)
     assert data["statements"]["aggregates"] == {"count": 32, "distinctCount": {"publishers": 2}}
     assert data["statements"]["groupedAggregates"] == [
         _group("AFP", "DIRECT", 1, 1, 1),

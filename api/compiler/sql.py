@@ -26,7 +26,7 @@ from sqlalchemy.sql.expression import ScalarSelect
 
 from api.compiler import plan as p
 from api.compiler.dialect import Dialect, Expr, quoted
-from api.loaders.aggregates import KEYS, Grouping, groups, totals
+from api.loaders.aggregates import KEYS, MEASURES, Grouping, groups, totals
 from api.loaders.criteria import visible
 from api.loaders.listings import (
     Source,
@@ -267,9 +267,9 @@ class Builder:
         if isinstance(part, p.TotalCount):
             return self._count(source, row)
         if isinstance(part, p.Aggregates):
-            return self._totals(part, source, row)
+            return self._totals(part, field, source, row)
         if isinstance(part, p.Groups):
-            return self._groups(part, source, row)
+            return self._groups(part, field, source, row)
         assert page is not None
         in_page = page.c.qg_n <= window.size
         order = [page.c.qg_n if window.forward else page.c.qg_n.desc()]
@@ -288,8 +288,10 @@ class Builder:
 
     # --- aggregates (api.loaders.aggregates) --------------------------------------------
 
-    def _totals(self, part: p.Aggregates, source: Source, row: FromClause | None) -> Expr:
-        query = totals(source)
+    def _totals(
+        self, part: p.Aggregates, field: p.Connection, source: Source, row: FromClause | None
+    ) -> Expr:
+        query = totals(MEASURES[field.listed.listing.entity], source)
         if source.parent is not None:
             assert row is not None
             query = query.where(source.parent == self._parent_id(row))
@@ -297,14 +299,16 @@ class Builder:
         value = self._object(part.fields, measured, part.type_name)
         return self._scalar(select(value).select_from(measured).correlate(row))
 
-    def _groups(self, part: p.Groups, source: Source, row: FromClause | None) -> Expr:
+    def _groups(
+        self, part: p.Groups, field: p.Connection, source: Source, row: FromClause | None
+    ) -> Expr:
         arguments = self._arguments(part.arguments)
         grouping = grouping_of(arguments["groupBy"], arguments.get("orderBy"), arguments.get("first"))
         parents = None
         if source.parent is not None:
             assert row is not None
             parents = source.parent == self._parent_id(row)
-        grouped = groups(source, grouping, parents)
+        grouped = groups(MEASURES[field.listed.listing.entity], source, grouping, parents)
         # SQLite aggregates rows in the order the subquery gives them.
         ranked = grouped.order_by(grouped.selected_columns.qg_n).limit(grouping.size)
         rows = ranked.correlate(row).subquery()

@@ -22,6 +22,7 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 from api.extract import extract_article
 from api.extract.parts import joined_text
 from api.extract.results import ActorKind, Extraction, StatementRef
+from api.load import quotes
 from api.load.directory import Directory, begin_writing, insert_many, load_directory
 from api.load.limits import MAX_NAME_CHARS, first_refused
 from api.load.pool import ProcessPool
@@ -298,8 +299,11 @@ async def _insert_rows(session: AsyncSession, directory: Directory, rows: _Rows)
     connection = await session.connection()
     await insert_many(connection, Article, rows.articles)
     await directory.save(session)
+    dates = {row["id"]: row["published_at"] for row in rows.articles}
+    clustering = await quotes.cluster(session, rows.statements, dates)
     await _write_statements(connection, rows)
     await _link_article(connection, rows)
+    await quotes.settle(session, clustering)
 
 
 async def _write_statements(connection: AsyncConnection, rows: _Rows) -> None:

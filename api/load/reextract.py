@@ -5,7 +5,10 @@ now: same span, same values: unchanged; same span, other values: changed; a span
 no longer found: removed; a new span: added. A new statement is never created
 where it would overlap an edited statement or a deleted one (a tombstone), so a
 correction survives every re-extraction. Actors resolve as on ingest, so a merged
-actor's old names find the actor it was merged into.
+actor's old names find the actor it was merged into. Quotes follow (api/load/quotes.py):
+a quote that loses statements splits where only they held it together, added and
+changed statements are matched again, and a statement whose quote a person chose is
+left alone like an edited one.
 """
 from __future__ import annotations
 
@@ -20,6 +23,7 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 
 from api.extract import extract_article
 from api.extract.results import Extraction, StatementRef
+from api.load import quotes
 from api.load.directory import KnownActors, resolve_actors, resolve_places
 from api.load.ingest import link_statement, mention_counts, statement_row, storable
 from api.store.db import lock_writers, session_factory
@@ -79,11 +83,12 @@ async def _restate(
 ) -> None:
     assert article.id is not None
     rows = (await session.exec(select(Statement).where(Statement.article_id == article.id))).all()
-    protected = await _protected(session, [r for r in rows if r.edited_at or r.deleted_at])
-    replaceable = {(r.start, r.end): r for r in rows if not (r.edited_at or r.deleted_at)}
+    protected = await _protected(session, [r for r in rows if _kept(r)])
+    replaceable = {(r.start, r.end): r for r in rows if not _kept(r)}
     actor_ids = await resolve_actors(session, extraction.actors, await _known(session, article.id))
     location_ids = await resolve_places(session, extraction.places)
     kept: set[int] = set()
+    fresh: list[Statement] = []  # added or changed: their quotes are decided again
     for ref in extraction.statements:
         span = (ref.span.start, ref.span.end)
         if any(_overlaps(span, other) for other in protected):
@@ -94,16 +99,45 @@ async def _restate(
             session.add(new)
             await session.flush()
             link_statement(session, new, ref, actor_ids, location_ids)
+            fresh.append(new)
             report.added += 1
             continue
         assert old.id is not None
         kept.add(old.id)
         if await _replace(session, old, new, ref, (actor_ids, location_ids)):
+            fresh.append(old)
             report.changed += 1
     gone = [row for row in replaceable.values() if row.id not in kept]
-    await _remove(session, gone)
+    await _requote(session, article, fresh, gone)
     report.removed += len(gone)
     await _link_article(session, article.id, extraction, actor_ids, location_ids)
+
+
+def _kept(row: Statement) -> bool:
+    """Whether re-extraction leaves the statement alone: a person edited it, deleted it or
+    chose its quote."""
+    return bool(row.edited_at or row.deleted_at or row.quote_edited_at)
+
+
+async def _requote(
+    session: AsyncSession, article: Article, fresh: list[Statement], gone: list[Statement]
+) -> None:
+    """Remove `gone` and cluster `fresh` again: the quotes they leave are split where only
+    they held them together, then the statements join the quotes they match now."""
+    await session.flush()
+    left = await quotes.forget(session, [row.id for row in (*fresh, *gone) if row.id is not None])
+    for row in fresh:
+        session.expire(row, ["quote_id"])  # `forget` cleared it in the database
+    await _remove(session, gone)
+    touched = await quotes.recluster(session, left)
+    assignment = await quotes.assign(
+        session, [quotes.said(row, article.published_at) for row in fresh]
+    )
+    for row in fresh:
+        assert row.id is not None
+        row.quote_id = assignment.quote_of[row.id]
+    assignment.touched.update(touched)
+    await quotes.settle(session, assignment)
 
 
 async def _protected(session: AsyncSession, rows: Sequence[Statement]) -> list[tuple[int, int]]:

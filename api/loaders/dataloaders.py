@@ -18,7 +18,7 @@ from sqlalchemy.orm import Mapped
 from sqlmodel import SQLModel, col
 from strawberry.dataloader import DataLoader
 
-from api.loaders.aggregates import Grouping, first_groups, groups, totals_statement
+from api.loaders.aggregates import MEASURES, Grouping, first_groups, groups, totals_statement
 from api.loaders.criteria import visible
 from api.loaders.listings import (
     AnySelect,
@@ -203,11 +203,10 @@ class Loaders:
         if key not in self._listings:
 
             async def load(parent_ids: list[int]) -> list[Mapping[str, Any]]:
-                source = listing.source(criteria)
-                rows = await self._fetch_mappings(totals_statement(source, parent_ids))
+                measures, source = MEASURES[listing.entity], listing.source(criteria)
+                rows = await self._fetch_mappings(totals_statement(measures, source, parent_ids))
                 found = {row["qg_parent"]: row for row in rows}
-                empty = {"count": 0, "speakers": 0, "articles": 0, "publishers": 0}
-                return [found.get(parent, empty) for parent in parent_ids]
+                return [found.get(parent, measures.empty()) for parent in parent_ids]
 
             self._listings[key] = _loader(load)
         loader: DataLoader[int, Mapping[str, Any]] = self._listings[key]
@@ -223,7 +222,8 @@ class Loaders:
             async def load(parent_ids: list[int]) -> list[list[Mapping[str, Any]]]:
                 source = listing.source(criteria)
                 parents = None if source.parent is None else source.parent.in_(parent_ids)
-                query = first_groups(groups(source, grouping, parents), grouping.size)
+                grouped = groups(MEASURES[listing.entity], source, grouping, parents)
+                query = first_groups(grouped, grouping.size)
                 found: dict[int, list[Mapping[str, Any]]] = defaultdict(list)
                 for row in await self._fetch_mappings(query):
                     found[row["qg_parent"]].append(row)

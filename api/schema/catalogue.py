@@ -180,10 +180,12 @@ _READS = (
 )
 # Lists of these rows are connections with more fields than a page: their aggregates.
 # Any listing of statements (a quote's appearances, say) gets StatementConnection by
-# itself; a list of other rows gains aggregates with an entry here and a subclass of
+# itself, any listing of quotes QuoteConnection; a list of other rows gains aggregates
+# with an entry here, its measures in `api.loaders.aggregates.MEASURES` and a subclass of
 # `Connection` whose fields read `self._scope` (as api/schema/aggregates.py does).
 _CONNECTIONS: dict[type[SQLModel], strawberry.LazyType[str, str]] = {
     models.Statement: strawberry.LazyType("StatementConnection", "api.schema.aggregates"),
+    models.Quote: strawberry.LazyType("QuoteConnection", "api.schema.aggregates"),
 }
 
 

@@ -2,14 +2,15 @@
 from __future__ import annotations
 
 import base64
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from contextvars import ContextVar
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 import asyncpg
-from sqlalchemy import Column, MetaData, event, text
+from sqlalchemy import Column, ColumnElement, MetaData, any_, bindparam, event, text
+from sqlalchemy.dialects.postgresql import ARRAY
 from sqlalchemy.engine import Connection, make_url
 from sqlalchemy.ext.asyncio import (
     AsyncConnection,
@@ -216,3 +217,12 @@ def _alembic_config() -> Config:
     config = Config()
     config.set_main_option("script_location", str(root / "migrations"))
     return config
+
+
+def among(column: Any, values: Sequence[Any], dialect: str) -> ColumnElement[bool]:
+    """`column IN values` for a long list: one array parameter on PostgreSQL (`= ANY`),
+    where an expanding IN would compile a parameter per value on every call."""
+    element: ColumnElement[Any] = column
+    if dialect == "postgresql":
+        return element == any_(bindparam(None, list(values), type_=ARRAY(element.type)))
+    return element.in_(values)

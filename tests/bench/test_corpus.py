@@ -3,10 +3,11 @@ from __future__ import annotations
 
 import hashlib
 import sqlite3
+from collections import Counter
 from pathlib import Path
 
 from api.load.seed import read_articles
-from bench.corpus import article, corpus, digest, load, main
+from bench.corpus import article, corpus, digest, load, main, pairwise_scores, rereports
 
 # sha256 over the 20 texts and publishers for the default seed: any change to the templates
 # changes it (the texts alone are pinned by ARTICLE_7 and the lengths below).
@@ -83,3 +84,28 @@ def test_loading_20_articles_into_sqlite(tmp_path: Path) -> None:
     assert counts == {"article": 20, "statement": 497, "actor": 95, "location": 44}
     assert dates == (20, "2014-04-10", "2019-04-20")  # every date line parsed, years apart
     assert top == [("Yasmin Sokolov", 84), ("Natalia Okafor", 48)]  # Zipf: one speaks most
+
+
+def test_rereports_say_where_each_statement_is_planted_and_what_it_reports() -> None:
+    """Each planted statement's words are where it says in its article's body; the truth groups
+    a quotation's appearances, and the texts are the same on every call."""
+    articles, planted = rereports(12)
+    again, planted_again = rereports(12)
+    bodies = {item.source: item.body for item in articles}
+    assert [a.body for a in again] == [a.body for a in articles] and planted_again == planted
+    assert all(bodies[p.source][p.at : p.at + len(p.written)] == p.written for p in planted)
+    labels = Counter(p.label for p in planted)
+    assert (len(articles), len(planted), len(labels)) == (23, 46, 19)
+    # 12 quotations in 2 to 5 articles, 3 second quotations of their speakers, 4 stock phrases
+    assert sorted(n for label, n in labels.items() if label.startswith("q")) == [
+        1, 1, 1, 2, 2, 2, 3, 3, 3, 3, 4, 4, 4, 4, 5,
+    ]
+    assert [n for label, n in labels.items() if label.startswith("stock:")] == [1, 1, 1, 1]
+
+
+def test_pairwise_scores_count_pairs_put_together() -> None:
+    truth = {"a": "x", "b": "x", "c": "x", "d": "y", "e": "y"}
+    found: dict[str, int | None] = {"a": 1, "b": 1, "c": None, "d": 1, "e": 2}
+    # together: (a,b) right, (a,d) and (b,d) wrong; truly together: ab ac bc de
+    assert pairwise_scores(truth, found) == (1 / 3, 1 / 4)
+    assert pairwise_scores(truth, {k: None for k in truth}) == (1.0, 0.0)

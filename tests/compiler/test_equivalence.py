@@ -122,6 +122,23 @@ GROUP_BY = [
     "PUBLISHED_AT_TRUNCATED_TO_DAY", "PUBLISHED_AT_TRUNCATED_TO_WEEK",
     "PUBLISHED_AT_TRUNCATED_TO_MONTH", "PUBLISHED_AT_TRUNCATED_TO_YEAR",
 ]
+QUOTE_GROUP_FIELDS = """keys count distinctCount { speakers __typename } __typename
+  sum { appearances articleCount __typename } speaker { id name } firstSeenOn"""
+QUOTE_GROUPED = f"""query($by: [QuoteGroupBy!]!, $order: StatementGroupOrder, $first: Int,
+                        $filter: QuoteFilter) {{
+  quotes(filter: $filter, first: 2) {{ totalCount nodes {{ id }}
+    aggregates {{ __typename count distinctCount {{ speakers }} sum {{ appearances articleCount }} }}
+    groupedAggregates(groupBy: $by, orderBy: $order, first: $first) {{ {QUOTE_GROUP_FIELDS} }} }} }}"""
+QUOTE_GROUPED_NESTED = f"""query($actor: ID!, $by: [QuoteGroupBy!]!, $filter: QuoteFilter) {{
+  actor(id: $actor) {{ name quotes(filter: $filter) {{ aggregates {{ count sum {{ appearances }} }}
+    groupedAggregates(groupBy: $by) {{ {QUOTE_GROUP_FIELDS} }} }} }}
+  actors {{ nodes {{ name quotes(filter: $filter) {{
+    aggregates {{ count distinctCount {{ speakers }} sum {{ articleCount }} }}
+    groupedAggregates(groupBy: $by, orderBy: KEYS_DESC, first: 2) {{ keys count }} }} }} }} }}"""
+QUOTE_GROUP_BY = [
+    "SPEAKER", "FIRST_SEEN_TRUNCATED_TO_DAY", "FIRST_SEEN_TRUNCATED_TO_WEEK",
+    "FIRST_SEEN_TRUNCATED_TO_MONTH", "FIRST_SEEN_TRUNCATED_TO_YEAR",
+]
 CAPTIONS = "{ articles { nodes { captions { __typename credit text } } } }"
 # Every statement's parts: stored lists (the seed's quotations split by "he said"), and
 # the NULL that stands for the one part [start, end).
@@ -306,6 +323,7 @@ def _compiled_cases(ids: dict[str, Any]) -> list[tuple[str, str, dict[str, Any]]
             cases.append((f"{order} last {size}", ARTICLE_PAGES, {"order": order, "last": size}))
     cases.extend(_random_pages(cursors))
     cases.extend(_aggregate_cases(ids))
+    cases.extend(_quote_aggregate_cases(ids))
     return cases
 
 
@@ -336,6 +354,33 @@ def _aggregate_cases(ids: dict[str, Any]) -> list[tuple[str, str, dict[str, Any]
     cases.append(("grouped first 0", GROUPED, {"by": ["KIND"], "first": 0}))
     cases.append(("grouped first 1000", GROUPED, {"by": ["SPEAKER", "KIND"], "first": 1000}))
     cases.append(("grouped all", GROUPED, {"by": GROUP_BY, "order": "KEYS_ASC"}))
+    return cases
+
+
+def _quote_aggregate_cases(ids: dict[str, Any]) -> list[tuple[str, str, dict[str, Any]]]:
+    """The same for quote lists: every groupBy value alone and beside SPEAKER, each order,
+    `first`, filters (search included), and an actor's quotes and every actor's."""
+    cases: list[tuple[str, str, dict[str, Any]]] = []
+    for by in QUOTE_GROUP_BY:
+        cases.append((f"quotes grouped {by}", QUOTE_GROUPED, {"by": [by]}))
+        cases.append((f"quotes grouped {by} SPEAKER", QUOTE_GROUPED,
+                      {"by": [by, "SPEAKER"], "first": 3}))
+        for order in ("COUNT_ASC", "KEYS_ASC", "KEYS_DESC"):
+            cases.append((f"quotes grouped {by} {order}", QUOTE_GROUPED,
+                          {"by": [by], "order": order}))
+        cases.append((f"quotes nested {by}", QUOTE_GROUPED_NESTED,
+                      {"actor": ids["lavrov"], "by": [by]}))
+    filters: list[dict[str, Any]] = [
+        {"search": "we"}, {"search": "zzzz"}, {"speakerId": ids["lavrov"]},
+        {"seenFrom": "2016-12-06", "seenTo": "2016-12-07"},
+    ]
+    for n, filter in enumerate(filters):
+        by = ["SPEAKER", "FIRST_SEEN_TRUNCATED_TO_MONTH"]
+        cases.append((f"quotes grouped filter {n}", QUOTE_GROUPED, {"by": by, "filter": filter}))
+        cases.append((f"quotes nested filter {n}", QUOTE_GROUPED_NESTED,
+                      {"actor": ids["lavrov"], "by": by, "filter": filter}))
+    cases.append(("quotes grouped first 0", QUOTE_GROUPED, {"by": ["SPEAKER"], "first": 0}))
+    cases.append(("quotes grouped all", QUOTE_GROUPED, {"by": QUOTE_GROUP_BY, "order": "KEYS_ASC"}))
     return cases
 
 
@@ -374,6 +419,7 @@ def _fallback_cases(ids: dict[str, Any]) -> list[tuple[str, str, dict[str, Any]]
         ("syntax error", "{ statements { ", {}),
         ("groups too many", GROUPED, {"by": ["KIND"], "first": 1001}),
         ("groups of nothing", GROUPED, {"by": []}),
+        ("quote groups too many", QUOTE_GROUPED, {"by": ["SPEAKER"], "first": 1001}),
         ("unknown field", "{ statements { nope } }", {}),
     ]
 

@@ -9,6 +9,9 @@ from typing import Any
 import httpx
 import pytest
 
+from api.settings import Settings
+from tests.servers import app_client
+
 
 def gid(type_name: str, pk: int) -> str:
     """The global id the API gives row `pk` of `type_name`."""
@@ -44,3 +47,19 @@ async def run_query(
         pytest.fail(f"GraphQL errors: {body['errors']}")
     data: dict[str, Any] = body["data"]
     return data
+
+
+async def both_paths(database_url: str, query: str, variables: dict[str, Any] | None = None) -> Any:
+    """The answer, asserted to be one SQL statement compiled and equal to Strawberry's."""
+    answers = []
+    for compiled in (True, False):
+        settings = Settings(database_url=database_url, debug=True, compiled_sql=compiled,
+                            response_cache="off")
+        async with app_client(settings) as http:
+            answers.append(await post_query(http, query, variables))
+    compiled_answer, plain = answers
+    assert "errors" not in compiled_answer, compiled_answer
+    assert compiled_answer["extensions"]["sqlStatements"] == 1
+    assert plain["extensions"]["sqlStatements"] > 1
+    assert compiled_answer["data"] == plain["data"]
+    return compiled_answer["data"]

@@ -15,7 +15,7 @@ from typing import Any
 import httpx
 import pytest
 
-from api.loaders.aggregates import KEYS, GroupOrder
+from api.loaders.aggregates import STATEMENT_KEYS, GroupOrder
 from api.schema.aggregates import StatementGroupBy, StatementGroupOrder
 from tests.schema.helpers import Graph, post_query, run_query
 
@@ -220,5 +220,5 @@ async def test_unusable_arguments(
 
 
 def test_every_group_by_value_has_its_key() -> None:
-    assert [value.value for value in StatementGroupBy] == [by.value for by in KEYS]
+    assert [value.value for value in StatementGroupBy] == [by.value for by in STATEMENT_KEYS]
     assert [value.value for value in StatementGroupOrder] == [order.value for order in GroupOrder]

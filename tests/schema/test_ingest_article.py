@@ -49,7 +49,9 @@ mutation ($source: ID!, $target: ID!) { mergeActors(sourceId: $source, targetId:
 } }
 """
 LIMIT = 5000
-TIMEOUT_MS = 3000
+# Long enough for a fresh extraction process to start and store the seed on a loaded
+# machine (the ingest after a stopped one does both), short enough to wait out once.
+TIMEOUT_MS = 5000
 BODY = "Talks resume\n\nThe minister said the talks would resume on Monday."
 
 

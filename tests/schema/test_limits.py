@@ -65,6 +65,14 @@ def _cost(query: str, variables: dict[str, object] | None = None) -> int:
             " first: 50) { count distinctCount { speakers } } } } } }",
             10 * (1 + 50 * (1 + 1)),
         ),
+        ("{ quotes { aggregates { count sum { appearances } } } }", 1 + 1),
+        ("{ quotes(first: 5) { nodes { id } groupedAggregates(groupBy: [SPEAKER]) { keys speaker"
+         " { name } } } }", 5 + 100 * (1 + 1)),
+        (
+            "{ actors(first: 10) { nodes { quotes { groupedAggregates(groupBy:"
+            " [FIRST_SEEN_TRUNCATED_TO_MONTH], first: 5000) { count sum { articleCount } } } } } }",
+            10 * (1 + 1000 * (1 + 1)),
+        ),
     ],
 )
 def test_cost_is_the_worst_case_number_of_objects(query: str, cost: int) -> None:
@@ -131,6 +139,17 @@ async def test_groups_count_towards_the_cost_limit(client: httpx.AsyncClient) ->
         "message": "The query could return up to 1,200 objects; at most 1,000 are allowed. "
         "Ask for smaller pages (`first`/`last`) or nest fewer lists.",
         "extensions": {"code": "QUERY_TOO_COMPLEX", "cost": 1200, "maxCost": 1000},
+    }]
+
+
+@pytest.mark.anyio
+async def test_quote_groups_count_towards_the_cost_limit(client: httpx.AsyncClient) -> None:
+    query = "{ quotes { groupedAggregates(groupBy: [SPEAKER], first: 501) { speaker { name } } } }"
+    response = await client.post("/graphql", json={"query": query})
+    assert response.json()["errors"] == [{
+        "message": "The query could return up to 1,002 objects; at most 1,000 are allowed. "
+        "Ask for smaller pages (`first`/`last`) or nest fewer lists.",
+        "extensions": {"code": "QUERY_TOO_COMPLEX", "cost": 1002, "maxCost": 1000},
     }]
 
 
