@@ -34,7 +34,8 @@ _STATEMENT: strawberry.LazyType[str, str] = strawberry.LazyType("Statement", "ap
 class Quote(Node):
     model: ClassVar[type[models.Quote]] = models.Quote
     text: str = column(
-        "text", "The fullest form seen: the longest text of its appearances (ties: the earlier)."
+        "text", "The fullest form seen: the longest text of its appearances (ties: the earlier),"
+        " without the comma that handed it to its attribution."
     )
     first_seen_on: dt.date | None = column(
         "first_seen", "The publication date of the article of `firstSeen`; null when undated."
