@@ -4,10 +4,12 @@ Loads the synthetic corpus (bench/corpus.py) into SQLite (.bench/quotegraph.db) 
 PostgreSQL (--database-url, default quotegraph_bench; both reused when they already
 hold the same corpus), then serves the same queries (bench/queries.py) from
 Quotegraph on SQLite, Quotegraph on PostgreSQL, PostGraphile V5 (bench/peer.py) and
-the raw-SQL limit (bench/limit.py), checks each answer against the plain-SQL rows,
-and drives each with wrk (bench/check.lua checks every body) on 127.0.0.1.
+the raw-SQL limit (bench/limit.py), each as --workers processes (uvicorn workers; a
+node cluster for PostGraphile), checks each answer against the plain-SQL rows, and
+drives each with wrk (bench/check.lua checks every body) on 127.0.0.1.
 Quotegraph-PG and PostGraphile run back to back for each query. Prints one table
-(also written to .bench/results.md) and ends with `min_ratio=R q1_sql=N`.
+headed by the process counts (also written to .bench/results.md) and ends with
+`min_ratio=R q1_sql=N`.
 """
 from __future__ import annotations
 
@@ -70,6 +72,7 @@ class Run:
     expected: dict[str, Json]
     markers: dict[str, str]
     rows: list[Row] = field(default_factory=list)
+    processes: dict[str, int] = field(default_factory=dict)  # by system name
     notes: list[str] = field(default_factory=list)
 
 
@@ -99,6 +102,9 @@ def _parser() -> argparse.ArgumentParser:
     parser.add_argument("--skip-peer", action="store_true", help="do not run PostGraphile")
     parser.add_argument("--queries", default=",".join(NAMES), help="e.g. q1,q3 (all)")
     parser.add_argument("--port", type=int, default=8610, help="first of 10 ports on 127.0.0.1")
+    parser.add_argument("--workers", type=int, default=2,
+                        help="server processes of every system: Quotegraph's uvicorn workers, "
+                             "PostGraphile's node cluster, the raw limit's workers (2)")
     return parser
 
 
@@ -155,31 +161,41 @@ async def _answers(database_url: str, names: list[str]) -> tuple[Choice, dict[st
 
 def _systems(args: argparse.Namespace, run: Run) -> dict[str, System]:
     """Every system this run can start, by name (PostGraphile only when it installs)."""
-    port = args.port
+    port, workers = args.port, args.workers
     found = {
-        QG_SQLITE: _quotegraph(QG_SQLITE, SQLITE_URL, port, run, cache="off"),
-        QUOTEGRAPH_PG: _quotegraph(QUOTEGRAPH_PG, args.database_url, port + 1, run, cache="off"),
-        RAW: _raw(args.database_url, port + 3, run),
-        QG_CACHED: _quotegraph(QG_CACHED, args.database_url, port + 4, run, cache="memory"),
+        QG_SQLITE: _quotegraph(QG_SQLITE, SQLITE_URL, port, run, cache="off", workers=workers),
+        QUOTEGRAPH_PG: _quotegraph(QUOTEGRAPH_PG, args.database_url, port + 1, run, cache="off",
+                                   workers=workers),
+        RAW: _raw(args.database_url, port + 3, run, workers),
+        QG_CACHED: _quotegraph(QG_CACHED, args.database_url, port + 4, run, cache="memory",
+                               workers=workers),
     }
     if args.skip_peer:
         run.notes.append("PostGraphile skipped (--skip-peer): no ratios")
-        return found
+    else:
+        _add_peer(args, run, found)
+    run.processes.update({name: system.workers for name, system in found.items()})
+    return found
+
+
+def _add_peer(args: argparse.Namespace, run: Run, found: dict[str, System]) -> None:
+    """PostGraphile as a node cluster of --workers processes on one port."""
     try:
         node = peer.install()
     except peer.PeerUnavailable as error:
         run.notes.append(f"PostGraphile skipped: {error}")
-        return found
+        return
     peer.create_functions(args.database_url)
+    port = args.port + 2
     found[POSTGRAPHILE] = System(
         POSTGRAPHILE, peer.command(node),
-        {"DATABASE_URL": asyncpg_dsn(args.database_url), "PORT": str(port + 2),
-         "NODE_ENV": "production"},
-        port + 2,
+        {"DATABASE_URL": asyncpg_dsn(args.database_url), "PORT": str(port),
+         "WORKERS": str(args.workers), "NODE_ENV": "production"},
+        port,
         lambda name: queries.body(queries.POSTGRAPHILE[name],
                                   queries.postgraphile_variables(name, run.choice)),
+        args.workers,
     )
-    return found
 
 
 def _quotegraph(name: str, database_url: str, port: int, run: Run, *, cache: str,
@@ -209,17 +225,24 @@ def _serving(system: System, run: Run) -> Iterator[Server]:
     log = SCRATCH / "logs" / f"{system.name.replace(' ', '-')}-{system.port}.log"
     with running(system.name, system.command, system.env, system.url,
                  system.body(run.names[0]), log) as server:
-        _wait_for_workers(server, system.workers)
+        _wait_for_workers(server, system, log)
         yield server
 
 
-def _wait_for_workers(server: Server, workers: int) -> None:
-    """uvicorn answers once one worker is up; wait for all, so both share the load."""
+def _wait_for_workers(server: Server, system: System, log: Path) -> None:
+    """A server answers once one worker is up; wait for all, so they all share the load."""
     deadline = time.monotonic() + 60
-    while workers > 1 and time.monotonic() < deadline:
-        if len(_workers(server)) >= workers:
+    while system.workers > 1 and time.monotonic() < deadline:
+        if _started(server, system, log) >= system.workers:
             return
         time.sleep(0.2)
+
+
+def _started(server: Server, system: System, log: Path) -> int:
+    """Workers up: the node cluster says so in its log; uvicorn's are spawned processes."""
+    if system.name == POSTGRAPHILE:
+        return peer.listening(log.read_text(encoding="utf-8", errors="replace"))
+    return len(_workers(server))
 
 
 def _workers(server: Server) -> list[int]:
@@ -375,8 +398,9 @@ def _print(run: Run, articles: int, quick: bool, elapsed: float) -> None:
                f"{run.duration:g} s per case, wrk on 127.0.0.1")
     SCRATCH.mkdir(exist_ok=True)
     notes = "".join(f"- {note}\n" for note in run.notes)
-    (SCRATCH / "results.md").write_text(report.markdown(run.rows, heading) + "\n" + notes)
-    print(report.text_table(run.rows))
+    (SCRATCH / "results.md").write_text(report.markdown(run.rows, heading, run.processes)
+                                        + "\n" + notes)
+    print(report.text_table(run.rows, run.processes))
     for note in run.notes:
         print(f"note: {note}")
     print(f"wall time {elapsed:.0f} s; table also in {SCRATCH / 'results.md'}")

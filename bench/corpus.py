@@ -5,9 +5,10 @@ real corpus): a headline, a standfirst, a reading time and a date line, then
 paragraphs of direct quotes ("...," Foreign Minister Anna Petrova told AFP),
 later references by surname or pronoun, and indirect speech. A cast of actors
 with titles and affiliations speaks with Zipf-skewed popularity; cities sit in
-countries the gazetteer knows; dates spread over six years. Article `i`
-depends only on the seed and `i`, so the same N and seed give byte-identical
-texts, and a small corpus is the prefix of a larger one.
+countries the gazetteer knows; dates spread over six years; each article's record
+names its publisher (a made-up outlet). Article `i` depends only on the seed and
+`i`, so the same N and seed give byte-identical texts, and a small corpus is the
+prefix of a larger one.
 
 `load(database_url, articles)` stores articles through the real path: the
 extractor (`api.load.seed.extract`, in a process pool) and `api.load.ingest.ArticleWriter`.
@@ -66,6 +67,10 @@ MINISTRIES = ["Foreign Ministry", "Defence Ministry", "Interior Ministry", "Heal
 ROLES = ["a spokesperson for", "an adviser to", "a senior official at", "the envoy of"]
 MEDIA = ["AFP", "Reuters", "the BBC", "CNN", "Al Jazeera", "the Associated Press", "Le Monde",
          "Der Spiegel", "The Guardian", "Sky News"]
+# The outlets that publish the articles (made up, so none is mistaken for a medium quoted
+# in a text): an article's record names one, drawn from a stream of its own.
+PUBLISHERS = ["Meridian Post", "Harbour Gazette", "Northern Chronicle", "Capital Dispatch",
+              "Coastal Herald", "Frontier Times", "Valley Courier", "Evening Ledger"]
 # (city, country) pairs the gazetteer knows, busiest first: the main city of an
 # article is drawn with Zipf weights over this order.
 PLACES = [
@@ -282,7 +287,10 @@ class _Article:
 def article(index: int, seed: int = DEFAULT_SEED) -> ArticleInput:
     """Article `index` of the corpus for `seed` (its own random stream)."""
     writer = _Article(seed, index)
-    return ArticleInput(body=writer.text(), source=f"bench-{seed}-{index:06d}.txt")
+    # Its own stream: the texts stay what they were before articles had publishers.
+    publisher = random.Random(f"publisher:{seed}:{index}").choice(PUBLISHERS)
+    return ArticleInput(body=writer.text(), source=f"bench-{seed}-{index:06d}.txt",
+                        publisher=publisher)
 
 
 def corpus(count: int, seed: int = DEFAULT_SEED) -> Iterator[ArticleInput]:
@@ -291,10 +299,12 @@ def corpus(count: int, seed: int = DEFAULT_SEED) -> Iterator[ArticleInput]:
 
 
 def digest(count: int, seed: int = DEFAULT_SEED) -> str:
-    """SHA-256 over every text in order: what the determinism test pins."""
+    """SHA-256 over every text and publisher in order: what the determinism test pins and
+    the benchmark's databases are marked with (a record's change reloads them too)."""
     hasher = hashlib.sha256()
     for item in corpus(count, seed):
         hasher.update(item.body.encode("utf-8"))
+        hasher.update(f"\0{item.publisher}\0".encode())
     return hasher.hexdigest()
 
 

@@ -21,7 +21,7 @@ import orjson
 
 from bench.dataset import asyncpg_dsn
 
-NAMES = ("q1", "q2", "q3", "q4", "q5")
+NAMES = ("q1", "q2", "q3", "q4", "q5", "q6", "q7")
 Json = Any  # decoded JSON: dicts, lists, str, int, float, bool, None
 
 QUOTEGRAPH = {
@@ -37,6 +37,12 @@ QUOTEGRAPH = {
           " article { publishedAt } } } }",
     "q5": "query($id: ID!) { node(id: $id) { id ... on Statement { text kind"
           " speaker { name title } } } }",
+    "q6": "query($place: ID!) { location(id: $place) { statements { groupedAggregates(groupBy:"
+          " [SPEAKER, PUBLISHED_AT_TRUNCATED_TO_MONTH], first: 20) { keys count speaker { name } }"
+          " } } }",
+    "q7": "query($quote: ID!) { quote(id: $quote) { text speaker { name } firstSeen { article"
+          " { title publisher publishedAt } } appearances(first: 20) { nodes { text article"
+          " { title publisher publishedAt } } } articleCount publishers } }",
 }
 # PostGraphile V5 (Amber preset) names; the cross-table orders come from the SQL
 # functions in bench/peer.py (rankedLocations, namedLocations, feed, ...).
@@ -54,6 +60,12 @@ POSTGRAPHILE = {
           " articleByArticleId { publishedAt } } } }",
     "q5": "query($id: ID!) { node(id: $id) { id ... on Statement { text kind"
           " actorBySpeakerId { name title } } } }",
+    "q6": "query($place: Int!) { locationByRowId(rowId: $place) { speakerMonths(first: 20)"
+          " { nodes { keys count actorBySpeakerId { name } } } } }",
+    "q7": "query($quote: Int!) { quoteByRowId(rowId: $quote) { text actorBySpeakerId { name }"
+          " firstStatement { articleByArticleId { title publisher publishedAt } } appearancesInOrder(first: 20)"
+          " { nodes { text articleByArticleId { title publisher publishedAt } } } articleCount"
+          " publishers } }",
 }
 # PostGraphile's field names -> Quotegraph's, for `canonical`.
 RENAMES = {
@@ -61,7 +73,8 @@ RENAMES = {
     "actorBySpeakerId": "speaker", "actorByAffiliationId": "affiliation",
     "rankedLocations": "locations", "namedLocations": "locations", "actorByRowId": "actor",
     "feed": "statements", "articleByArticleId": "article", "searchStatements": "statements",
-    "statementsAt": "statements",
+    "statementsAt": "statements", "locationByRowId": "location", "speakerMonths": "statements",
+    "quoteByRowId": "quote", "firstStatement": "firstSeen", "appearancesInOrder": "appearances",
 }
 
 # The columns and expressions Quotegraph's indexes are built on (migration 0003_search), so the
@@ -81,6 +94,15 @@ _STATEMENT_LOCATIONS = (
     " '[]') FROM statement_location sl JOIN location l ON l.id = sl.location_id"
     " WHERE sl.statement_id = s.id)"
 )
+# q6's groups: largest first, ties by speaker id then month, the null group last.
+_GROUP_ORDER = "count DESC, speaker_id NULLS LAST, month NULLS LAST"
+# q7: a quote's visible appearances, in first-seen order (earliest article, undated last,
+# then article, then reading order); `d` is the article's date with undated as infinity.
+_APPEARANCES = ("statement st JOIN article ar ON ar.id = st.article_id"
+                " WHERE st.quote_id = q.id AND st.deleted_at IS NULL")
+_FIRST_SEEN = "d, {s}.article_id, {s}.start, {s}.id"
+_ARTICLE = ("json_build_object('title', {a}.title, 'publisher', {a}.publisher,"
+            " 'publishedAt', {a}.published_at)")
 # One statement per query, building Quotegraph's `data` object (the raw limit and the
 # expected answers).
 SQL = {
@@ -138,6 +160,35 @@ SQL = {
         " 'kind', s.kind, 'speaker', " + _SPEAKER.format(fields="'name', sp.name, 'title', sp.title")
         + ") FROM statement s WHERE s.id = $1 AND s.deleted_at IS NULL))"
     ),
+    "q6": (
+        "SELECT json_build_object('location', (SELECT json_build_object('statements',"
+        " json_build_object('groupedAggregates', (SELECT coalesce(json_agg(json_build_object("
+        "'keys', json_build_array(encode(convert_to('Actor:' || g.speaker_id, 'UTF8'), 'base64'),"
+        " g.month), 'count', g.count, 'speaker', (SELECT json_build_object('name', sp.name)"
+        f" FROM actor sp WHERE sp.id = g.speaker_id)) ORDER BY {_GROUP_ORDER}), '[]') FROM ("
+        "SELECT s.speaker_id, date_trunc('month', ar.published_at)::date AS month,"
+        " count(*) AS count FROM statement_location sl JOIN statement s ON s.id = sl.statement_id"
+        " JOIN article ar ON ar.id = s.article_id WHERE sl.location_id = $1"
+        f" AND s.deleted_at IS NULL GROUP BY s.speaker_id, month ORDER BY {_GROUP_ORDER} LIMIT 20"
+        ") g))) FROM location l WHERE l.id = $1))"
+    ),
+    "q7": (
+        "SELECT json_build_object('quote', (SELECT json_build_object('text', q.text, 'speaker',"
+        " (SELECT json_build_object('name', sp.name) FROM actor sp WHERE sp.id = q.speaker_id),"
+        " 'firstSeen', (SELECT json_build_object('article', " + _ARTICLE.format(a="ar") + ")"
+        " FROM statement fs JOIN article ar ON ar.id = fs.article_id"
+        " WHERE fs.id = q.first_statement_id), 'appearances', json_build_object('nodes', (SELECT"
+        " coalesce(json_agg(json_build_object('text', a.text, 'article', "
+        + _ARTICLE.format(a="a") + f") ORDER BY {_FIRST_SEEN.format(s='a')}), '[]') FROM ("
+        "SELECT st.text, st.article_id, st.start, st.id, ar.title, ar.publisher,"
+        " ar.published_at, coalesce(ar.published_at, DATE 'infinity') AS d"
+        f" FROM {_APPEARANCES} ORDER BY {_FIRST_SEEN.format(s='st')} LIMIT 20) a)),"
+        " 'articleCount', q.article_count, 'publishers', (SELECT coalesce(json_agg(p.publisher"
+        f" ORDER BY {_FIRST_SEEN.format(s='p')}), '[]') FROM (SELECT DISTINCT ON (ar.publisher)"
+        " ar.publisher, coalesce(ar.published_at, DATE 'infinity') AS d, st.article_id,"
+        f" st.start, st.id FROM {_APPEARANCES} AND ar.publisher IS NOT NULL"
+        f" ORDER BY ar.publisher, {_FIRST_SEEN.format(s='st')}) p)) FROM quote q WHERE q.id = $1))"
+    ),
 }
 
 
@@ -155,6 +206,7 @@ class Choice:
     published_from: dt.date
     published_to: dt.date
     statement: int  # a statement with a speaker, from the middle of the table
+    quote: int | None  # the quote with the most appearances (None: no quotes yet)
 
 
 def quotegraph_id(type_name: str, pk: int) -> str:
@@ -167,6 +219,8 @@ def postgraphile_id(type_name: str, pk: int) -> str:
 
 
 def quotegraph_variables(name: str, choice: Choice) -> dict[str, Json]:
+    if name == "q7":
+        return {"quote": quotegraph_id("Quote", _quote(choice))}
     variables: dict[str, dict[str, Json]] = {
         "q1": {},
         "q2": {"id": quotegraph_id("Actor", choice.actor)},
@@ -174,11 +228,14 @@ def quotegraph_variables(name: str, choice: Choice) -> dict[str, Json]:
         "q4": {"loc": quotegraph_id("Location", choice.location),
                "from": choice.published_from.isoformat(), "to": choice.published_to.isoformat()},
         "q5": {"id": quotegraph_id("Statement", choice.statement)},
+        "q6": {"place": quotegraph_id("Location", choice.location)},
     }
     return variables[name]
 
 
 def postgraphile_variables(name: str, choice: Choice) -> dict[str, Json]:
+    if name == "q7":
+        return {"quote": _quote(choice)}
     variables: dict[str, dict[str, Json]] = {
         "q1": {},
         "q2": {"id": choice.actor},
@@ -186,20 +243,31 @@ def postgraphile_variables(name: str, choice: Choice) -> dict[str, Json]:
         "q4": {"loc": choice.location, "from": choice.published_from.isoformat(),
                "to": choice.published_to.isoformat()},
         "q5": {"id": postgraphile_id("Statement", choice.statement)},
+        "q6": {"place": choice.location},
     }
     return variables[name]
 
 
 def sql_arguments(name: str, choice: Choice) -> list[Json]:
     """Positional arguments of `SQL[name]`, JSON-friendly (dates as ISO strings)."""
+    if name == "q7":
+        return [_quote(choice)]
     arguments: dict[str, list[Json]] = {
         "q1": [],
         "q2": [choice.actor],
         "q3": [choice.word],
         "q4": [choice.location, choice.published_from.isoformat(), choice.published_to.isoformat()],
         "q5": [choice.statement],
+        "q6": [choice.location],
     }
     return arguments[name]
+
+
+def _quote(choice: Choice) -> int:
+    if choice.quote is None:
+        raise AnswerMismatch("q7 needs a quote and the corpus has none (are statements "
+                             "clustered into quotes?); run the other queries with --queries")
+    return choice.quote
 
 
 def sql_parameters(name: str, arguments: Sequence[Json]) -> list[object]:
@@ -217,14 +285,33 @@ def body(query: str, variables: dict[str, Json]) -> bytes:
 
 def canonical(value: Json) -> Json:
     """A response's data with PostGraphile names mapped to Quotegraph's, connections reduced
-    to their node lists and ids dropped: what must be equal across systems."""
+    to their node lists (and a statement list to its groups), ids dropped and group keys
+    read as plain values: what must be equal across systems."""
     if isinstance(value, dict):
-        if set(value) == {"nodes"}:
-            return canonical(value["nodes"])
-        return {RENAMES.get(k, k): canonical(v) for k, v in value.items() if k != "id"}
+        if set(value) in ({"nodes"}, {"groupedAggregates"}):
+            return canonical(next(iter(value.values())))
+        return {RENAMES.get(k, k): _keys(v) if k == "keys" else canonical(v)
+                for k, v in value.items() if k != "id"}
     if isinstance(value, list):
         return [canonical(item) for item in value]
     return value
+
+
+def _keys(keys: Json) -> Json:
+    """Group keys as plain values: Quotegraph's global ids ("QWN0b3I6NA==") become their
+    primary keys ("4"), as pg-aggregates-style keys give them."""
+    return [_key(key) for key in keys] if isinstance(keys, list) else keys
+
+
+def _key(key: Json) -> Json:
+    if not isinstance(key, str):
+        return key
+    try:
+        decoded = base64.urlsafe_b64decode(key.encode()).decode()
+    except (ValueError, UnicodeDecodeError):
+        return key
+    match = re.fullmatch(r"[A-Z][A-Za-z]*:(\d+)", decoded)
+    return match.group(1) if match else key
 
 
 def check(system: str, name: str, response: bytes, expected: Json) -> None:
@@ -259,27 +346,28 @@ def _short(value: Json) -> str:
 
 def marker(expected: Json) -> str:
     """A plain substring every correct response body contains: the start of the first
-    text in the answer (letters, digits and spaces only, so no JSON escaping differs)."""
-    text = _first_text(expected)
+    text in the answer, else of the first name (q6's speakers), letters, digits and
+    spaces only, so no JSON escaping differs."""
+    text = _first_text(expected, "text") or _first_text(expected, "name")
     if text is None:
-        raise AnswerMismatch(f"the expected answer holds no statement text: {_short(expected)}")
+        raise AnswerMismatch(f"the expected answer holds no text or name: {_short(expected)}")
     run = re.search(r"[A-Za-z0-9][A-Za-z0-9 ]{7,}", text)
     if run is None:
         raise AnswerMismatch(f"no plain run of letters in {text!r} to check bodies by")
     return run.group(0)[:32]
 
 
-def _first_text(value: Json) -> str | None:
+def _first_text(value: Json, key: str) -> str | None:
     if isinstance(value, dict):
-        if isinstance(value.get("text"), str):
-            return str(value["text"])
+        if isinstance(value.get(key), str):
+            return str(value[key])
         children: list[Json] = list(value.values())
     elif isinstance(value, list):
         children = value
     else:
         return None
     for child in children:
-        found = _first_text(child)
+        found = _first_text(child, key)
         if found is not None:
             return found
     return None
@@ -318,8 +406,10 @@ async def choose(conn: asyncpg.Connection) -> Choice:
     statement = await conn.fetchval(
         "SELECT id FROM statement WHERE speaker_id IS NOT NULL AND deleted_at IS NULL"
         " ORDER BY id OFFSET (SELECT count(*) / 2 FROM statement) LIMIT 1")
+    quote = await conn.fetchval("SELECT id FROM quote ORDER BY appearances DESC, id LIMIT 1")
     published_from, published_to = dates[0]["d"]
-    return Choice(actor, await _word(conn), location, published_from, published_to, statement)
+    return Choice(actor, await _word(conn), location, published_from, published_to, statement,
+                  quote)
 
 
 async def _word(conn: asyncpg.Connection) -> str:

@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 import math
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
 QUOTEGRAPH_PG = "Quotegraph PG"
@@ -44,21 +44,30 @@ def ratios(rows: Sequence[Row]) -> dict[tuple[str, int], float]:
     return dict(sorted(result.items()))
 
 
-def text_table(rows: Sequence[Row]) -> str:
-    """Aligned columns, then the ratios."""
+def processes_line(rows: Sequence[Row], processes: Mapping[str, int]) -> str:
+    """Each system's server processes (workers), in the order the rows first name them,
+    so the ratios are read knowing both sides had the same number of cores to use."""
+    systems = dict.fromkeys(row.system for row in rows)
+    counts = ", ".join(f"{system} {processes[system]}" for system in systems if system in processes)
+    return f"processes: {counts}"
+
+
+def text_table(rows: Sequence[Row], processes: Mapping[str, int]) -> str:
+    """The process counts, aligned columns, then the ratios."""
     cells = [COLUMNS, *(row.cells() for row in rows)]
     widths = [max(len(line[i]) for line in cells) for i in range(len(COLUMNS))]
     lines = ["  ".join(c.ljust(w) if i < 2 else c.rjust(w) for i, (c, w) in
                        enumerate(zip(line, widths, strict=True))) for line in cells]
     lines.insert(1, "  ".join("-" * w for w in widths))
+    lines.insert(0, processes_line(rows, processes))
     lines.extend(f"ratio {QUOTEGRAPH_PG}/{POSTGRAPHILE} {query} c={c}: {value:.2f}"
                  for (query, c), value in ratios(rows).items())
     return "\n".join(lines)
 
 
-def markdown(rows: Sequence[Row], heading: str) -> str:
+def markdown(rows: Sequence[Row], heading: str, processes: Mapping[str, int]) -> str:
     """The same table in Markdown, for docs/performance.md."""
-    lines = [heading, "", "| " + " | ".join(COLUMNS) + " |",
+    lines = [heading, "", processes_line(rows, processes), "", "| " + " | ".join(COLUMNS) + " |",
              "|" + "|".join("---" if i < 2 else "---:" for i in range(len(COLUMNS))) + "|"]
     lines.extend("| " + " | ".join(row.cells()) + " |" for row in rows)
     found = ratios(rows)

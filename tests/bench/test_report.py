@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import math
 
-from bench.report import Row, markdown, ratios, summary, text_table
+from bench.report import Row, markdown, processes_line, ratios, summary, text_table
 from bench.statements import count_lines
 
 ROWS = [
@@ -13,6 +13,7 @@ ROWS = [
     Row("PostGraphile V5", "q5", 8, 600.0, 12.0, 30.0, 1, 231.0),
     Row("raw SQL limit", "q5", 8, 4000.0, 1.5, 5.0, None, 188.0),
 ]
+PROCESSES = {"Quotegraph PG": 2, "PostGraphile V5": 2, "raw SQL limit": 2, "Quotegraph SQLite": 2}
 
 
 def test_ratios_are_quotegraph_over_postgraphile_per_query() -> None:
@@ -24,8 +25,16 @@ def test_summary_line() -> None:
     assert summary(ROWS, ["q1", "q3"]) == "min_ratio=n/a q1_sql=5"  # q3 has no ratio
 
 
+def test_the_header_names_each_measured_systems_processes_in_row_order() -> None:
+    assert processes_line(ROWS, PROCESSES) == (
+        "processes: Quotegraph PG 2, PostGraphile V5 2, raw SQL limit 2")
+    uneven = {**PROCESSES, "PostGraphile V5": 1}
+    assert processes_line(ROWS[:2], uneven) == "processes: Quotegraph PG 2, PostGraphile V5 1"
+
+
 def test_text_table() -> None:
-    assert text_table(ROWS[:2]) == (
+    assert text_table(ROWS[:2], PROCESSES) == (
+        "processes: Quotegraph PG 2, PostGraphile V5 2\n"
         "system           query  c  req/s  p50 ms  p99 ms  SQL/req  RSS MB\n"
         "---------------  -----  -  -----  ------  ------  -------  ------\n"
         "Quotegraph PG    q1     8   30.0   250.0   400.0        5     310\n"
@@ -40,8 +49,9 @@ def test_a_case_with_no_completed_request_shows_timeout() -> None:
 
 
 def test_markdown() -> None:
-    assert markdown(ROWS[3:], "### Run") == (
+    assert markdown(ROWS[3:], "### Run", PROCESSES) == (
         "### Run\n\n"
+        "processes: PostGraphile V5 2, raw SQL limit 2\n\n"
         "| system | query | c | req/s | p50 ms | p99 ms | SQL/req | RSS MB |\n"
         "|---|---|---:|---:|---:|---:|---:|---:|\n"
         "| PostGraphile V5 | q5 | 8 | 600.0 | 12.0 | 30.0 | 1 | 231 |\n"
