@@ -41,7 +41,7 @@ from dataclasses import dataclass, field
 from functools import cached_property, lru_cache, partial
 from typing import Any
 
-from sqlalchemy import Executable, delete, func, insert, update
+from sqlalchemy import Executable, and_, delete, func, insert, or_, true, update
 from sqlalchemy import select as sa_select
 from sqlalchemy import text as sql
 from sqlmodel import col, select
@@ -67,6 +67,7 @@ FRAGMENT_MIN_CHARS = 10
 CONTAINMENT = 0.8
 STOP_POSTINGS = 16
 _CHUNK = 5000
+_OR_TERMS = 200  # (speaker, word) terms per query: SQLite parses an OR chain 1,000 deep at most
 _UNNEST_FINGERPRINTS = sql(
     "INSERT INTO quote_fingerprint (hash, statement_id) "
     "SELECT * FROM unnest(CAST(:hashes AS BIGINT[]), CAST(:ids AS INTEGER[]))"
@@ -300,8 +301,9 @@ class _Index:
         postings, counts = await _postings(session, fingerprints)
         for h, ids in (await _postings(session, speakers, stop=None))[0].items():
             postings[h].extend(ids)
-        by_speaker = {s.id: await _speaker_candidates(session, s) for s in forms
-                      if s.form.partial and s.speaker_id is not None and s.form.segments}
+        by_speaker = await _speaker_candidates(session, [
+            s for s in forms if s.form.partial and s.speaker_id is not None and s.form.segments
+        ])
         wanted = {pk for ids in postings.values() for pk in ids}
         wanted.update(pk for ids in by_speaker.values() for pk in ids)
         stored = await _stored(session, wanted)
@@ -351,18 +353,36 @@ def _clusterable() -> Any:
     )
 
 
-async def _speaker_candidates(session: AsyncSession, item: Said) -> list[int]:
-    """The speaker's direct statements holding the fragments' longest plain word (a
-    fragment below shingle length has no fingerprint a full statement shares)."""
+async def _speaker_candidates(session: AsyncSession, items: Sequence[Said]) -> dict[int, list[int]]:
+    """For each partial quote among `items`, its speaker's direct statements holding the
+    fragments' longest plain word (a fragment below shingle length has no fingerprint a
+    full statement shares): one query per chunk of (speaker, word) pairs, not one per
+    statement."""
+    wanted = {item.id: (item.speaker_id, _longest_plain(item)) for item in items}
+    hits: dict[tuple[int | None, str | None], list[int]] = {pair: [] for pair in wanted.values()}
+    pairs = sorted(hits, key=lambda pair: (pair[0] or 0, pair[1] or ""))
+    for chunk in (pairs[i : i + _OR_TERMS] for i in range(0, len(pairs), _OR_TERMS)):
+        clauses = [
+            and_(col(Statement.speaker_id) == speaker,
+                 func.lower(Statement.text).like(f"%{word}%") if word else true())
+            for speaker, word in chunk
+        ]
+        query = sa_select(col(Statement.id), col(Statement.speaker_id), col(Statement.text)).where(
+            col(Statement.kind) == StatementKind.DIRECT, *_clusterable(), or_(*clauses)
+        )
+        rows = (await (await session.connection()).execute(query)).all()
+        for speaker, word in chunk:
+            hits[speaker, word].extend(
+                pk for pk, said_by, text in rows
+                if pk is not None and said_by == speaker and (word is None or word in text.lower())
+            )
+    return {pk: hits[pair] for pk, pair in wanted.items()}
+
+
+def _longest_plain(item: Said) -> str | None:
+    """The longest plain (ASCII letters) word of a partial quote's fragments, if any."""
     plain = [w for s in item.form.segments for w in s if _ASCII_WORD.fullmatch(w)]
-    query = select(Statement.id).where(
-        Statement.speaker_id == item.speaker_id, Statement.kind == StatementKind.DIRECT,
-        *_clusterable(),
-    )
-    if plain:
-        longest = max(plain, key=len)
-        query = query.where(func.lower(Statement.text).like(f"%{longest}%"))
-    return [pk for pk in (await session.exec(query)).all() if pk is not None]
+    return max(plain, key=len) if plain else None
 
 
 async def _stored(session: AsyncSession, ids: set[int]) -> dict[int, tuple[Said, int]]:
