@@ -282,9 +282,6 @@ async def _move_statements(session: AsyncSession, source: int, target: int) -> i
         await session.exec(
             update(Statement).where(col(column) == source).values({column: target})
         )
-    await session.exec(  # a quote's speaker is one of its statements'
-        update(Quote).where(col(Quote.speaker_id) == source).values(speaker_id=target)
-    )
     return int(spoken or 0)
 
 
