@@ -340,8 +340,8 @@ def _dialect(session: AsyncSession) -> str:
     return session.get_bind().dialect.name
 
 
-def _chunks(items: Sequence[Any]) -> Iterable[Sequence[Any]]:
-    return (items[i : i + _CHUNK] for i in range(0, len(items), _CHUNK))
+def _chunks(items: Sequence[Any], size: int = _CHUNK) -> Iterable[Sequence[Any]]:
+    return (items[i : i + size] for i in range(0, len(items), size))
 
 
 def _clusterable() -> Any:
@@ -361,7 +361,7 @@ async def _speaker_candidates(session: AsyncSession, items: Sequence[Said]) -> d
     wanted = {item.id: (item.speaker_id, _longest_plain(item)) for item in items}
     hits: dict[tuple[int | None, str | None], list[int]] = {pair: [] for pair in wanted.values()}
     pairs = sorted(hits, key=lambda pair: (pair[0] or 0, pair[1] or ""))
-    for chunk in (pairs[i : i + _OR_TERMS] for i in range(0, len(pairs), _OR_TERMS)):
+    for chunk in _chunks(pairs, _OR_TERMS):
         clauses = [
             and_(col(Statement.speaker_id) == speaker,
                  func.lower(Statement.text).like(f"%{word}%") if word else true())

@@ -126,16 +126,17 @@ def _refresh_loaded(session: AsyncSession, values: dict[int, dict[str, object]])
 _DERIVED = ("first_statement_id", "first_seen", "appearances", "article_count", "text",
             "speaker_id")
 _TYPES = ("INTEGER", "DATE", "INTEGER", "INTEGER", "TEXT", "INTEGER")
+# The derived columns as unnest's arrays, one bound parameter each.
+_ARRAYS = ", ".join(f"CAST(:{n} AS {t}[])" for n, t in zip(_DERIVED, _TYPES, strict=True))
 _UNNEST_UPDATE = sql(
     f"UPDATE quote SET {', '.join(f'{name} = v.{name}' for name in _DERIVED)} "
-    f"FROM unnest(CAST(:pk AS INTEGER[]), "
-    f"{', '.join(f'CAST(:{n} AS {t}[])' for n, t in zip(_DERIVED, _TYPES, strict=True))}) "
+    f"FROM unnest(CAST(:pk AS INTEGER[]), {_ARRAYS}) "
     f"AS v(pk, {', '.join(_DERIVED)}) WHERE quote.id = v.pk"
 )
 _NEXT_IDS = sql("SELECT nextval('quote_id_seq') FROM generate_series(1, :n)")
 _UNNEST_INSERT = sql(
     f"INSERT INTO quote (id, {', '.join(_DERIVED)}) SELECT * FROM unnest(CAST(:pk AS INTEGER[]), "
-    f"{', '.join(f'CAST(:{n} AS {t}[])' for n, t in zip(_DERIVED, _TYPES, strict=True))})"
+    f"{_ARRAYS})"
 )
 
 
