@@ -21,7 +21,7 @@ from api.load.reextract import reextract
 from api.load.seed import extract
 from api.store.db import session_factory
 from api.store.models import Article, Quote, QuoteFingerprint, Statement
-from api.store.quotes import recount
+from api.store.quotes import Member, derived, recount
 
 pytestmark = pytest.mark.anyio
 
@@ -105,6 +105,31 @@ def test_a_direct_form_is_cut_at_ellipses_and_a_partial_one_is_its_quoted_fragme
     )
     assert direct is not None and mixed is not None
     assert (direct.partial, mixed.partial) == (False, True)
+
+
+def test_a_form_counts_its_words_and_characters_as_joined_by_single_spaces() -> None:
+    form = form_of("We will rebuild Aleppo … every street of it", "DIRECT")
+    mixed = form_of('the plan was "a total disgrace" and "an utter farce", he said', "MIXED")
+    assert form is not None and mixed is not None
+    assert [(f.word_count, f.chars) for f in (form, mixed)] == [
+        (8, len("we will rebuild aleppo every street of it")),
+        (6, len("a total disgrace an utter farce")),
+    ]
+    assert (len(form.shingles), form.fingerprints <= form.shingles) == (4, True)
+
+
+def test_a_quote_said_once_is_derived_by_the_same_rules_as_one_said_often() -> None:
+    day = dt.date(2016, 12, 13)
+    shown = Member(5, 2, 10, "We will win, ", 3, None, day)
+    gone = Member(6, 2, 40, "We will win", None, dt.datetime(2026, 1, 1), day)
+    assert [derived([shown]), derived([gone]), derived([shown, gone])] == [
+        {"first_statement_id": 5, "first_seen": day, "appearances": 1, "article_count": 1,
+         "text": "We will win", "speaker_id": 3},
+        {"first_statement_id": 6, "first_seen": None, "appearances": 0, "article_count": 0,
+         "text": "We will win", "speaker_id": None},
+        {"first_statement_id": 5, "first_seen": day, "appearances": 1, "article_count": 1,
+         "text": "We will win", "speaker_id": 3},
+    ]
 
 
 def test_cut_recased_and_repunctuated_copies_match_both_ways() -> None:
@@ -205,6 +230,28 @@ async def test_quotes_carry_the_first_appearance_and_the_fullest_text(
     assert firsts[0] is not None
     assert (firsts[0].source, firsts[1]) == ("afp.txt", next(t for s, t in CHRISTMAS
                                                              if s == "afp.txt"))
+
+
+SHAMEFUL = (
+    ArticleInput(body="Envoy condemns evacuation plan\n\nGENEVA - The UN envoy for Syria, Staffan "
+                 "de Mistura, said on Thursday that the evacuation plan was \"utterly "
+                 "shameful\".\n", source="first.txt"),
+    ArticleInput(body="Envoy speaks in Geneva\n\n\"What we saw today was utterly "
+                 "shameful for this council,\" Staffan de Mistura told reporters.\n",
+                 source="later.txt"),
+)
+
+
+@pytest.mark.parametrize("order", [1, -1], ids=["partial-first", "full-first"])
+async def test_a_short_partial_quote_and_its_full_quote_join_from_separate_writes(
+    engine: AsyncEngine, order: int
+) -> None:
+    """Two words have no shingle: the stored one is found by its speaker alone."""
+    await _write(engine, SHAMEFUL[::order])
+    assert await _partition(engine) == {frozenset({
+        ("first.txt", 'the evacuation plan was "utterly shameful"'),
+        ("later.txt", "What we saw today was utterly shameful for this council,"),
+    })}
 
 
 async def test_a_pull_quote_repeating_the_body_joins_its_quote(engine: AsyncEngine) -> None:

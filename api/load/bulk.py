@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import asyncio
 import ctypes
+import gc
 import logging
 import multiprocessing
 import os
@@ -19,7 +20,7 @@ import sys
 from collections import deque
 from collections.abc import AsyncGenerator, Callable, Iterable, Iterator, Sequence
 from concurrent.futures import Executor, ProcessPoolExecutor
-from contextlib import aclosing
+from contextlib import aclosing, contextmanager
 from dataclasses import dataclass
 from functools import partial
 from pathlib import Path
@@ -80,6 +81,14 @@ async def load_articles(
         raise ValueError(f"jobs and batch must be at least 1, got jobs={jobs}, batch={batch}")
     writer = _BatchWriter(session_factory(engine), events, progress)
     pool = executor or extraction_pool(jobs)
+    with sparse_collections():
+        return await _load(writer, pool, executor, articles, extractor, jobs, batch)
+
+
+async def _load(
+    writer: _BatchWriter, pool: Executor, executor: Executor | None,
+    articles: Iterable[ArticleInput], extractor: Extractor, jobs: int, batch: int,
+) -> SeedReport:
     try:
         pending: list[Extracted] = []
         extracted = _extracted(pool, articles, extractor, 2 * batch + jobs)
@@ -97,6 +106,28 @@ async def load_articles(
         if executor is None:
             pool.shutdown(cancel_futures=True)  # on an error, queued articles are not extracted
     return writer.report
+
+
+# While loading, the cyclic garbage collector's youngest generation is collected after
+# this many container allocations instead of CPython's 700. A batch of articles allocates
+# a million short-lived containers (rows, forms, extraction results) that reference
+# counting frees; at 700 the collector ran a full pass over the whole heap every ~80
+# articles, a third of the loader's CPU (docs/performance.md). Loads share the setting:
+# the first to start raises it, the last to end puts back what was there.
+SPARSE_THRESHOLD = 50_000
+_loads_running: list[tuple[int, int, int]] = []
+
+
+@contextmanager
+def sparse_collections() -> Iterator[None]:
+    _loads_running.append(gc.get_threshold())
+    gc.set_threshold(max(SPARSE_THRESHOLD, _loads_running[0][0]), *_loads_running[0][1:])
+    try:
+        yield
+    finally:
+        saved = _loads_running.pop()
+        if not _loads_running:
+            gc.set_threshold(*saved)
 
 
 def extraction_pool(jobs: int) -> ProcessPoolExecutor:

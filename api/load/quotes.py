@@ -38,7 +38,7 @@ import re
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
-from functools import cached_property, lru_cache, partial
+from functools import lru_cache, partial
 from typing import Any
 
 from sqlalchemy import Executable, and_, delete, func, insert, or_, true, update
@@ -94,34 +94,33 @@ def words(text: str) -> tuple[str, ...]:
 
 @dataclass(frozen=True)
 class Form:
-    """The words a statement quotes, in segments (runs with nothing left out)."""
+    """The words a statement quotes, in segments (runs with nothing left out), with what
+    matching reads of them computed once, when the form is made (every statement of a
+    load gets a form, and most are read once)."""
 
     segments: tuple[tuple[str, ...], ...]
     partial: bool
+    word_count: int = field(init=False)
+    chars: int = field(init=False)
+    shingles: frozenset[int] = field(init=False)
+    fingerprints: frozenset[int] = field(init=False)
+    """The winnowed shingle hashes (Schleimer et al.): the least of each window."""
 
-    @cached_property
-    def word_count(self) -> int:
-        return sum(len(segment) for segment in self.segments)
-
-    @cached_property
-    def chars(self) -> int:
-        return len(" ".join(" ".join(segment) for segment in self.segments))
-
-    @cached_property
-    def shingles(self) -> frozenset[int]:
-        return frozenset(h for segment in self.segments for h in _shingle_hashes(segment))
-
-    @cached_property
-    def fingerprints(self) -> frozenset[int]:
-        """The winnowed shingle hashes (Schleimer et al.): the least of each window."""
+    def __post_init__(self) -> None:
+        shingles: set[int] = set()
         found: set[int] = set()
         for segment in self.segments:
             hashes = _shingle_hashes(segment)
             if hashes:
+                shingles.update(hashes)
                 width = min(WINDOW, len(hashes))
                 found.update(min(hashes[i : i + width]) for i in range(len(hashes) - width + 1))
-        return frozenset(found)
-
+        words = sum(len(segment) for segment in self.segments)
+        letters = sum(len(word) for segment in self.segments for word in segment)
+        spaces = max(words - 1, 0)  # as the segments' words, all joined by one space
+        for name, value in (("word_count", words), ("chars", letters + spaces),
+                            ("shingles", frozenset(shingles)), ("fingerprints", frozenset(found))):
+            object.__setattr__(self, name, value)
 
 
 def _hash(tag: str, value: str) -> int:
@@ -142,7 +141,6 @@ def _shingle_hashes(segment: Sequence[str]) -> list[int]:
             for x, y, z in zip(hashes, hashes[1:], hashes[2:], strict=False)]
 
 
-@lru_cache(maxsize=1 << 14)  # a batch's candidates are often the same few statements
 def form_of(text: str, kind: str) -> Form | None:
     """What a statement quotes; None when it quotes nothing (reported speech, no marks)."""
     if kind == StatementKind.DIRECT:
@@ -160,6 +158,11 @@ def _segments(texts: Iterable[str]) -> tuple[tuple[str, ...], ...]:
     return tuple(run for run in runs if run)
 
 
+# Stored statements come back as candidates batch after batch (the same speaker's
+# statements share phrases): their forms are kept, not made again each time.
+_stored_form = lru_cache(maxsize=1 << 14)(form_of)
+
+
 def _is_fragment(segment: tuple[str, ...]) -> bool:
     return len(segment) >= FRAGMENT_MIN_WORDS and len(" ".join(segment)) >= FRAGMENT_MIN_CHARS
 
@@ -173,24 +176,26 @@ class Said:
     speaker_id: int | None
     form: Form
 
-    @cached_property
-    def speaker_key(self) -> int | None:
-        """Where a partial quote is filed for its speaker's quotations to find it."""
-        return None if self.speaker_id is None else _hash("speaker", str(self.speaker_id))
+    speaker_key: int | None = field(init=False)
+    """Where a partial quote is filed for its speaker's quotations to find it."""
+    probes: frozenset[int] = field(init=False)
+    """The hashes to look up: its fingerprints and, for a quotation, its speaker's partial
+    quotes."""
+    keys: frozenset[int] = field(init=False)
+    """The hashes other statements find it by, beyond its fingerprints."""
 
-    @cached_property
-    def probes(self) -> set[int]:
-        """The hashes to look up: its fingerprints and, for a quotation, its speaker's
-        partial quotes."""
-        key = self.speaker_key
-        extra = {key} if key is not None and not self.form.partial else set()
-        return set(self.form.fingerprints) | extra
+    def __post_init__(self) -> None:
+        key = None if self.speaker_id is None else _speaker_key(self.speaker_id)
+        filed = frozenset() if key is None else frozenset((key,))
+        object.__setattr__(self, "speaker_key", key)
+        object.__setattr__(self, "probes", self.form.fingerprints | (
+            frozenset() if self.form.partial else filed))
+        object.__setattr__(self, "keys", filed if self.form.partial else frozenset())
 
-    @cached_property
-    def keys(self) -> set[int]:
-        """The hashes other statements find it by, beyond its fingerprints."""
-        key = self.speaker_key
-        return {key} if key is not None and self.form.partial else set()
+
+@lru_cache(maxsize=1 << 14)
+def _speaker_key(speaker_id: int) -> int:
+    return _hash("speaker", str(speaker_id))
 
 
 def matches(a: Said, b: Said) -> bool:
@@ -306,7 +311,7 @@ class _Index:
         ])
         wanted = {pk for ids in postings.values() for pk in ids}
         wanted.update(pk for ids in by_speaker.values() for pk in ids)
-        stored = await _stored(session, wanted)
+        stored = await _stored(session, wanted, forms)
         pinned = await _pinned(session, {quote for _, quote in stored.values()})
         return cls(postings, counts, stored, pinned, by_speaker)
 
@@ -385,15 +390,26 @@ def _longest_plain(item: Said) -> str | None:
     return max(plain, key=len) if plain else None
 
 
-async def _stored(session: AsyncSession, ids: set[int]) -> dict[int, tuple[Said, int]]:
+async def _stored(
+    session: AsyncSession, ids: set[int], new: Sequence[Said]
+) -> dict[int, tuple[Said, int]]:
+    """The candidates among `ids` that could match one of the `new` statements: of one of
+    their known speakers, or of one of their articles (`_same_voice`). Shared shingles
+    alone pull in other speakers' statements built from the same phrases; their forms
+    are never made."""
     found: dict[int, tuple[Said, int]] = {}
+    dialect = _dialect(session)
+    speakers = sorted({s.speaker_id for s in new if s.speaker_id is not None})
+    articles = sorted({s.article_id for s in new})
+    voiced = or_(among(col(Statement.speaker_id), speakers, dialect),
+                 among(col(Statement.article_id), articles, dialect))
     for chunk in _chunks(sorted(ids)):
         query = sa_select(*_SAID, col(Statement.quote_id)).where(
-            among(col(Statement.id), chunk, _dialect(session)), *_clusterable()
+            among(col(Statement.id), chunk, dialect), *_clusterable(), voiced
         )
         connection = await session.connection()
         for pk, article_id, speaker_id, kind, text, quote_id in await connection.execute(query):
-            form = form_of(text, kind)
+            form = _stored_form(text, kind)
             if pk is not None and form is not None and quote_id is not None:
                 found[pk] = (Said(pk, article_id, speaker_id, form), quote_id)
     return found
@@ -465,7 +481,10 @@ class _Clusterer:
         candidates = set(self._index.by_speaker.get(item.id, ()))
         if item.form.partial and item.speaker_id is not None:  # this batch's, not stored yet
             candidates.update(self._spoken.get(item.speaker_id, ()))
+        postings, counts, added = self._index.postings, self._index.counts, self._added
         for h in item.probes:
+            if h not in counts and h not in postings and h not in added:  # nobody holds it
+                continue
             if self._count(h) < STOP_POSTINGS or h == item.speaker_key:
                 candidates.update(self._held(h))
         found = [pk for pk in sorted(candidates) if pk in self._forms
@@ -488,10 +507,11 @@ class _Clusterer:
     def _hold(self, item: Said, quote: int) -> None:
         """Store the new statement's hashes, each once per quote: a quote reported a
         thousand times holds each hash once, so it never becomes a stock phrase."""
+        counts, added = self._index.counts, self._added
         for h in sorted(item.form.fingerprints):
-            held = self._held(h)
-            if self._count(h) >= STOP_POSTINGS or (held and quote in self._roots(held)):
-                continue
+            if h in counts or h in added:  # held already: by a stock phrase, or by this quote?
+                if self._count(h) >= STOP_POSTINGS or quote in self._roots(self._held(h)):
+                    continue
             self._added[h].append(item.id)
             self._rows.append({"hash": h, "statement_id": item.id})
         for h in item.keys:  # a speaker's partial quotes are all filed: no stock phrase here
