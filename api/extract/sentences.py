@@ -19,10 +19,23 @@ _ABBREVIATIONS = frozenset(
 )
 
 
+# A wire dateline opening a paragraph ("GENEVA - ", "WASHINGTON (AP) — ", "BEIRUT, Dec 5
+# (Reuters) - "): capitals (four letters at least, so "US - China talks" keeps its
+# subject), an optional date and agency, then a spaced dash. It is no part of the first
+# sentence: a quotation right after it starts the sentence.
+_DATELINE = re.compile(
+    r"(?=(?:[^a-zA-Z]*[A-Z]){4})[A-Z][A-Z.'\u2019-]*(?: [A-Z][A-Z.'\u2019-]*){0,3}"
+    r"(?:, [A-Z][a-z]{2,8}\.? \d{1,2})?(?: \([A-Za-z .&-]{2,30}\))?"
+    r" ?[-\u2013\u2014]{1,2} (?=\S)"
+)
+
+
 def split_sentences(text: str, paragraph: Span, quotes: Sequence[Quote]) -> list[Span]:
-    """Sentences of one paragraph, in order; whitespace between them is left out."""
+    """Sentences of one paragraph, in order; whitespace between them is left out, and so
+    is a dateline opening the paragraph."""
     sentences: list[Span] = []
-    start = paragraph.start
+    dateline = _DATELINE.match(text, paragraph.start, paragraph.end)
+    start = paragraph.start if dateline is None else dateline.end()
     for match in _BREAK.finditer(text, paragraph.start, paragraph.end):
         if _inside_quote(match.end(), quotes) or after_abbreviation(text, match.start()):
             continue

@@ -8,6 +8,7 @@ from __future__ import annotations
 import datetime as dt
 
 from sqlalchemy import JSON, BigInteger, Column, Index, String, Text, UniqueConstraint, false
+from sqlalchemy import text as sql
 from sqlmodel import Field, SQLModel
 
 from api.vocabulary import ActorKind, LocationKind, StatementKind
@@ -82,7 +83,7 @@ class Quote(SQLModel, table=True):
     id: int | None = Field(default=None, primary_key=True)
     speaker_id: int | None = Field(default=None, foreign_key="actor.id", index=True)
     text: str = Field(sa_type=Text)
-    first_statement_id: int | None = Field(default=None, index=True)
+    first_statement_id: int | None = None
     first_seen: dt.date | None = Field(default=None, index=True)
     appearances: int = Field(default=0, index=True)
     article_count: int = 0
@@ -91,7 +92,14 @@ class Quote(SQLModel, table=True):
 
 
 class Statement(SQLModel, table=True):
-    __table_args__ = (Index("ix_statement_article_start", "article_id", "start"),)
+    __table_args__ = (
+        Index("ix_statement_article_start", "article_id", "start"),
+        # The few statements a person placed in a quote: clustering asks which candidate
+        # quotes hold one (api/load/quotes.py `_pinned`).
+        Index("ix_statement_quote_placed", "quote_id",
+              postgresql_where=sql("quote_edited_at IS NOT NULL"),
+              sqlite_where=sql("quote_edited_at IS NOT NULL")),
+    )
 
     id: int | None = Field(default=None, primary_key=True)
     article_id: int = Field(foreign_key="article.id", index=True)

@@ -15,6 +15,19 @@ def test_sentences_do_not_break_inside_a_quotation() -> None:
     ]
 
 
+def test_a_dateline_opening_the_paragraph_is_left_out_of_its_first_sentence() -> None:
+    rows = []
+    for text in ('GENEVA - "We will stay." Jo Roe agreed.', "WASHINGTON (AP) — Talks ended.",
+                 "BEIRUT, Dec 5 (Reuters) - Talks ended.", "US - China talks ended.",
+                 "Geneva - talks ended."):
+        whole = Span(0, len(text))
+        rows.append([s.text(text) for s in split_sentences(text, whole, find_quotes(text, [whole]))])
+    assert rows == [
+        ['"We will stay."', "Jo Roe agreed."], ["Talks ended."], ["Talks ended."],
+        ["US - China talks ended."], ["Geneva - talks ended."],
+    ]
+
+
 def test_the_last_sentence_starts_after_the_last_break_quotes_or_not() -> None:
     text = '"We welcome it. We said so," Jo Roe noted.'
     assert text[last_sentence_start(text, 0, text.index(" said")) :].startswith("We said")

@@ -31,6 +31,12 @@ def test_direct_quote_before_speaker_and_cue() -> None:
     ]
 
 
+def test_a_quotation_after_a_dateline_is_direct_speech_without_the_dateline() -> None:
+    assert _rows('GENEVA (Reuters) - "We will stay," Lavrov said.') == [
+        ("DIRECT", "Lavrov", "said", None, '"We will stay,"'),
+    ]
+
+
 def test_indirect_with_that_and_bare_clause() -> None:
     text = "The minister said that talks had failed. Officials believe the army will win."
     assert _rows(text) == [
