@@ -15,6 +15,7 @@ from __future__ import annotations
 import argparse
 import asyncio
 import dataclasses
+import os
 import resource
 import sys
 import time
@@ -50,10 +51,13 @@ def main(argv: list[str] | None = None) -> int:
     asyncio.run(empty_database(args.database_url))
     upgrade(args.database_url)
     articles = islice(_repeated(source), args.articles)
+    busy = _machine_busy_seconds()
     seconds, created, statements, errors = asyncio.run(
         _load(args.database_url, articles, args.jobs, args.batch, args.articles)
     )
-    _print_figures(args, len(source), seconds, created, statements, errors)
+    machine = _machine_busy_seconds()
+    _print_figures(args, len(source), seconds, created, statements, errors,
+                   None if busy is None or machine is None else machine - busy)
     return 0 if errors == 0 else 1
 
 
@@ -130,7 +134,7 @@ async def _load(
 
 def _print_figures(
     args: argparse.Namespace, distinct: int, seconds: float, created: int, statements: int,
-    errors: int,
+    errors: int, machine: float | None,
 ) -> None:
     main_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     worker_mb = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
@@ -142,6 +146,22 @@ def _print_figures(
     own, workers = (_cpu_seconds(who) for who in (resource.RUSAGE_SELF, resource.RUSAGE_CHILDREN))
     print(f"CPU per article: main {own / created * 1000:.1f} ms, "
           f"workers {workers / created * 1000:.1f} ms (PostgreSQL's own not counted)")
+    if machine is not None and workers > 0:
+        print(f"machine CPU per article: {machine / created * 1000:.1f} ms (every process, "
+              f"PostgreSQL's included), {machine / workers:.3f}x the extraction's")
+
+
+def _machine_busy_seconds() -> float | None:
+    """CPU seconds the whole machine has been busy (user, nice, system, irq, softirq),
+    from Linux's /proc/stat; None elsewhere. Extraction is the same work in any two runs,
+    so the machine's CPU over the workers' is a cost that a machine running faster or
+    slower between runs does not move."""
+    try:
+        fields = Path("/proc/stat").read_text().split("\n", 1)[0].split()
+    except OSError:
+        return None
+    user, nice, system, _idle, _iowait, irq, softirq = (int(v) for v in fields[1:8])
+    return (user + nice + system + irq + softirq) / os.sysconf("SC_CLK_TCK")
 
 
 def _cpu_seconds(who: int) -> float:
