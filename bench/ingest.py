@@ -51,11 +51,11 @@ def main(argv: list[str] | None = None) -> int:
     asyncio.run(empty_database(args.database_url))
     upgrade(args.database_url)
     articles = islice(_repeated(source), args.articles)
-    busy = _machine_busy_seconds()
+    busy = machine_busy_seconds()
     seconds, created, statements, errors = asyncio.run(
         _load(args.database_url, articles, args.jobs, args.batch, args.articles)
     )
-    machine = _machine_busy_seconds()
+    machine = machine_busy_seconds()
     _print_figures(args, len(source), seconds, created, statements, errors,
                    None if busy is None or machine is None else machine - busy)
     return 0 if errors == 0 else 1
@@ -151,7 +151,7 @@ def _print_figures(
               f"PostgreSQL's included), {machine / workers:.3f}x the extraction's")
 
 
-def _machine_busy_seconds() -> float | None:
+def machine_busy_seconds() -> float | None:
     """CPU seconds the whole machine has been busy (user, nice, system, irq, softirq),
     from Linux's /proc/stat; None elsewhere. Extraction is the same work in any two runs,
     so the machine's CPU over the workers' is a cost that a machine running faster or
