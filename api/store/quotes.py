@@ -142,17 +142,6 @@ _UNNEST_INSERT = sql(
 
 def derived(rows: Sequence[Member]) -> dict[str, object]:
     """A quote's derived columns from its statements: the rules, once."""
-    if len(rows) == 1:  # most quotes are said once: the rules below, read for one row
-        [row] = rows
-        seen = row.deleted_at is None
-        return {
-            "first_statement_id": row.id,
-            "first_seen": row.published_at if seen else None,
-            "appearances": int(seen),
-            "article_count": int(seen),
-            "text": _without_handover(row.text),
-            "speaker_id": row.speaker_id,
-        }
     visible = [row for row in rows if row.deleted_at is None]
     ordered = sorted(visible or rows, key=_seen_order)
     first = ordered[0]
