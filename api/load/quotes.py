@@ -481,10 +481,7 @@ class _Clusterer:
         candidates = set(self._index.by_speaker.get(item.id, ()))
         if item.form.partial and item.speaker_id is not None:  # this batch's, not stored yet
             candidates.update(self._spoken.get(item.speaker_id, ()))
-        postings, counts, added = self._index.postings, self._index.counts, self._added
         for h in item.probes:
-            if h not in counts and h not in postings and h not in added:  # nobody holds it
-                continue
             if self._count(h) < STOP_POSTINGS or h == item.speaker_key:
                 candidates.update(self._held(h))
         found = [pk for pk in sorted(candidates) if pk in self._forms
@@ -507,11 +504,10 @@ class _Clusterer:
     def _hold(self, item: Said, quote: int) -> None:
         """Store the new statement's hashes, each once per quote: a quote reported a
         thousand times holds each hash once, so it never becomes a stock phrase."""
-        counts, added = self._index.counts, self._added
         for h in sorted(item.form.fingerprints):
-            if h in counts or h in added:  # held already: by a stock phrase, or by this quote?
-                if self._count(h) >= STOP_POSTINGS or quote in self._roots(self._held(h)):
-                    continue
+            held = self._held(h)
+            if self._count(h) >= STOP_POSTINGS or (held and quote in self._roots(held)):
+                continue
             self._added[h].append(item.id)
             self._rows.append({"hash": h, "statement_id": item.id})
         for h in item.keys:  # a speaker's partial quotes are all filed: no stock phrase here
