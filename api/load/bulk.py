@@ -82,29 +82,22 @@ async def load_articles(
     writer = _BatchWriter(session_factory(engine), events, progress)
     pool = executor or extraction_pool(jobs)
     with sparse_collections():
-        return await _load(writer, pool, executor, articles, extractor, jobs, batch)
-
-
-async def _load(
-    writer: _BatchWriter, pool: Executor, executor: Executor | None,
-    articles: Iterable[ArticleInput], extractor: Extractor, jobs: int, batch: int,
-) -> SeedReport:
-    try:
-        pending: list[Extracted] = []
-        extracted = _extracted(pool, articles, extractor, 2 * batch + jobs)
-        async with aclosing(extracted):  # on an error, abandon what is still in flight
-            async for article, outcome in extracted:
-                if isinstance(outcome, _Failed):
-                    writer.refuse(article, outcome.problem)
-                    continue
-                pending.append((article, outcome))
-                if len(pending) >= batch:
-                    await writer.write(pending)
-                    pending = []
-        await writer.write(pending)
-    finally:
-        if executor is None:
-            pool.shutdown(cancel_futures=True)  # on an error, queued articles are not extracted
+        try:
+            pending: list[Extracted] = []
+            extracted = _extracted(pool, articles, extractor, 2 * batch + jobs)
+            async with aclosing(extracted):  # on an error, abandon what is still in flight
+                async for article, outcome in extracted:
+                    if isinstance(outcome, _Failed):
+                        writer.refuse(article, outcome.problem)
+                        continue
+                    pending.append((article, outcome))
+                    if len(pending) >= batch:
+                        await writer.write(pending)
+                        pending = []
+            await writer.write(pending)
+        finally:
+            if executor is None:
+                pool.shutdown(cancel_futures=True)  # on an error, queued articles are not extracted
     return writer.report
 
 
