@@ -170,7 +170,7 @@ def _add_train_model(commands: argparse._SubParsersAction[argparse.ArgumentParse
                        help="train the accurate mode's transformer tagger instead of the CRF "
                        "(needs `pip install -e '.[train]'`; about an hour on two cores)")
     train.add_argument("--epochs", type=int, default=None, metavar="N",
-                       help="with --neural: epochs of the head (default 5)")
+                       help="with --neural: fine-tuning epochs (default 8)")
     train.add_argument("--fraction", type=float, default=None, metavar="F",
                        help="with --neural: train on this share of the files, for a quick check")
     train.set_defaults(run=_train_model)

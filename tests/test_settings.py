@@ -195,12 +195,12 @@ def test_extractor_is_read_and_checked(tmp_path: Path) -> None:
 
     assert Settings.from_env({"QUOTEGRAPH_EXTRACTOR": " Fast "}).extractor == ExtractionMode.FAST
     assert _extractor("", None) == ExtractionMode.ACCURATE  # the model ships: accurate
-    assert _extractor("", tmp_path / "encoder.onnx") == ExtractionMode.FAST
+    assert _extractor("", tmp_path / "tagger.onnx") == ExtractionMode.FAST
     assert _extractor("accurate", None) == ExtractionMode.ACCURATE
     with pytest.raises(SettingsError) as caught:
-        _extractor("accurate", tmp_path / "encoder.onnx")
+        _extractor("accurate", tmp_path / "tagger.onnx")
     assert str(caught.value).startswith(
-        f"QUOTEGRAPH_EXTRACTOR: accurate needs its model file {tmp_path / 'encoder.onnx'}, "
+        f"QUOTEGRAPH_EXTRACTOR: accurate needs its model file {tmp_path / 'tagger.onnx'}, "
         "which is missing; build it with `python -m api train-model --neural")
     with pytest.raises(SettingsError) as caught:
         Settings.from_env({"QUOTEGRAPH_EXTRACTOR": "neural"})

@@ -1,17 +1,17 @@
-"""The accurate mode's tagger: MiniLM vectors and a BiLSTM head, run by onnxruntime.
+"""The accurate mode's tagger: fine-tuned MiniLM-L6 with BIO heads, run by onnxruntime.
 
-One pair of InferenceSessions per process, opened lazily on first use with
-one intra-op thread (servers and `seed --jobs` run one process per core). An
-article is tokenized into wordpieces whose offsets index the text, cut into
-overlapping windows (api/extract/windows.py); the encoder runs the windows
-of a batch of articles together, the head reads each window unpadded, and
-each piece's labels come from the window where it sits most central. Three
-outputs tag Content, Source and Cue (BIO); runs of B/I become character
-spans of the text. Built by `python -m api train-model --neural`
-(api/training/neural.py).
+One InferenceSession per process, opened lazily on first use with one
+intra-op thread (servers and `seed --jobs` run one process per core). An
+article is tokenized into wordpieces whose offsets index the text and cut
+into overlapping windows (api/extract/windows.py); the windows of a batch of
+articles run together, and each piece's labels come from the window where it
+sits most central. Three outputs tag Content, Source and Cue (BIO); runs of
+B/I become character spans of the text. Built by `python -m api train-model
+--neural` (api/training/neural.py).
 """
 from __future__ import annotations
 
+from bisect import bisect_left
 from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import cache
@@ -21,7 +21,7 @@ from typing import TYPE_CHECKING
 from api.errors import QuotegraphError
 from api.extract.results import Span
 from api.extract.windows import HEADS, Window, bio_runs, owner_windows, windows
-from api.model_files import ENCODER_FILE, HEAD_FILE, MODEL_DIR, TOKENIZER_FILE, missing_file
+from api.model_files import MODEL_DIR, TAGGER_FILE, TOKENIZER_FILE, missing_file
 
 if TYPE_CHECKING:
     import numpy as np
@@ -29,14 +29,16 @@ if TYPE_CHECKING:
     from tokenizers import Tokenizer
 
 __all__ = [
-    "ENCODER_FILE", "HEAD_FILE", "MODEL_DIR", "STRIDE", "TOKENIZER_FILE", "WINDOW", "Encoder",
-    "ModelMissingError", "NeuralTagged", "check_model", "missing_file", "NeuralTagger", "Run", "load_neural", "read_tokenizer",
+    "MODEL_DIR", "STRIDE", "TAGGER_FILE", "TOKENIZER_FILE", "WINDOW", "ModelMissingError",
+    "NeuralTagged", "NeuralTagger", "Run", "check_model", "load_neural", "missing_file",
+    "read_tokenizer",
 ]
 
-# Wordpieces per window (plus [CLS] and [SEP]) and the step between windows:
-# each piece is read with at least (WINDOW - STRIDE) / 2 pieces of context.
-WINDOW = 382
-STRIDE = 256
+# Wordpieces per window (plus [CLS] and [SEP]: the 256 positions it was trained on)
+# and the step between windows: each piece is read with at least
+# (WINDOW - STRIDE) / 2 pieces of context on either side.
+WINDOW = 254
+STRIDE = 190
 _BATCH = 8  # windows per onnxruntime call
 _CLS, _SEP = 101, 102
 
@@ -70,6 +72,14 @@ class NeuralTagged:
     contents: tuple[Run, ...]
     sources: tuple[Run, ...]
     cues: tuple[Run, ...]
+    # Each wordpiece's start offset and the content head's B + I probability there.
+    starts: tuple[int, ...] = ()
+    content: tuple[float, ...] = ()
+
+    def content_share(self, span: Span) -> float:
+        """Mean content probability of the wordpieces that start inside `span` (0 for none)."""
+        first, last = bisect_left(self.starts, span.start), bisect_left(self.starts, span.end)
+        return sum(self.content[first:last]) / (last - first) if last > first else 0.0
 
 
 def read_tokenizer(path: Path) -> Tokenizer:
@@ -91,16 +101,16 @@ def _session(path: Path, threads: int) -> onnxruntime.InferenceSession:
     return onnxruntime.InferenceSession(str(path), options, providers=["CPUExecutionProvider"])
 
 
-class Encoder:
-    """Wordpieces and their contextual vectors (the int8 MiniLM)."""
+class NeuralTagger:
+    """Tags articles with the model; one per process (see load_neural)."""
 
     def __init__(self, session: onnxruntime.InferenceSession, tokenizer: Tokenizer) -> None:
         self._session = session
         self.tokenizer = tokenizer
 
     @classmethod
-    def open(cls, model: Path, vocabulary: Path, *, threads: int = 1) -> Encoder:
-        """The encoder session and its tokenizer."""
+    def open(cls, model: Path, vocabulary: Path, *, threads: int = 1) -> NeuralTagger:
+        """The model's session and its tokenizer."""
         return cls(_session(model, threads), read_tokenizer(vocabulary))
 
     def pieces(self, text: str) -> tuple[list[int], list[tuple[int, int]]]:
@@ -108,12 +118,33 @@ class Encoder:
         encoding = self.tokenizer.encode(text, add_special_tokens=False)
         return list(encoding.ids), [(a, b) for a, b in encoding.offsets]
 
-    def vectors(self, pieces: Sequence[Sequence[int]]) -> list[np.ndarray]:
-        """[piece, hidden] per window, run _BATCH windows at a time."""
-        out: list[np.ndarray] = []
-        for at in range(0, len(pieces), _BATCH):
-            out.extend(self._run(pieces[at : at + _BATCH]))
+    def tag(self, text: str) -> NeuralTagged:
+        """Content, source and cue spans of one article."""
+        return self.tag_many([text])[0]
+
+    def tag_many(self, texts: Sequence[str]) -> list[NeuralTagged]:
+        """Several articles, their windows batched together through the model."""
+        read = [self.pieces(t) for t in texts]
+        cuts = [windows(len(ids), WINDOW, STRIDE) if ids else [] for ids, _ in read]
+        jobs = [ids[w.start : w.stop] for (ids, _), cut in zip(read, cuts, strict=True) for w in cut]
+        probs = self.probabilities(jobs)
+        out: list[NeuralTagged] = []
+        at = 0
+        for (_, offsets), cut in zip(read, cuts, strict=True):
+            out.append(_decode(offsets, cut, probs[at : at + len(cut)]))
+            at += len(cut)
         return out
+
+    def probabilities(self, pieces: Sequence[Sequence[int]]) -> list[np.ndarray]:
+        """[piece, head, O/B/I] per window of wordpiece ids, _BATCH windows a call
+        (windows of like length together, so little is padding)."""
+        order = sorted(range(len(pieces)), key=lambda i: len(pieces[i]))
+        out: list[np.ndarray | None] = [None] * len(pieces)
+        for at in range(0, len(order), _BATCH):
+            rows = order[at : at + _BATCH]
+            for row, result in zip(rows, self._run([pieces[r] for r in rows]), strict=True):
+                out[row] = result
+        return out  # type: ignore[return-value]
 
     def _run(self, pieces: Sequence[Sequence[int]]) -> list[np.ndarray]:
         import numpy as np
@@ -124,47 +155,9 @@ class Encoder:
         for row, piece_ids in enumerate(pieces):
             ids[row, : len(piece_ids) + 2] = [_CLS, *piece_ids, _SEP]
             mask[row, : len(piece_ids) + 2] = 1
-        (result,) = self._session.run(["vectors"], {"input_ids": ids, "attention_mask": mask})
+        (result,) = self._session.run(["probabilities"], {"input_ids": ids, "attention_mask": mask})
         # [CLS], [SEP] and padding cut off
         return [np.ascontiguousarray(result[row, 1 : len(p) + 1]) for row, p in enumerate(pieces)]
-
-
-class NeuralTagger:
-    """Tags articles with the encoder and the head; one per process (see load_neural)."""
-
-    def __init__(self, encoder: Encoder, head: onnxruntime.InferenceSession) -> None:
-        self._encoder = encoder
-        self._head = head
-
-    @property
-    def encoder(self) -> Encoder:
-        """The wordpiece encoder (its windows are what the head tags)."""
-        return self._encoder
-
-    def tag(self, text: str) -> NeuralTagged:
-        """Content, source and cue spans of one article."""
-        return self.tag_many([text])[0]
-
-    def tag_many(self, texts: Sequence[str]) -> list[NeuralTagged]:
-        """Several articles, their windows batched together through the encoder."""
-        read = [self._encoder.pieces(t) for t in texts]
-        cuts = [windows(len(ids), WINDOW, STRIDE) for ids, _ in read]
-        jobs = [ids[w.start : w.stop] for (ids, _), cut in zip(read, cuts, strict=True) for w in cut]
-        vectors = self._encoder.vectors([j for j in jobs if j])
-        probs = [self.probabilities(v) for v in vectors]
-        out: list[NeuralTagged] = []
-        at = 0
-        for (ids, offsets), cut in zip(read, cuts, strict=True):
-            count = len(cut) if ids else 0
-            out.append(_decode(offsets, cut, probs[at : at + count]))
-            at += count
-        return out
-
-    def probabilities(self, vectors: np.ndarray) -> np.ndarray:
-        """[piece, head, O/B/I] for one window's vectors (unpadded: the BiLSTM reads
-        each window from both ends)."""
-        (result,) = self._head.run(["probabilities"], {"vectors": vectors[None]})
-        return result[0]  # type: ignore[no-any-return]
 
 
 def _decode(
@@ -178,7 +171,8 @@ def _decode(
     merged = np.stack([probs[owners[i]][i - cut[owners[i]].start] for i in range(len(offsets))])
     labels = merged.argmax(-1)  # [piece, head]
     heads = [_runs(offsets, merged[:, h], labels[:, h].tolist()) for h in range(len(HEADS))]
-    return NeuralTagged(heads[0], heads[1], heads[2])
+    content = merged[:, 0, 1:].sum(-1).tolist()
+    return NeuralTagged(heads[0], heads[1], heads[2], tuple(a for a, _ in offsets), tuple(content))
 
 
 def _runs(offsets: Sequence[tuple[int, int]], probs: np.ndarray, labels: list[int]) -> tuple[Run, ...]:
@@ -201,5 +195,4 @@ def check_model(folder: Path = MODEL_DIR) -> None:
 def load_neural(folder: Path = MODEL_DIR) -> NeuralTagger:
     """The tagger, opened once per process; ModelMissingError names the missing file."""
     check_model(folder)
-    encoder = Encoder.open(folder / ENCODER_FILE, folder / TOKENIZER_FILE)
-    return NeuralTagger(encoder, _session(folder / HEAD_FILE, 1))
+    return NeuralTagger.open(folder / TAGGER_FILE, folder / TOKENIZER_FILE)

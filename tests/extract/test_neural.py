@@ -12,7 +12,7 @@ from tokenizers.normalizers import BertNormalizer
 from tokenizers.pre_tokenizers import BertPreTokenizer
 
 from api.extract import ExtractionMode, ModelMissingError, extract_article
-from api.extract.neural import WINDOW, Encoder, NeuralTagger, check_model, load_neural
+from api.extract.neural import WINDOW, NeuralTagger, check_model, load_neural
 from api.extract.results import Span
 from api.extract.windows import BEGIN, INSIDE, OUTSIDE, Window, bio_labels, bio_runs, windows
 from api.model_files import MODEL_DIR, missing_file
@@ -43,29 +43,23 @@ def test_bio_labels_longest_span_wins_and_runs_read_back() -> None:
 
 
 class _Session:
-    """Stands in for onnxruntime: the encoder's "vector" of a piece is its id."""
+    """Stands in for onnxruntime: content B/I on CONTENT words, cue on "said", source on
+    "maria fern ##andez"; [CLS], [SEP] and padding outside."""
 
     def run(self, _names: list[str], feeds: dict[str, np.ndarray]) -> list[np.ndarray]:
-        ids = feeds["input_ids"].astype(np.float32)
-        return [ids[:, :, None]]
-
-
-class _Head:
-    """Content B/I on CONTENT words, cue on "said", source on "maria fern ##andez"."""
-
-    def run(self, _names: list[str], feeds: dict[str, np.ndarray]) -> list[np.ndarray]:
-        ids = feeds["vectors"][0, :, 0].astype(int).tolist()
-        words = [VOCAB[i] for i in ids]
-        probs = np.zeros((1, len(ids), 3, 3), dtype=np.float32)
-        probs[0, :, :, OUTSIDE] = 1.0
+        ids = feeds["input_ids"]
+        probs = np.zeros((*ids.shape, 3, 3), dtype=np.float32)
+        probs[..., OUTSIDE] = 1.0
         roles = [(0, CONTENT), (1, {"maria", "fern", "##andez"}), (2, {"said"})]
-        for head, words_of in roles:
-            for i, word in enumerate(words):
-                if word in words_of:
-                    inside = i > 0 and words[i - 1] in words_of
-                    probs[0, i, head] = 0.0
-                    probs[0, i, head, INSIDE if inside else BEGIN] = 0.9
-                    probs[0, i, head, OUTSIDE] = 0.1
+        for row in range(ids.shape[0]):
+            words = [VOCAB[i] if i < len(VOCAB) else "" for i in ids[row].tolist()]
+            for head, words_of in roles:
+                for i, word in enumerate(words):
+                    if word in words_of and feeds["attention_mask"][row, i]:
+                        inside = i > 0 and words[i - 1] in words_of
+                        probs[row, i, head] = 0.0
+                        probs[row, i, head, INSIDE if inside else BEGIN] = 0.9
+                        probs[row, i, head, OUTSIDE] = 0.1
         return [probs]
 
 
@@ -73,7 +67,7 @@ def _tagger() -> NeuralTagger:
     tokenizer = Tokenizer(WordPiece({w: i for i, w in enumerate(VOCAB)}, unk_token="[UNK]"))
     tokenizer.normalizer = BertNormalizer(lowercase=True)
     tokenizer.pre_tokenizer = BertPreTokenizer()
-    return NeuralTagger(Encoder(_Session(), tokenizer), _Head())  # type: ignore[arg-type]
+    return NeuralTagger(_Session(), tokenizer)  # type: ignore[arg-type]
 
 
 def test_decoded_spans_are_character_offsets_into_the_text() -> None:
@@ -86,7 +80,7 @@ def test_decoded_spans_are_character_offsets_into_the_text() -> None:
 
 
 def test_long_articles_are_read_in_windows_and_merged_back() -> None:
-    text = " ".join([SAID] * 40)  # 880 pieces: four windows
+    text = " ".join([SAID] * 40)  # 880 pieces: five windows
     tagger = _tagger()
     found = tagger.tag(text)
     assert len(found.contents) == 80 and len(found.cues) == 40
@@ -94,13 +88,13 @@ def test_long_articles_are_read_in_windows_and_merged_back() -> None:
         "We will not accept this plan", "city deserves better"}
     assert [t.contents for t in tagger.tag_many([SAID, "", text])] == [
         tagger.tag(SAID).contents, (), found.contents]
-    assert len(tagger.encoder.pieces(text)[0]) > 2 * WINDOW
+    assert len(tagger.pieces(text)[0]) > 3 * WINDOW
 
 
 def test_a_missing_model_is_named_with_the_command_that_builds_it(tmp_path: Path) -> None:
     with pytest.raises(ModelMissingError) as caught:
         check_model(tmp_path)
-    assert str(caught.value).startswith(f"{tmp_path / 'encoder.onnx'}: no tagger model;")
+    assert str(caught.value).startswith(f"{tmp_path / 'tagger.onnx'}: no tagger model;")
     assert "python -m api train-model --neural" in str(caught.value)
     assert "QUOTEGRAPH_EXTRACTOR=fast" in str(caught.value)
 
@@ -122,19 +116,25 @@ def test_shipped_model_tags_hand_written_sentences() -> None:
 
 
 @pytest.mark.skipif(not HAS_TORCH, reason="torch is a training-only extra: pip install -e '.[train]'")
-def test_onnx_head_agrees_with_torch(tmp_path: Path) -> None:
+def test_onnx_export_agrees_with_torch(tmp_path: Path) -> None:
     import onnxruntime
     import torch
 
-    from api.training.neural import HeadModel, export_head
+    from api.training.neural import encoder_dir, export_tagger, quantize, tagger_model
 
     torch.manual_seed(0)
-    model = HeadModel(hidden=8, features=16).eval()
-    export_head(model, tmp_path / "head.onnx")
-    vectors = torch.randn(1, 37, 16)
+    model = tagger_model(encoder_dir()).eval()
+    export_tagger(model, tmp_path / "tagger.onnx")
+    ids = torch.tensor([[101, 1000, 2000, 3000, 102, 0], [101, 1010, 2020, 3030, 4040, 102]])
+    mask = (ids != 0).long()
     with torch.no_grad():
-        expected = model(vectors).softmax(-1).numpy()
-    session = onnxruntime.InferenceSession(str(tmp_path / "head.onnx"))
-    (got,) = session.run(["probabilities"], {"vectors": vectors.numpy()})
-    assert got.shape == (1, 37, 3, 3)
-    assert np.abs(got - expected).max() < 1e-5
+        expected = model(ids, mask).softmax(-1).numpy()
+    feeds = {"input_ids": ids.numpy(), "attention_mask": mask.numpy()}
+    (got,) = onnxruntime.InferenceSession(str(tmp_path / "tagger.onnx")).run(["probabilities"], feeds)
+    assert got.shape == (2, 6, 3, 3)
+    assert np.abs(got - expected).max() < 1e-4
+    quantize(tmp_path / "tagger.onnx", tmp_path / "tagger.int8.onnx")
+    (small,) = onnxruntime.InferenceSession(str(tmp_path / "tagger.int8.onnx")).run(
+        ["probabilities"], feeds)
+    assert (tmp_path / "tagger.int8.onnx").stat().st_size < (tmp_path / "tagger.onnx").stat().st_size / 3
+    assert np.abs(small - expected)[mask.numpy() == 1].max() < 0.2

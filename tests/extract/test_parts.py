@@ -1,9 +1,19 @@
 """Parts: what was said, without the attribution that interrupts it."""
 from __future__ import annotations
 
-from api.extract import extract_article
+import pytest
+
+from api.extract import ExtractionMode, extract_article
 from api.extract.parts import joined_text
 from api.extract.results import Span
+from api.model_files import MODEL_DIR, missing_file
+
+# The split-quotation cases hold in both modes; accurate needs the shipped model.
+MODES = pytest.mark.parametrize("mode", [
+    ExtractionMode.FAST,
+    pytest.param(ExtractionMode.ACCURATE, marks=pytest.mark.skipif(
+        missing_file() is not None, reason=f"no model shipped in {MODEL_DIR} (docs/extraction.md)")),
+])
 
 # kind, speaker name, speaker as written, cue, the parts' text, the joined text
 Row = tuple[str, str | None, str | None, str | None, list[str], str]
@@ -19,8 +29,8 @@ REPORTED_AROUND = INTRO + "The plan, according to Dupont, would cost the city mi
 MIXED_AROUND = INTRO + 'The plan was "a disgrace," Dupont said, "and a betrayal of the city."'
 
 
-def _rows(text: str) -> list[Row]:
-    extraction = extract_article(text)
+def _rows(text: str, mode: ExtractionMode = ExtractionMode.FAST) -> list[Row]:
+    extraction = extract_article(text, mode=mode)
     names = {actor.key: actor.name for actor in extraction.actors}
     return [
         (
@@ -35,8 +45,9 @@ def _rows(text: str) -> list[Row]:
     ]
 
 
-def test_a_second_quotation_with_its_own_cue_is_its_own_statement() -> None:
-    assert _rows(FERNANDEZ) == [
+@MODES
+def test_a_second_quotation_with_its_own_cue_is_its_own_statement(mode: ExtractionMode) -> None:
+    assert _rows(FERNANDEZ, mode) == [
         ("DIRECT", "Maria Fernandez", "Maria Fernandez", "said",
          ["We will not accept this plan,"], "We will not accept this plan,"),
         ("DIRECT", "Maria Fernandez", "she", "added",
@@ -44,42 +55,47 @@ def test_a_second_quotation_with_its_own_cue_is_its_own_statement() -> None:
     ]
 
 
-def test_a_direct_statement_keeps_its_marks_in_its_span_only() -> None:
-    (first, second) = extract_article(FERNANDEZ).statements
+@MODES
+def test_a_direct_statement_keeps_its_marks_in_its_span_only(mode: ExtractionMode) -> None:
+    (first, second) = extract_article(FERNANDEZ, mode=mode).statements
     assert (first.span, first.parts) == (Span(0, 31), (Span(1, 30),))
     assert (second.span, second.parts) == (Span(73, 100), (Span(74, 99),))
 
 
-def test_one_sentence_split_by_its_attribution_runs_on_with_a_space() -> None:
-    assert _rows(SPLIT_SENTENCE) == [
+@MODES
+def test_one_sentence_split_by_its_attribution_runs_on_with_a_space(mode: ExtractionMode) -> None:
+    assert _rows(SPLIT_SENTENCE, mode) == [
         ("DIRECT", "Jean Dupont", "he", "said",
          ["We will not accept this plan,", "and we will fight it in court."],
          "We will not accept this plan, and we will fight it in court."),
     ]
-    (statement,) = extract_article(SPLIT_SENTENCE).statements
+    (statement,) = extract_article(SPLIT_SENTENCE, mode=mode).statements
     assert statement.span.text(SPLIT_SENTENCE) == (
         '"We will not accept this plan," he said, "and we will fight it in court."'
     )
 
 
-def test_two_sentences_split_by_their_attribution_join_with_an_ellipsis() -> None:
-    assert _rows(SPLIT_SENTENCES) == [
+@MODES
+def test_two_sentences_split_by_their_attribution_join_with_an_ellipsis(mode: ExtractionMode) -> None:
+    assert _rows(SPLIT_SENTENCES, mode) == [
         ("DIRECT", "Jean Dupont", "he", "said",
          ["We will not accept this plan,", "We will fight it in court."],
          "We will not accept this plan, \u2026 We will fight it in court."),
     ]
 
 
-def test_reported_speech_around_its_attribution_leaves_the_frame_out() -> None:
-    assert _rows(REPORTED_AROUND) == [
+@MODES
+def test_reported_speech_around_its_attribution_leaves_the_frame_out(mode: ExtractionMode) -> None:
+    assert _rows(REPORTED_AROUND, mode) == [
         ("INDIRECT", "Jean Dupont", "Dupont", "according to",
          ["The plan", "would cost the city millions"],
          "The plan \u2026 would cost the city millions"),
     ]
 
 
-def test_mixed_speech_around_its_attribution_keeps_its_partial_quote_marks() -> None:
-    assert _rows(MIXED_AROUND) == [
+@MODES
+def test_mixed_speech_around_its_attribution_keeps_its_partial_quote_marks(mode: ExtractionMode) -> None:
+    assert _rows(MIXED_AROUND, mode) == [
         ("MIXED", "Jean Dupont", "Dupont", "said",
          ['The plan was "a disgrace,"', '"and a betrayal of the city."'],
          'The plan was "a disgrace," "and a betrayal of the city."'),
