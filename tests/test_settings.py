@@ -8,12 +8,14 @@ import pytest
 from api.errors import SettingsError
 from api.settings import RateLimit, Settings
 from api.store.db import async_url
+from api.vocabulary import ExtractionMode
 
 
 def test_defaults_when_nothing_is_set() -> None:
     assert Settings.from_env({}) == Settings(
         database_url="sqlite:///./quotegraph.db", debug=False, seeds_dir=Path("seeds"),
         log_level="INFO", test_database_url=None,
+        extractor=ExtractionMode.ACCURATE,  # the repository ships the tagger's model
     )
 
 
@@ -191,7 +193,6 @@ def test_a_bad_article_size_limit_fails_naming_the_variable(value: str) -> None:
 
 def test_extractor_is_read_and_checked(tmp_path: Path) -> None:
     from api.settings import _extractor
-    from api.vocabulary import ExtractionMode
 
     assert Settings.from_env({"QUOTEGRAPH_EXTRACTOR": " Fast "}).extractor == ExtractionMode.FAST
     assert _extractor("", None) == ExtractionMode.ACCURATE  # the model ships: accurate

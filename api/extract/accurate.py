@@ -16,6 +16,7 @@ Quoted statements stay as the rules read them: quote marks are exact.
 """
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
 
@@ -24,7 +25,7 @@ from api.extract.hybrid import with_tagged
 from api.extract.neural import NeuralTagged, NeuralTagger, Run
 from api.extract.quotes import Quote
 from api.extract.results import Span, StatementKind
-from api.extract.statements import Draft
+from api.extract.statements import Draft, statement_kind
 
 __all__ = ["THRESHOLDS", "Thresholds", "accurate_drafts", "as_tagged"]
 
@@ -35,14 +36,16 @@ class Thresholds:
 
     # Model spans shorter than this many wordpieces are mostly noun phrases ("the veto")
     # the rules cannot find a speaker for, or fragments of a statement the rules hold.
-    min_pieces: int = 8
+    min_pieces: int = 5
     quoted: float = 0.7  # mean B/I probability of a new span that holds quoted speech
     unquoted: float = 0.7  # ... of one that does not
-    drop_below: float = 0.0  # a reported-speech rule statement below this is dropped
-    reshape_above: float = 2.0  # a model span this sure sets the statement's boundaries
+    drop_below: float = 0.25  # a rule statement not wholly quoted below this is dropped
+    reshape_above: float = 0.85  # a model span this sure sets a statement's boundaries
 
 
 THRESHOLDS = Thresholds()
+_THAT = re.compile(r"that\s+", re.IGNORECASE)
+_CLOSERS = frozenset(".,;:!?)]\"\u201d\u2019'\u2014\u2013-\n\r")
 
 
 def as_tagged(found: NeuralTagged, least: int = THRESHOLDS.min_pieces) -> Tagged:
@@ -65,30 +68,65 @@ def accurate_drafts(
     statements none of them touches."""
     limits = thresholds or THRESHOLDS
     found = tagger.tag(text)
-    kept = [_reshaped(d, found.contents, limits) for d in drafts
-            if d.kind != StatementKind.INDIRECT or found.content_share(d.content) >= limits.drop_below]
-    return with_tagged(text, paragraphs, quotes, kept, as_tagged(found, limits.min_pieces),
+    kept: dict[Span, Draft] = {}
+    for draft in drafts:
+        if (draft.kind != StatementKind.DIRECT
+                and found.content_share(draft.content, _frame(draft)) < limits.drop_below):
+            continue
+        draft = _reshaped(text, draft, found.contents, quotes, limits)
+        kept.setdefault(draft.content, draft)  # two rule pieces of one model span: one statement
+    return with_tagged(text, paragraphs, quotes, list(kept.values()),
+                       as_tagged(found, limits.min_pieces),
                        quoted=limits.quoted, unquoted=limits.unquoted)
 
 
-def _reshaped(draft: Draft, runs: Sequence[Run], limits: Thresholds) -> Draft:
-    """An indirect statement with the boundaries of the one sure model span that
-    covers most of it, unless that span would take in its speaker or cue."""
-    if draft.kind != StatementKind.INDIRECT:
+def _frame(draft: Draft) -> list[Span]:
+    """The attribution's own words: speaker, medium and cue."""
+    frame = [m.span for m in (draft.speaker, draft.medium) if m is not None]
+    return frame if draft.cue is None else [*frame, draft.cue.span]
+
+
+def _reshaped(
+    text: str, draft: Draft, runs: Sequence[Run], quotes: Sequence[Quote], limits: Thresholds
+) -> Draft:
+    """A statement not wholly quoted takes the boundaries of the one sure model span
+    (of `min_pieces` at least) that lies mostly inside it, unless that span would take in its speaker or cue;
+    PolNeAR's leading "that" and closing stop are left out, as the rules do; its
+    kind follows the quote marks of its new span."""
+    if draft.kind == StatementKind.DIRECT:
         return draft
     content = draft.content
     over = [r for r in runs if _overlap(r.span, content) > 0]
-    if len(over) != 1 or over[0].confidence < limits.reshape_above:
+    if len(over) != 1 or over[0].confidence < limits.reshape_above or over[0].pieces < limits.min_pieces:
         return draft
-    span = over[0].span
-    if span == content or 2 * _overlap(span, content) < max(_length(span), _length(content)):
+    span = _trimmed(text, over[0].span)
+    if span == content or 2 * _overlap(span, content) < _length(span):
         return draft
-    frame = [m.span for m in (draft.speaker, draft.medium) if m is not None]
-    if draft.cue is not None:
-        frame.append(draft.cue.span)
-    if any(_overlap(span, f) for f in frame):
+    if span.end != content.end and not _closes(text, span.end):
+        return draft  # "... spreads in| Aleppo": the model stopped inside a phrase
+    if any(_overlap(span, f) for f in _frame(draft)):
         return draft
-    return replace(draft, content=span)
+    return replace(draft, content=span, kind=statement_kind(span, quotes))
+
+
+def _closes(text: str, end: int) -> bool:
+    """Whether a clause can end at `end`: a stop, comma, dash, bracket or quote mark
+    follows (after spaces), or the line or text ends."""
+    at = end
+    while at < len(text) and text[at] in " \t":
+        at += 1
+    return at >= len(text) or text[at] in _CLOSERS
+
+
+def _trimmed(text: str, span: Span) -> Span:
+    """Without a leading "that" and trailing stops, commas and spaces."""
+    start, end = span.start, span.end
+    lead = _THAT.match(text, start, end)
+    if lead is not None:
+        start = lead.end()
+    while end > start and (text[end - 1].isspace() or text[end - 1] in ".,;:"):
+        end -= 1
+    return Span(start, end) if end > start else span
 
 
 def _overlap(a: Span, b: Span) -> int:

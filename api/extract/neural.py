@@ -76,10 +76,13 @@ class NeuralTagged:
     starts: tuple[int, ...] = ()
     content: tuple[float, ...] = ()
 
-    def content_share(self, span: Span) -> float:
-        """Mean content probability of the wordpieces that start inside `span` (0 for none)."""
+    def content_share(self, span: Span, without: Sequence[Span] = ()) -> float:
+        """Mean content probability of the wordpieces that start inside `span` but
+        in none of `without` (an attribution frame inside it); 0 for none."""
         first, last = bisect_left(self.starts, span.start), bisect_left(self.starts, span.end)
-        return sum(self.content[first:last]) / (last - first) if last > first else 0.0
+        kept = [self.content[i] for i in range(first, last)
+                if not any(w.start <= self.starts[i] < w.end for w in without)]
+        return sum(kept) / len(kept) if kept else 0.0
 
 
 def read_tokenizer(path: Path) -> Tokenizer:

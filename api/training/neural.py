@@ -351,10 +351,12 @@ def export_tagger(model: Any, path: Path) -> None:
 
 
 def quantize(source: Path, target: Path) -> None:
-    """Dynamic int8 quantization of the weights (MatMul and Gemm)."""
+    """Dynamic int8 quantization of the weights (MatMul and Gemm), one scale per output
+    channel: on the held-out tenth of train, one scale per tensor cost 0.006 statement
+    F1 against fp32, per channel nothing (docs/extraction.md)."""
     import logging
 
     from onnxruntime.quantization import QuantType, quantize_dynamic
 
     logging.getLogger().setLevel(logging.WARNING)  # it logs every node at INFO
-    quantize_dynamic(str(source), str(target), weight_type=QuantType.QInt8)
+    quantize_dynamic(str(source), str(target), weight_type=QuantType.QInt8, per_channel=True)
