@@ -9,7 +9,8 @@ per second, peak memory and, in accurate mode, the model's load time.
 `python -m bench.extract --scaling` instead extracts the synthetic shapes of
 bench/shapes.py at 10 KB, 100 KB and 1 MB, each case in a fresh process (so
 its peak RSS is its own), and prints CPU seconds, peak RSS and, per shape, the
-1 MB / 100 KB time ratio: about 10 when extraction is linear.
+1 MB / 100 KB time ratio: about 10 when extraction is linear. `--extractor`
+applies here too (fast by default).
 """
 from __future__ import annotations
 
@@ -46,17 +47,17 @@ def main() -> None:
                         help="with --scaling: comma-separated sizes in characters")
     parser.add_argument("--shapes", type=_shapes, default=tuple(SHAPES),
                         help="with --scaling: comma-separated shape names")
-    parser.add_argument("--case", nargs=2, metavar=("SHAPE", "SIZE"), help=argparse.SUPPRESS)
+    parser.add_argument("--case", nargs=3, metavar=("SHAPE", "SIZE", "MODE"), help=argparse.SUPPRESS)
     parser.add_argument("--extractor", choices=[m.value for m in ExtractionMode], default="fast",
                         help="accurate (the transformer tagger) or fast (rules and CRF)")
     args = parser.parse_args()
     if args.case is not None:
-        print(json.dumps(measure(args.case[0], int(args.case[1]))))
-        return
-    if args.scaling:
-        scaling(args.shapes, args.sizes)
+        print(json.dumps(measure(args.case[0], int(args.case[1]), ExtractionMode(args.case[2]))))
         return
     mode = ExtractionMode(args.extractor)
+    if args.scaling:
+        scaling(args.shapes, args.sizes, mode)
+        return
     folders = args.folders or [DEFAULT_CORPUS if DEFAULT_CORPUS.is_dir() else ROOT / "seeds"]
     texts = _texts(folders)
     if mode == ExtractionMode.ACCURATE:
@@ -80,25 +81,26 @@ def main() -> None:
     print(f"peak RSS: {peak_mb:.0f} MB")
 
 
-def measure(shape: str, size: int) -> dict[str, float]:
+def measure(shape: str, size: int, mode: ExtractionMode = ExtractionMode.FAST) -> dict[str, float]:
     """One case in this process: CPU seconds of one extraction and the peak RSS."""
-    extract_article('Warm up. "We will win," said John Smith.')  # builds the indexes
+    extract_article('Warm up. "We will win," said John Smith.', mode=mode)  # builds the indexes
     text = SHAPES[shape](size)
     started = time.process_time()
-    found = extract_article(text)
+    found = extract_article(text, mode=mode)
     seconds = time.process_time() - started
     peak_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     return {"chars": len(text), "seconds": seconds, "peak_mb": peak_mb,
             "statements": len(found.statements)}
 
 
-def scaling(shapes: tuple[str, ...], sizes: tuple[int, ...]) -> None:
+def scaling(shapes: tuple[str, ...], sizes: tuple[int, ...],
+            mode: ExtractionMode = ExtractionMode.FAST) -> None:
     """Each shape at each size in a fresh process; one table row per case."""
     print(f"{'shape':<16}{'size':>10}{'chars':>10}{'CPU s':>9}{'peak MB':>9}{'statements':>12}")
     for shape in shapes:
         times: dict[int, float] = {}
         for size in sizes:
-            row = _subprocess_case(shape, size)
+            row = _subprocess_case(shape, size, mode)
             times[size] = row["seconds"]
             print(f"{shape:<16}{size:>10,}{int(row['chars']):>10,}{row['seconds']:>9.2f}"
                   f"{row['peak_mb']:>9.0f}{int(row['statements']):>12,}", flush=True)
@@ -108,8 +110,8 @@ def scaling(shapes: tuple[str, ...], sizes: tuple[int, ...]) -> None:
             print(f"{shape:<16}time {high:,} / {low:,} = {ratio:.1f} (size ratio {high / low:.0f})")
 
 
-def _subprocess_case(shape: str, size: int) -> dict[str, float]:
-    command = [sys.executable, "-m", "bench.extract", "--case", shape, str(size)]
+def _subprocess_case(shape: str, size: int, mode: ExtractionMode) -> dict[str, float]:
+    command = [sys.executable, "-m", "bench.extract", "--case", shape, str(size), mode.value]
     done = subprocess.run(command, cwd=ROOT, capture_output=True, text=True, check=True)
     row: dict[str, float] = json.loads(done.stdout.splitlines()[-1])
     return row

@@ -73,7 +73,7 @@ def accurate_drafts(
         if (draft.kind != StatementKind.DIRECT
                 and found.content_share(draft.content, _frame(draft)) < limits.drop_below):
             continue
-        draft = _reshaped(text, draft, found.contents, quotes, limits)
+        draft = _reshaped(text, draft, found.contents_overlapping(draft.content), quotes, limits)
         kept.setdefault(draft.content, draft)  # two rule pieces of one model span: one statement
     return with_tagged(text, paragraphs, quotes, list(kept.values()),
                        as_tagged(found, limits.min_pieces),
@@ -87,16 +87,16 @@ def _frame(draft: Draft) -> list[Span]:
 
 
 def _reshaped(
-    text: str, draft: Draft, runs: Sequence[Run], quotes: Sequence[Quote], limits: Thresholds
+    text: str, draft: Draft, over: Sequence[Run], quotes: Sequence[Quote], limits: Thresholds
 ) -> Draft:
     """A statement not wholly quoted takes the boundaries of the one sure model span
-    (of `min_pieces` at least) that lies mostly inside it, unless that span would take in its speaker or cue;
-    PolNeAR's leading "that" and closing stop are left out, as the rules do; its
-    kind follows the quote marks of its new span."""
+    (of `min_pieces` at least) among those `over` it that lies mostly inside it,
+    unless that span would take in its speaker or cue; PolNeAR's leading "that" and
+    closing stop are left out, as the rules do; its kind follows the quote marks of
+    its new span."""
     if draft.kind == StatementKind.DIRECT:
         return draft
     content = draft.content
-    over = [r for r in runs if _overlap(r.span, content) > 0]
     if len(over) != 1 or over[0].confidence < limits.reshape_above or over[0].pieces < limits.min_pieces:
         return draft
     span = _trimmed(text, over[0].span)

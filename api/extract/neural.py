@@ -11,7 +11,7 @@ B/I become character spans of the text. Built by `python -m api train-model
 """
 from __future__ import annotations
 
-from bisect import bisect_left
+from bisect import bisect_left, bisect_right
 from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import cache
@@ -75,6 +75,13 @@ class NeuralTagged:
     # Each wordpiece's start offset and the content head's B + I probability there.
     starts: tuple[int, ...] = ()
     content: tuple[float, ...] = ()
+
+    def contents_overlapping(self, span: Span) -> tuple[Run, ...]:
+        """The content runs that share a character with `span` (runs come in text
+        order and never overlap, so their ends are sorted too): found by bisection."""
+        first = bisect_right(self.contents, span.start, key=lambda r: r.span.end)
+        last = bisect_left(self.contents, span.end, key=lambda r: r.span.start)
+        return self.contents[first:last]
 
     def content_share(self, span: Span, without: Sequence[Span] = ()) -> float:
         """Mean content probability of the wordpieces that start inside `span` but

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import importlib.util
+import time
 from pathlib import Path
 
 import numpy as np
@@ -12,7 +13,7 @@ from tokenizers.normalizers import BertNormalizer
 from tokenizers.pre_tokenizers import BertPreTokenizer
 
 from api.extract import ExtractionMode, ModelMissingError, extract_article
-from api.extract.neural import WINDOW, NeuralTagger, check_model, load_neural
+from api.extract.neural import WINDOW, NeuralTagged, NeuralTagger, Run, check_model, load_neural
 from api.extract.results import Span
 from api.extract.windows import BEGIN, INSIDE, OUTSIDE, Window, bio_labels, bio_runs, windows
 from api.model_files import MODEL_DIR, missing_file
@@ -146,3 +147,41 @@ def test_onnx_export_agrees_with_torch(tmp_path: Path) -> None:
         ["probabilities"], feeds)
     assert (tmp_path / "tagger.int8.onnx").stat().st_size < (tmp_path / "tagger.onnx").stat().st_size / 3
     assert np.abs(small - expected)[mask.numpy() == 1].max() < 0.2
+
+
+def test_content_runs_overlapping_a_span_are_found_by_bisection() -> None:
+    runs = tuple(Run(Span(a, b), 1, 0.9) for a, b in [(0, 5), (10, 20), (30, 40)])
+    found = NeuralTagged(runs, (), ())
+    assert found.contents_overlapping(Span(5, 10)) == ()
+    assert found.contents_overlapping(Span(4, 11)) == runs[:2]
+    assert found.contents_overlapping(Span(20, 30)) == ()
+    assert found.contents_overlapping(Span(19, 31)) == runs[1:]
+    assert found.contents_overlapping(Span(0, 50)) == runs
+
+
+def test_content_share_leaves_the_attribution_out() -> None:
+    found = NeuralTagged((), (), (), starts=(0, 5, 10, 15), content=(1.0, 0.0, 1.0, 0.5))
+    assert found.content_share(Span(0, 20)) == pytest.approx(0.625)
+    assert found.content_share(Span(0, 20), without=[Span(5, 10)]) == pytest.approx(2.5 / 3)
+    assert found.content_share(Span(1, 4)) == 0.0
+
+
+def test_the_accurate_reading_grows_linearly_with_the_text() -> None:
+    from api.extract.accurate import accurate_drafts
+    from api.extract.hybrid import read_with_rules
+
+    def seconds(paragraphs: int) -> float:
+        text = "\n\n".join(["Maria Fernandez said we will not accept this plan."] * paragraphs)
+        reading = read_with_rules(text)
+        tagger = _tagger()
+        started = time.process_time()
+        drafts = accurate_drafts(text, reading.meta.paragraphs, reading.quotes, reading.drafts, tagger)
+        spent = time.process_time() - started
+        # Every statement is read, reshaped by the model's span (without its stop).
+        assert len(drafts) == paragraphs
+        assert {text[d.content.start : d.content.end] for d in drafts} == {"we will not accept this plan"}
+        return spent
+
+    seconds(50)  # warm
+    small, large = min(seconds(300) for _ in range(2)), min(seconds(3000) for _ in range(2))
+    assert large / small < 15  # 10 when linear; one overlap scan per statement made it ~100
