@@ -85,9 +85,10 @@ def with_tagged(
     read = Intervals(d.content for d in drafts)
     sentences = _Sentences(text, paragraphs, quotes)
     added = [
-        _new_draft(text, sentences, quotes, tagged, c.span)
+        _new_draft(text, sentences, quotes, tagged, c.span, paragraph)
         for c in tagged.contents
         if c.confidence >= (quoted if _quotes_speech(quotes, c.span) else unquoted)
+        and (paragraph := sentences.paragraph_of(c.span.start)) is not None
         and not _rules_read_there(text, read, c.span)
         and not _names_a_title(quotes, c.span)
     ]
@@ -147,10 +148,11 @@ class _Sentences:
         self.text, self.paragraphs, self.quotes = text, paragraphs, quotes
         self._split: dict[int, list[Span]] = {}
 
-    def paragraph_of(self, position: int) -> int:
-        """The index of the paragraph holding `position`, else 0."""
+    def paragraph_of(self, position: int) -> int | None:
+        """The index of the paragraph holding `position`; None outside every paragraph
+        (a headline's furniture, or text with none: a tagger may still tag there)."""
         index = bisect_right(self.paragraphs, position, key=lambda p: p.start) - 1
-        return index if index >= 0 and position < self.paragraphs[index].end else 0
+        return index if index >= 0 and position < self.paragraphs[index].end else None
 
     def of(self, paragraph: int) -> list[Span]:
         if paragraph not in self._split:
@@ -159,9 +161,9 @@ class _Sentences:
 
 
 def _new_draft(
-    text: str, split: _Sentences, quotes: Sequence[Quote], tagged: Tagged, span: Span
+    text: str, split: _Sentences, quotes: Sequence[Quote], tagged: Tagged, span: Span,
+    paragraph: int,
 ) -> Draft:
-    paragraph = split.paragraph_of(span.start)
     where = split.paragraphs[paragraph]
     sentences = split.of(paragraph)
     speaker = _tagged_source(text, where, sentences, tagged.sources, span)

@@ -11,6 +11,7 @@ B/I become character spans of the text. Built by `python -m api train-model
 """
 from __future__ import annotations
 
+import re
 from bisect import bisect_left, bisect_right
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -41,6 +42,7 @@ WINDOW = 254
 STRIDE = 190
 _BATCH = 8  # windows per onnxruntime call
 _CLS, _SEP = 101, 102
+_SURROGATE = re.compile("[\ud800-\udfff]")
 
 
 class ModelMissingError(QuotegraphError):
@@ -124,8 +126,10 @@ class NeuralTagger:
         return cls(_session(model, threads), read_tokenizer(vocabulary))
 
     def pieces(self, text: str) -> tuple[list[int], list[tuple[int, int]]]:
-        """Wordpiece ids and their character offsets into `text`."""
-        encoding = self.tokenizer.encode(text, add_special_tokens=False)
+        """Wordpiece ids and their character offsets into `text`. A lone surrogate,
+        which no UTF-8 tokenizer takes, is read as U+FFFD: one character for one, so
+        the offsets still index `text`."""
+        encoding = self.tokenizer.encode(_SURROGATE.sub("\ufffd", text), add_special_tokens=False)
         return list(encoding.ids), [(a, b) for a, b in encoding.offsets]
 
     def tag(self, text: str) -> NeuralTagged:

@@ -9,6 +9,10 @@ its slice, kinds that follow the quotation-mark rule, and a CPU time within a
 bound proportional to the length (measured against this machine's own speed
 on the mixed shape, so a busy machine does not fail it).
 
+Both extraction modes are fuzzed: the accurate one (the transformer tagger
+over the rules' reading) with a quarter of the examples, its model being the
+slow part.
+
 `pytest tests/extract/test_fuzz_text.py --text-fuzz-examples 20000` runs it deep.
 """
 from __future__ import annotations
@@ -19,7 +23,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from api.extract import Extraction, Span, StatementKind, extract_article
+from api.extract import Extraction, ExtractionMode, Span, StatementKind, extract_article
 from bench.shapes import mixed
 
 # Quotation marks the extractor reads as double marks (quotes.py, _MARK).
@@ -49,15 +53,20 @@ SLOWDOWN = 30
 FIXED_CHARS = 3_000
 
 
+@pytest.fixture(scope="module", params=list(ExtractionMode), ids=lambda m: m.value)
+def mode(request: pytest.FixtureRequest) -> ExtractionMode:
+    return request.param  # type: ignore[no-any-return]
+
+
 @pytest.fixture(scope="module")
-def seconds_per_char() -> float:
+def seconds_per_char(mode: ExtractionMode) -> float:
     """This machine's CPU time per character on a realistic story (best of three)."""
     text = mixed(20_000)
-    extract_article(text)  # builds the indexes
+    extract_article(text, mode=mode)  # builds the indexes, loads the model
     best = float("inf")
     for _ in range(3):
         started = time.process_time()
-        extract_article(text)
+        extract_article(text, mode=mode)
         best = min(best, time.process_time() - started)
     return best / len(text)
 
@@ -72,10 +81,10 @@ def _spans(found: Extraction) -> list[Span]:
     return spans
 
 
-def check(text: str, seconds_per_char: float) -> None:
+def check(text: str, seconds_per_char: float, mode: ExtractionMode) -> None:
     """Everything the fuzz asserts of one text."""
     started = time.process_time()
-    found = extract_article(text)
+    found = extract_article(text, mode=mode)
     elapsed = time.process_time() - started
     assert elapsed <= SLOWDOWN * seconds_per_char * (len(text) + FIXED_CHARS), elapsed
     for span in _spans(found):
@@ -96,9 +105,11 @@ def check(text: str, seconds_per_char: float) -> None:
 
 
 def test_hostile_text_returns_spans_inside_it_in_linear_time(
-    pytestconfig: pytest.Config, seconds_per_char: float
+    pytestconfig: pytest.Config, seconds_per_char: float, mode: ExtractionMode
 ) -> None:
     examples: int = pytestconfig.getoption("--text-fuzz-examples")
+    if mode == ExtractionMode.ACCURATE:
+        examples = max(1, examples // 4)
 
     @settings(
         max_examples=examples,
@@ -109,7 +120,7 @@ def test_hostile_text_returns_spans_inside_it_in_linear_time(
     )
     @given(text=TEXTS)
     def fuzz(text: str) -> None:
-        check(text, seconds_per_char)
+        check(text, seconds_per_char, mode)
 
     fuzz()
 
@@ -128,5 +139,7 @@ def test_hostile_text_returns_spans_inside_it_in_linear_time(
     ],
     ids=["curly-marks", "straight-marks", "periods", "cues", "names", "controls", "one-word", "newlines"],
 )
-def test_long_runs_of_one_thing_return_in_linear_time(text: str, seconds_per_char: float) -> None:
-    check(text, seconds_per_char)
+def test_long_runs_of_one_thing_return_in_linear_time(
+    text: str, seconds_per_char: float, mode: ExtractionMode
+) -> None:
+    check(text, seconds_per_char, mode)
