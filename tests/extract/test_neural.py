@@ -170,18 +170,23 @@ def test_the_accurate_reading_grows_linearly_with_the_text() -> None:
     from api.extract.accurate import accurate_drafts
     from api.extract.hybrid import read_with_rules
 
-    def seconds(paragraphs: int) -> float:
+    def seconds(paragraphs: int, repeat: int) -> float:
         text = "\n\n".join(["Maria Fernandez said we will not accept this plan."] * paragraphs)
         reading = read_with_rules(text)
         tagger = _tagger()
-        started = time.process_time()
-        drafts = accurate_drafts(text, reading.meta.paragraphs, reading.quotes, reading.drafts, tagger)
-        spent = time.process_time() - started
+        best = float("inf")
+        for _ in range(repeat):
+            started = time.process_time()
+            drafts = accurate_drafts(text, reading.meta.paragraphs, reading.quotes, reading.drafts,
+                                     tagger)
+            best = min(best, time.process_time() - started)
         # Every statement is read, reshaped by the model's span (without its stop).
         assert len(drafts) == paragraphs
         assert {text[d.content.start : d.content.end] for d in drafts} == {"we will not accept this plan"}
-        return spent
+        return best
 
-    seconds(50)  # warm
-    small, large = min(seconds(300) for _ in range(2)), min(seconds(3000) for _ in range(2))
-    assert large / small < 15  # 10 when linear; one overlap scan per statement made it ~100
+    seconds(50, 1)  # warm
+    small, large = seconds(500, 3), seconds(5000, 2)
+    # 10 when linear (12-18 seen, allocation growing the collector's work); one overlap
+    # scan per statement made it over 60.
+    assert large / small < 30
