@@ -62,11 +62,10 @@ def accurate_drafts(
     quotes: Sequence[Quote],
     drafts: Sequence[Draft],
     tagger: NeuralTagger,
-    thresholds: Thresholds | None = None,
 ) -> list[Draft]:
     """`drafts` (the fast reading's) checked against the model, plus the model's
     statements none of them touches."""
-    limits = thresholds or THRESHOLDS
+    limits = THRESHOLDS
     found = tagger.tag(text)
     kept: dict[Span, Draft] = {}
     for draft in drafts:
@@ -100,11 +99,11 @@ def _reshaped(
     if len(over) != 1 or over[0].confidence < limits.reshape_above or over[0].pieces < limits.min_pieces:
         return draft
     span = _trimmed(text, over[0].span)
-    if span == content or 2 * _overlap(span, content) < _length(span):
+    if span == content or 2 * span.overlap(content) < span.end - span.start:
         return draft
     if span.end != content.end and not _closes(text, span.end):
         return draft  # "... spreads in| Aleppo": the model stopped inside a phrase
-    if any(_overlap(span, f) for f in _frame(draft)):
+    if any(span.overlap(f) for f in _frame(draft)):
         return draft
     return replace(draft, content=span, kind=statement_kind(span, quotes))
 
@@ -127,11 +126,3 @@ def _trimmed(text: str, span: Span) -> Span:
     while end > start and (text[end - 1].isspace() or text[end - 1] in ".,;:"):
         end -= 1
     return Span(start, end) if end > start else span
-
-
-def _overlap(a: Span, b: Span) -> int:
-    return max(0, min(a.end, b.end) - max(a.start, b.start))
-
-
-def _length(span: Span) -> int:
-    return span.end - span.start

@@ -100,7 +100,7 @@ def with_tagged(
 def _quotes_speech(quotes: Sequence[Quote], span: Span) -> bool:
     """The span holds quoted speech: said by someone, even when nobody is named."""
     return any(
-        q.kind == QuoteKind.SPEECH and _overlap(q.span, span)
+        q.kind == QuoteKind.SPEECH and q.span.overlap(span)
         for q in quotes_overlapping(quotes, span.start, span.end)
     )
 
@@ -273,7 +273,7 @@ def _nearest_speaker(
     hi = min(paragraph.end, span.end + _CUE_WINDOW)
     # A cue inside someone's quotation reports their words, not the span outside it.
     cues = [c for c in find_cues(text, lo, hi)
-            if c.kind == CueKind.VERB and not _overlap(c.span, span)
+            if c.kind == CueKind.VERB and not c.span.overlap(span)
             and not _quoted_elsewhere(quotes, c.span, span)]
     cues.sort(key=lambda c: _distance(c.span, span))
     for cue in cues:
@@ -286,7 +286,7 @@ def _nearest_speaker(
 def _quoted_elsewhere(quotes: Sequence[Quote], cue: Span, span: Span) -> bool:
     """Whether the cue sits inside a quotation that does not hold the span."""
     q = quote_at(quotes, cue.start)
-    return q is not None and cue.end <= q.span.end and not _overlap(q.span, span)
+    return q is not None and cue.end <= q.span.end and not q.span.overlap(span)
 
 
 def _resolve_new(drafts: Sequence[Draft]) -> list[Draft]:
@@ -300,10 +300,6 @@ def _resolve_new(drafts: Sequence[Draft]) -> list[Draft]:
             named.append(draft.resolved)
         out.append(draft)
     return out
-
-
-def _overlap(a: Span, b: Span) -> int:
-    return max(0, min(a.end, b.end) - max(a.start, b.start))
 
 
 @dataclass(frozen=True)

@@ -11,7 +11,6 @@ B/I become character spans of the text. Built by `python -m api train-model
 """
 from __future__ import annotations
 
-import re
 from bisect import bisect_left, bisect_right
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -19,6 +18,7 @@ from functools import cache
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from api.characters import surrogates_replaced
 from api.errors import QuotegraphError
 from api.extract.results import Span
 from api.extract.windows import HEADS, Window, bio_runs, owner_windows, windows
@@ -42,7 +42,6 @@ WINDOW = 254
 STRIDE = 190
 _BATCH = 8  # windows per onnxruntime call
 _CLS, _SEP = 101, 102
-_SURROGATE = re.compile("[\ud800-\udfff]")
 
 
 class ModelMissingError(QuotegraphError):
@@ -129,7 +128,7 @@ class NeuralTagger:
         """Wordpiece ids and their character offsets into `text`. A lone surrogate,
         which no UTF-8 tokenizer takes, is read as U+FFFD: one character for one, so
         the offsets still index `text`."""
-        encoding = self.tokenizer.encode(_SURROGATE.sub("\ufffd", text), add_special_tokens=False)
+        encoding = self.tokenizer.encode(surrogates_replaced(text), add_special_tokens=False)
         return list(encoding.ids), [(a, b) for a, b in encoding.offsets]
 
     def tag(self, text: str) -> NeuralTagged:

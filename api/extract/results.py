@@ -27,6 +27,10 @@ class Span:
     def text(self, body: str) -> str:
         return body[self.start : self.end]
 
+    def overlap(self, other: Span) -> int:
+        """How many characters the two spans share (0 when they are apart)."""
+        return max(0, min(self.end, other.end) - max(self.start, other.start))
+
 
 @dataclass(frozen=True)
 class Caption:

@@ -80,7 +80,6 @@ class NeuralReport:
 class _Article:
     name: str
     offsets: list[tuple[int, int]]
-    windows: list[range]  # wordpieces of each training window
     hidden: list[Any]  # per window: cached frozen-layer output, [pieces + 2, hidden] bf16
     labels: list[Any]  # per window: [pieces + 2, head] long, [CLS]/[SEP] ignored
     contents: list[Span]
@@ -209,7 +208,7 @@ def _read(corpus: Path, wanted: Sequence[str], tokenizer: Any, model: Any,
             rows += [list(t) for t in zip(*(h[w.start : w.stop] for h in heads), strict=True)]
             rows.append([_IGNORE] * len(HEADS))
             labels.append(torch.tensor(rows, dtype=torch.long))
-        out.append(_Article(name, offsets, cut, hidden, labels, gold.contents))
+        out.append(_Article(name, offsets, hidden, labels, gold.contents))
     return out
 
 
@@ -311,8 +310,7 @@ def _matches(found: Sequence[Span], gold: Sequence[Span]) -> int:
     count = 0
     for span in found:
         for g in gold:
-            overlap = min(span.end, g.end) - max(span.start, g.start)
-            if g not in taken and 2 * overlap >= max(span.end - span.start, g.end - g.start):
+            if g not in taken and 2 * span.overlap(g) >= max(span.end - span.start, g.end - g.start):
                 taken.add(g)
                 count += 1
                 break

@@ -190,3 +190,21 @@ def test_the_accurate_reading_grows_linearly_with_the_text() -> None:
     # 10 when linear (12-18 seen, allocation growing the collector's work); one overlap
     # scan per statement made it over 60.
     assert large / small < 30
+
+
+def test_lone_surrogates_reach_the_tokenizer_as_one_replacement_each() -> None:
+    from api.characters import surrogates_replaced
+
+    text = "a\ud800b \U0001f600 \udfff"
+    assert surrogates_replaced(text) == "a\ufffdb \U0001f600 \ufffd"
+    said = '"We will win," said \ud800 Maria Fernandez.'
+    _, offsets = _tagger().pieces(said)
+    # The tokenizer drops U+FFFD; the offsets after it still index the text as given.
+    assert [said[a:b] for a, b in offsets[-4:]] == ["Maria", "Fern", "andez", "."]
+
+
+def test_spans_overlap_by_their_shared_characters() -> None:
+    assert Span(0, 10).overlap(Span(5, 20)) == 5
+    assert Span(5, 20).overlap(Span(0, 10)) == 5
+    assert Span(0, 5).overlap(Span(5, 9)) == 0
+    assert Span(0, 5).overlap(Span(7, 9)) == 0
