@@ -69,10 +69,12 @@ def accurate_drafts(
     found = tagger.tag(text)
     kept: dict[Span, Draft] = {}
     for draft in drafts:
+        frame = _frame(draft)
         if (draft.kind != StatementKind.DIRECT
-                and found.content_share(draft.content, _frame(draft)) < limits.drop_below):
+                and found.content_share(draft.content, frame) < limits.drop_below):
             continue
-        draft = _reshaped(text, draft, found.contents_overlapping(draft.content), quotes, limits)
+        over = found.contents_overlapping(draft.content)
+        draft = _reshaped(text, draft, frame, over, quotes, limits)
         kept.setdefault(draft.content, draft)  # two rule pieces of one model span: one statement
     return with_tagged(text, paragraphs, quotes, list(kept.values()),
                        as_tagged(found, limits.min_pieces),
@@ -86,11 +88,12 @@ def _frame(draft: Draft) -> list[Span]:
 
 
 def _reshaped(
-    text: str, draft: Draft, over: Sequence[Run], quotes: Sequence[Quote], limits: Thresholds
+    text: str, draft: Draft, frame: Sequence[Span], over: Sequence[Run], quotes: Sequence[Quote],
+    limits: Thresholds,
 ) -> Draft:
     """A statement not wholly quoted takes the boundaries of the one sure model span
     (of `min_pieces` at least) among those `over` it that lies mostly inside it,
-    unless that span would take in its speaker or cue; PolNeAR's leading "that" and
+    unless that span would take in its `frame` (speaker, medium, cue); PolNeAR's leading "that" and
     closing stop are left out, as the rules do; its kind follows the quote marks of
     its new span."""
     if draft.kind == StatementKind.DIRECT:
@@ -103,7 +106,7 @@ def _reshaped(
         return draft
     if span.end != content.end and not _closes(text, span.end):
         return draft  # "... spreads in| Aleppo": the model stopped inside a phrase
-    if any(span.overlap(f) for f in _frame(draft)):
+    if any(span.overlap(f) for f in frame):
         return draft
     return replace(draft, content=span, kind=statement_kind(span, quotes))
 
