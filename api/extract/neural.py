@@ -32,7 +32,7 @@ if TYPE_CHECKING:
 __all__ = [
     "MODEL_DIR", "STRIDE", "TAGGER_FILE", "TOKENIZER_FILE", "WINDOW", "ModelMissingError",
     "NeuralTagged", "NeuralTagger", "Run", "check_model", "load_neural", "missing_file",
-    "read_tokenizer",
+    "read_tokenizer", "runs_overlapping",
 ]
 
 # Wordpieces per window (plus [CLS] and [SEP]: the 256 positions it was trained on)
@@ -77,13 +77,6 @@ class NeuralTagged:
     starts: tuple[int, ...] = ()
     content: tuple[float, ...] = ()
 
-    def contents_overlapping(self, span: Span) -> tuple[Run, ...]:
-        """The content runs that share a character with `span` (runs come in text
-        order and never overlap, so their ends are sorted too): found by bisection."""
-        first = bisect_right(self.contents, span.start, key=lambda r: r.span.end)
-        last = bisect_left(self.contents, span.end, key=lambda r: r.span.start)
-        return self.contents[first:last]
-
     def content_share(self, span: Span, without: Sequence[Span] = ()) -> float:
         """Mean content probability of the wordpieces that start inside `span` but
         in none of `without` (an attribution frame inside it); 0 for none."""
@@ -91,6 +84,13 @@ class NeuralTagged:
         kept = [self.content[i] for i in range(first, last)
                 if not any(w.start <= self.starts[i] < w.end for w in without)]
         return sum(kept) / len(kept) if kept else 0.0
+
+
+def runs_overlapping(runs: Sequence[Run], span: Span) -> Sequence[Run]:
+    """The runs of one head (in text order, never overlapping one another, so their
+    ends are sorted too) that share a character with `span`: found by bisection."""
+    first = bisect_right(runs, span.start, key=lambda r: r.span.end)
+    return runs[first : bisect_left(runs, span.end, key=lambda r: r.span.start)]
 
 
 def read_tokenizer(path: Path) -> Tokenizer:

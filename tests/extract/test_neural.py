@@ -13,7 +13,15 @@ from tokenizers.normalizers import BertNormalizer
 from tokenizers.pre_tokenizers import BertPreTokenizer
 
 from api.extract import ExtractionMode, ModelMissingError, extract_article
-from api.extract.neural import WINDOW, NeuralTagged, NeuralTagger, Run, check_model, load_neural
+from api.extract.neural import (
+    WINDOW,
+    NeuralTagged,
+    NeuralTagger,
+    Run,
+    check_model,
+    load_neural,
+    runs_overlapping,
+)
 from api.extract.results import Span
 from api.extract.windows import BEGIN, INSIDE, OUTSIDE, Window, bio_labels, bio_runs, windows
 from api.model_files import MODEL_DIR, missing_file
@@ -149,14 +157,13 @@ def test_onnx_export_agrees_with_torch(tmp_path: Path) -> None:
     assert np.abs(small - expected)[mask.numpy() == 1].max() < 0.2
 
 
-def test_content_runs_overlapping_a_span_are_found_by_bisection() -> None:
+def test_runs_overlapping_a_span_are_found_by_bisection() -> None:
     runs = tuple(Run(Span(a, b), 1, 0.9) for a, b in [(0, 5), (10, 20), (30, 40)])
-    found = NeuralTagged(runs, (), ())
-    assert found.contents_overlapping(Span(5, 10)) == ()
-    assert found.contents_overlapping(Span(4, 11)) == runs[:2]
-    assert found.contents_overlapping(Span(20, 30)) == ()
-    assert found.contents_overlapping(Span(19, 31)) == runs[1:]
-    assert found.contents_overlapping(Span(0, 50)) == runs
+    assert runs_overlapping(runs, Span(5, 10)) == ()
+    assert runs_overlapping(runs, Span(4, 11)) == runs[:2]
+    assert runs_overlapping(runs, Span(20, 30)) == ()
+    assert runs_overlapping(runs, Span(19, 31)) == runs[1:]
+    assert runs_overlapping(runs, Span(0, 50)) == runs
 
 
 def test_content_share_leaves_the_attribution_out() -> None:
