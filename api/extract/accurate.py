@@ -29,7 +29,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, replace
 
 from api.extract.crf import Content, Tagged
-from api.extract.hybrid import with_tagged
+from api.extract.hybrid import tagged_speakers, with_tagged
 from api.extract.intervals import Intervals
 from api.extract.neural import NeuralTagger, Run, runs_overlapping
 from api.extract.quotes import Quote, QuoteKind, quotes_within
@@ -108,6 +108,7 @@ def accurate_drafts(
             continue
         kept.setdefault(draft.content, draft)
     ordered = sorted(kept.values(), key=lambda d: (d.content.start, d.content.end))
+    ordered = tagged_speakers(text, paragraphs, quotes, ordered, [r.span for r in found.sources])
     return with_tagged(text, paragraphs, quotes, ordered,
                        Tagged(tuple(new), tuple(r.span for r in found.sources)),
                        quoted=limits.sure, unquoted=limits.sure)

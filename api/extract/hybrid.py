@@ -32,7 +32,9 @@ from api.extract.speakers import (
 )
 from api.extract.statements import Draft, find_statements, statement_kind
 
-__all__ = ["RuleReading", "hybrid_drafts", "read_with_rules", "rule_marks", "with_tagged"]
+__all__ = [
+    "RuleReading", "hybrid_drafts", "read_with_rules", "rule_marks", "tagged_speakers", "with_tagged",
+]
 
 _CUE_WINDOW = 200  # characters either side of a span searched for its cue or source
 # A span the rules did not see at all must be this sure (mean label probability):
@@ -95,6 +97,40 @@ def with_tagged(
     found = [d for d in added if d.speaker is not None or _quotes_speech(quotes, d.content)]
     merged = sorted([*drafts, *found], key=lambda d: (d.content.start, d.content.end))
     return _resolve_new(merged)
+
+
+def tagged_speakers(
+    text: str,
+    paragraphs: Sequence[Span],
+    quotes: Sequence[Quote],
+    drafts: Sequence[Draft],
+    sources: Sequence[Span],
+) -> list[Draft]:
+    """`drafts`, each whose speaker none of the tagger's source phrases in its
+    sentence holds (or which has none) taking the nearest of those phrases as
+    its speaker, read as the CRF's finds are (a pronoun is resolved later).
+    `sources` come in text order and never overlap."""
+    split = _Sentences(text, paragraphs, quotes)
+    out: list[Draft] = []
+    for draft in drafts:
+        index = split.paragraph_of(draft.content.start)
+        if index is None:  # a pull quote, outside the body's paragraphs
+            out.append(draft)
+            continue
+        paragraph, sentences = split.paragraphs[index], split.of(index)
+        sentence = _sentence_at(sentences, paragraph, draft.content.start)
+        inside = sources[bisect_left(sources, sentence.start, key=lambda s: s.start) :
+                         bisect_right(sources, sentence.end, key=lambda s: s.end)]
+        near = [s for s in inside if not s.overlap(draft.content)]
+        speaker = draft.speaker
+        if not near or (speaker is not None and any(
+                (speaker.phrase or speaker.span).overlap(s) for s in near)):
+            out.append(draft)
+            continue
+        found = _tagged_source(text, paragraph, sentences, near, draft.content)
+        out.append(draft if found is None else
+                   replace(draft, speaker=found, resolved=None if found.pronoun else found))
+    return out
 
 
 def _quotes_speech(quotes: Sequence[Quote], span: Span) -> bool:

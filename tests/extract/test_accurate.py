@@ -102,3 +102,17 @@ def test_a_model_span_no_statement_touches_is_added_with_its_tagged_source() -> 
     # ... and with neither, no statement.
     alone = "Senator Al Poe has long been wary of the forecasts in the region."
     assert _read(alone, _found(alone, [("the forecasts in the region", 5, 0.9)])) == []
+
+
+def test_the_models_source_in_the_sentence_overrules_a_speaker_it_does_not_tag() -> None:
+    text = "Having announced that the plant would close, Governor Jo Roe left the room."
+    found = _found(text, [("that the plant would close,", 6, 0.98)], sources=("Governor Jo Roe",))
+    assert _read(text, found) == [("INDIRECT", "the plant would close", "Jo Roe", "announce")]
+    # The rules' speaker stands where the model tags it too, or tags no source at all.
+    said = "Jo Roe said the weather was fine, and Al Poe agreed."
+    assert _read(said, _found(said, [("the weather was fine", 4, 0.95)], sources=("Jo Roe",))) == [
+        ("INDIRECT", "the weather was fine", "Jo Roe", "say"),
+    ]
+    assert _read(text, _found(text, [("that the plant would close,", 6, 0.98)])) == [
+        ("INDIRECT", "the plant would close", "Having", "announce"),
+    ]
