@@ -424,13 +424,13 @@ def _extract(settings: Settings, args: argparse.Namespace) -> int:
         for article in articles:
             extraction = extract(article, mode)
             if args.json:
-                print(json.dumps(_scorer_record(path.name, article.body, extraction), ensure_ascii=False))
+                print(json.dumps(scorer_record(path.name, article.body, extraction), ensure_ascii=False))
             else:
                 print(_describe(article.source, article.body, extraction))
     return 1 if failed else 0
 
 
-def _scorer_record(name: str, body: str, extraction: Extraction) -> dict[str, object]:
+def scorer_record(name: str, body: str, extraction: Extraction) -> dict[str, object]:
     """The shape ../shared/tools/eval_attribution.py reads, plus cue, medium and text."""
     names = {a.key: a.name for a in extraction.actors}
     statements = [

@@ -147,8 +147,10 @@ def _additive(mask: Any, dtype: Any) -> Any:
     return (1.0 - mask[:, None, None, :].to(dtype)) * -1e4
 
 
-def train_neural(corpus: Path, out: Path, config: TrainConfig = TrainConfig()) -> NeuralReport:
-    """Fine-tune, keep the best epoch on the held-out slice, export int8 ONNX."""
+def train_neural(corpus: Path, out: Path, config: TrainConfig = TrainConfig(), *,
+                 names: Sequence[str] | None = None) -> NeuralReport:
+    """Fine-tune on the annotated files of `corpus` (or only `names`, file stems), keep
+    the best epoch on their held-out slice, export int8 ONNX."""
     import torch
 
     started = time.perf_counter()
@@ -156,7 +158,7 @@ def train_neural(corpus: Path, out: Path, config: TrainConfig = TrainConfig()) -
     torch.manual_seed(_SEED)
     source = encoder_dir()
     out.mkdir(parents=True, exist_ok=True)
-    names = [name for name, _, _ in annotated_files(corpus)]
+    names = [name for name, _, _ in annotated_files(corpus, names)]
     if not names:
         raise QuotegraphError(f"{corpus}: no annotated articles (want text/*.txt and attributions/*.ann)")
     fit_names = [n for n in names if not held_out(n)]
