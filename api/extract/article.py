@@ -41,6 +41,10 @@ _READING_TIME = re.compile(
 )
 _CAPTION = re.compile(r"^(?P<text>.*\S)\s*\[(?P<credit>[A-Z][^\[\]]{0,60})\]$")
 _CREDIT_WORDS = 8
+# A caption names what a photo shows and stops without a full stop ("Delegates leave
+# the hall [Reuters]"); a line whose words end a sentence before the bracket is a story
+# item citing its source, as newsletters and digests do ("... in “serious trouble.” [NYT.]").
+_SENTENCE_END = re.compile(r"[.!?\u2026][\"\u201d\u2019')\]]*$")
 _PULL_QUOTE_NAME = re.compile(r"^[-\u2013\u2014]\s*[A-Z][^\d\n]{1,80}$")
 _CLOSING_CREDIT = re.compile(
     r"^(?:(?:additional\s+)?reporting\s+by\b|(?:writing|editing|edited|compiled)\s+by\b"
@@ -133,14 +137,28 @@ def _is_furniture(text: str) -> bool:
     return text.strip("[]().:!").strip().casefold() in _FURNITURE
 
 
-def _caption(line: _Line) -> Caption | None:
+def _credited(line: _Line) -> re.Match[str] | None:
+    """The line's words and the bracketed credit closing it, if it has one."""
     match = _CAPTION.match(line.text)
     if match is None or len(match.group("credit").split()) > _CREDIT_WORDS:
         return None
-    text = match.group("text").strip()
-    if not any(char.isalpha() for char in text):
+    return match if any(char.isalpha() for char in match.group("text")) else None
+
+
+def _caption(line: _Line) -> Caption | None:
+    match = _credited(line)
+    if match is None or _SENTENCE_END.search(match.group("text")):
         return None
-    return Caption(text=text, credit=match.group("credit").strip(), span=line.span)
+    return Caption(text=match.group("text").strip(), credit=match.group("credit").strip(), span=line.span)
+
+
+def _story_span(line: _Line) -> Span:
+    """A story line without the source it cites in closing brackets ("[NYT.]"), which
+    is no part of what anyone said."""
+    match = _credited(line)
+    if match is None:
+        return line.span
+    return Span(line.span.start, line.span.start + match.end("text"))
 
 
 def _same_title(line: str, title: str) -> bool:
@@ -223,7 +241,8 @@ def parse_article(text: str, *, title: str | None = None) -> ArticleMeta:
         captions=tuple(_captions(lines, roles)),
         credit_line=credit_line,
         paragraphs=tuple(
-            line.span for line, role in zip(lines, roles, strict=True) if role in (_Role.HEADLINE, _Role.STORY)
+            _story_span(line) if role is _Role.STORY else line.span
+            for line, role in zip(lines, roles, strict=True) if role in (_Role.HEADLINE, _Role.STORY)
         ),
         pull_quotes=tuple(pull_quotes),
     )

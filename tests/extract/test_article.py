@@ -128,6 +128,24 @@ def test_credit_with_photographer_name_is_kept_whole() -> None:
     )
 
 
+DIGEST = (
+    "Morning Email\n\n"
+    "As the race tightens in Iowa, Bernie Sanders said his rival is in \u201cserious trouble.\u201d [NYT.]\n\n"
+    "Rand Paul missed the cut for the main stage. [Mollie Reilly, HuffPost]\n\n"
+    "Soldiers walk past the ruins of east Aleppo [AFP]\n"
+)
+
+
+def test_a_line_ending_a_sentence_before_its_bracketed_source_is_story_not_caption() -> None:
+    meta = parse_article(DIGEST)
+    assert [(c.text, c.credit) for c in meta.captions] == [("Soldiers walk past the ruins of east Aleppo", "AFP")]
+    assert _texts(DIGEST, meta.paragraphs) == [
+        "Morning Email",
+        "As the race tightens in Iowa, Bernie Sanders said his rival is in \u201cserious trouble.\u201d",
+        "Rand Paul missed the cut for the main stage.",
+    ]
+
+
 def test_bracketed_note_lines_and_furniture_are_dropped() -> None:
     text = "Headline\n\n[Video: full speech]\n\nBody.\n\nRead the rest here.\n\n___."
     assert _texts(text, parse_article(text).paragraphs) == ["Headline", "Body."]

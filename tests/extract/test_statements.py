@@ -492,3 +492,8 @@ def test_gerund_after_a_preposition_shares_the_clause_subject() -> None:
 def test_participle_after_a_comma_inside_a_quoted_term() -> None:
     text = "Jo Roe touted her \u201cbig plan,\u201d promising to cut taxes for everyone."
     assert _rows(text)[-1] == ("INDIRECT", "Jo Roe", "promising", None, "to cut taxes for everyone")
+
+
+def test_a_digest_item_s_statement_leaves_out_the_source_it_cites() -> None:
+    text = "Morning Email\n\nBernie Sanders said his rival is in \u201cserious trouble.\u201d [NYT.]"
+    assert _rows(text) == [("MIXED", "Bernie Sanders", "said", None, "his rival is in \u201cserious trouble.\u201d")]
