@@ -70,7 +70,7 @@ def test_the_cli_writes_files_the_seed_command_reads(tmp_path: Path) -> None:
 
 def test_loading_20_articles_into_sqlite(tmp_path: Path) -> None:
     url = f"sqlite:///{tmp_path / 'bench.db'}"
-    assert load(url, list(corpus(20)), jobs=2) == 497
+    assert load(url, list(corpus(20)), jobs=2) == 498
     with sqlite3.connect(tmp_path / "bench.db") as conn:
         counts = {table: conn.execute(f"SELECT count(*) FROM {table}").fetchone()[0]
                   for table in ("article", "statement", "actor", "location")}
@@ -81,7 +81,9 @@ def test_loading_20_articles_into_sqlite(tmp_path: Path) -> None:
     # '"B," she added.' after a split quotation is its own statement (docs/extraction.md):
     # more statements, and "Amnesty International" and "Doctors Without Borders" are no
     # longer stored as PERSON actors
-    assert counts == {"article": 20, "statement": 497, "actor": 95, "location": 44}
+    # 498 since the CRF retrain of 2026-12-07: it reads a repeated sentence the rules drop as a
+    # repeat ("Rahimi said that Lebanon would not ...", after "Okafor insisted that ...")
+    assert counts == {"article": 20, "statement": 498, "actor": 95, "location": 44}
     assert dates == (20, "2014-04-10", "2019-04-20")  # every date line parsed, years apart
     assert top == [("Yasmin Sokolov", 84), ("Natalia Okafor", 48)]  # Zipf: one speaks most
 
